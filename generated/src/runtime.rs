@@ -1,0 +1,329 @@
+//! Hand-written support for the generated modules: the secret type, the catch-all for union
+//! variants this version does not know, and decoding helpers.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+use zeroize::{Zeroize, Zeroizing};
+
+/// What `Debug` and `Display` print for every secret, whatever its value or length.
+pub const MASK: &str = "********";
+
+/// A credential: an API key, token, password or private URL.
+///
+/// `Debug` and `Display` print [`MASK`], never the value; serialising sends the real value; the
+/// memory holding it is zeroed when it is dropped.
+///
+/// A secret also remembers where it came from. Atlas answers reads with masked credentials
+/// (`"****7890"`), and sending such a value back in an update overwrites the real credential with
+/// the mask. A secret decoded from a response is therefore marked *read back*, and request
+/// builders refuse to send it until the caller either replaces it with [`Secret::new`] or says
+/// with [`Secret::resend_read_value`] that sending what was read is intended.
+#[derive(Clone)]
+pub struct Secret {
+    value: Zeroizing<String>,
+    read_back: bool,
+}
+
+impl Secret {
+    /// A secret supplied by the caller.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret {
+            value: Zeroizing::new(value.into()),
+            read_back: false,
+        }
+    }
+
+    /// The value itself. Take care where it goes.
+    pub fn expose(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether this value was decoded from a response, and so is most likely Atlas's mask rather
+    /// than the credential.
+    pub fn is_read_back(&self) -> bool {
+        self.read_back
+    }
+
+    /// Marks a value read from a response as one to send as it is.
+    pub fn resend_read_value(mut self) -> Secret {
+        self.read_back = false;
+        self
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+/// Two secrets are equal when their values are, wherever they came from.
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        *self.value == *other.value
+    }
+}
+
+impl Eq for Secret {}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret::new(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Secret {
+        Secret::new(value)
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.value)
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
+        let value = Zeroizing::new(String::deserialize(deserializer)?);
+        Ok(Secret {
+            value,
+            read_back: true,
+        })
+    }
+}
+
+/// Types that hold secrets, and can list them with their JSON pointers.
+pub trait SecretFields {
+    /// Calls `visit` with the JSON pointer (below `path`) and value of every secret held.
+    fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret));
+}
+
+impl SecretFields for Secret {
+    fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
+        visit(path, self);
+    }
+}
+
+impl<T: SecretFields> SecretFields for Option<T> {
+    fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
+        if let Some(value) = self {
+            value.visit_secrets(path, visit);
+        }
+    }
+}
+
+impl<T: SecretFields> SecretFields for Box<T> {
+    fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
+        (**self).visit_secrets(path, visit);
+    }
+}
+
+impl<T: SecretFields> SecretFields for Vec<T> {
+    fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
+        for (index, value) in self.iter().enumerate() {
+            value.visit_secrets(&format!("{path}/{index}"), visit);
+        }
+    }
+}
+
+impl<T: SecretFields> SecretFields for std::collections::BTreeMap<String, T> {
+    fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
+        for (key, value) in self {
+            let key = key.replace('~', "~0").replace('/', "~1");
+            value.visit_secrets(&format!("{path}/{key}"), visit);
+        }
+    }
+}
+
+/// Secrets in a request body that were read from a response and not replaced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadBackSecrets {
+    /// JSON pointers of the offending fields, as `/apiKey`.
+    pub fields: Vec<String>,
+}
+
+impl fmt::Display for ReadBackSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} came from a response and likely hold Atlas's mask, not the credential; set them with \
+             `Secret::new`, or call `Secret::resend_read_value` to send them as read",
+            self.fields.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for ReadBackSecrets {}
+
+/// Succeeds when no secret in `value` is still the one read from a response.
+pub fn ensure_supplied<T: SecretFields + ?Sized>(value: &T) -> Result<(), ReadBackSecrets> {
+    let mut fields = Vec::new();
+    value.visit_secrets("", &mut |path, secret| {
+        if secret.is_read_back() {
+            fields.push(path.to_owned());
+        }
+    });
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(ReadBackSecrets { fields })
+    }
+}
+
+/// A union variant whose tag this version does not map: the whole object, kept as received so
+/// that it serialises back to an equal value.
+///
+/// Its fields may hold credentials of a kind this version cannot recognise, so `Debug` shows the
+/// tag and the field names only, and the values are zeroed when it is dropped.
+#[derive(Clone, PartialEq)]
+pub struct UnknownVariant {
+    discriminator: String,
+    object: Map<String, Value>,
+}
+
+impl UnknownVariant {
+    /// Wraps an object whose tag property `tag_name` holds `discriminator`.
+    pub fn new(
+        tag_name: &str,
+        discriminator: String,
+        mut object: Map<String, Value>,
+    ) -> UnknownVariant {
+        object.insert(tag_name.to_owned(), Value::String(discriminator.clone()));
+        UnknownVariant {
+            discriminator,
+            object,
+        }
+    }
+
+    /// The tag value, such as `"HIP_CHAT"`.
+    pub fn discriminator(&self) -> &str {
+        &self.discriminator
+    }
+
+    /// Every property as received, the tag included.
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.object
+    }
+}
+
+impl fmt::Debug for UnknownVariant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnknownVariant")
+            .field("discriminator", &self.discriminator)
+            .field("fields", &self.object.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Serialize for UnknownVariant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.object.serialize(serializer)
+    }
+}
+
+impl Drop for UnknownVariant {
+    fn drop(&mut self) {
+        for value in self.object.values_mut() {
+            zeroize_value(value);
+        }
+    }
+}
+
+/// Reads an object and takes out the string value of its tag property `tag_name`.
+pub fn take_tagged<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    tag_name: &'static str,
+) -> Result<(String, Map<String, Value>), D::Error> {
+    let mut object = Map::deserialize(deserializer)?;
+    match object.remove(tag_name) {
+        Some(Value::String(tag)) => Ok((tag, object)),
+        Some(other) => {
+            let message = format!("`{tag_name}` must be a string, found {other}");
+            zeroize_map(&mut object);
+            Err(serde::de::Error::custom(message))
+        }
+        None => {
+            zeroize_map(&mut object);
+            Err(serde::de::Error::missing_field(tag_name))
+        }
+    }
+}
+
+/// Decodes one variant's struct from the rest of its object. On failure the message names the
+/// JSON path inside the object. The buffered copy is zeroed either way, since it may hold
+/// credentials.
+pub fn decode_variant<T: serde::de::DeserializeOwned>(
+    object: Map<String, Value>,
+) -> Result<T, String> {
+    let mut value = Value::Object(object);
+    let result = serde_path_to_error::deserialize(&value).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if path == "." {
+            inner.to_string()
+        } else {
+            format!("{path}: {inner}")
+        }
+    });
+    zeroize_value(&mut value);
+    result
+}
+
+fn zeroize_map(object: &mut Map<String, Value>) {
+    for value in object.values_mut() {
+        zeroize_value(value);
+    }
+}
+
+/// Overwrites every string inside a JSON value.
+fn zeroize_value(value: &mut Value) {
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(zeroize_value),
+        Value::Object(object) => zeroize_map(object),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_print_a_fixed_mask_and_serialise_the_value() {
+        let secret = Secret::new("abcd1234");
+        assert_eq!(format!("{secret:?}"), MASK);
+        assert_eq!(format!("{secret}"), MASK);
+        assert_eq!(
+            serde_json::to_string(&secret).ok().as_deref(),
+            Some("\"abcd1234\"")
+        );
+    }
+
+    #[test]
+    fn decoded_secrets_are_read_back_until_replaced_or_confirmed() {
+        let read: Secret = serde_json::from_str("\"****7890\"").unwrap_or_else(|_| Secret::new(""));
+        assert!(read.is_read_back());
+        assert_eq!(
+            ensure_supplied(&read).map_err(|e| e.fields),
+            Err(vec![String::new()])
+        );
+        assert!(!read.clone().resend_read_value().is_read_back());
+        assert!(ensure_supplied(&Some(Secret::new("k"))).is_ok());
+        let list = vec![Secret::new("a"), read];
+        assert_eq!(
+            ensure_supplied(&list).map_err(|e| e.fields),
+            Err(vec!["/1".to_owned()])
+        );
+    }
+}

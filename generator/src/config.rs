@@ -1,0 +1,45 @@
+//! The code generation settings: what the OpenAPI document cannot say by itself.
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostics;
+
+/// Settings read from a YAML file beside the document (`spec/codegen.yaml`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// JSON pointers to string properties that hold credentials, beyond those the document marks
+    /// itself with `format: password` or `writeOnly: true`.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+
+    /// The command named in the `@generated` line of every emitted file.
+    #[serde(skip)]
+    pub command: String,
+
+    /// The name the settings file is reported under in diagnostics.
+    #[serde(skip)]
+    pub file: String,
+}
+
+impl Config {
+    /// Parses settings from YAML text; `file` names it in diagnostics.
+    pub fn parse(text: &str, file: &str) -> Result<Config, Diagnostics> {
+        let mut config: Config = crate::load::parse_as(text, file)?;
+        config.file = file.to_owned();
+        Ok(config)
+    }
+
+    /// Reads settings from a file.
+    pub fn read(path: &std::path::Path) -> Result<Config, Diagnostics> {
+        let file = path.display().to_string();
+        let text = crate::load::read_text(path, &file)?;
+        Config::parse(&text, &file)
+    }
+
+    /// Sets the command named in the `@generated` line.
+    pub fn with_command(mut self, command: impl Into<String>) -> Config {
+        self.command = command.into();
+        self
+    }
+}

@@ -1,0 +1,255 @@
+//! Problems found in the input, each tied to a JSON pointer, collected rather than thrown so that one
+//! run reports every problem at once.
+
+use std::fmt;
+
+/// How serious a problem is: errors stop generation, warnings only inform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation cannot go on; nothing is written.
+    Error,
+    /// Generation goes on; the output lacks something the document asked for.
+    Warning,
+}
+
+/// The kinds of problem the generator reports. Each has a stable name and a one-line hint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    /// The document is not valid YAML or JSON, or not shaped like OpenAPI 3.0.
+    Parse,
+    /// The code generation settings file is malformed.
+    Config,
+    /// A `$ref` names something the document does not define.
+    UnresolvedRef,
+    /// A `$ref` points outside the document or to a place other than `components`.
+    ExternalRef,
+    /// A schema construct this generator does not turn into Rust.
+    Unsupported,
+    /// Two distinct things get the same Rust name after sanitising.
+    NameCollision,
+    /// A name has no character that can start or continue a Rust identifier.
+    EmptyName,
+    /// A discriminator mapping entry names a schema that does not exist.
+    DiscriminatorTarget,
+    /// A discriminator with neither a mapping nor `oneOf` variants.
+    DiscriminatorVariants,
+    /// An operation has no `operationId`.
+    MissingOperationId,
+    /// A secret named in the settings is not a string property of the document.
+    SecretTarget,
+    /// A `pattern` the regular expression engine cannot compile; its check is left out.
+    UnsupportedPattern,
+}
+
+impl Code {
+    /// The stable, kebab-case name printed in brackets.
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::Parse => "parse",
+            Code::Config => "config",
+            Code::UnresolvedRef => "unresolved-ref",
+            Code::ExternalRef => "external-ref",
+            Code::Unsupported => "unsupported",
+            Code::NameCollision => "name-collision",
+            Code::EmptyName => "empty-name",
+            Code::DiscriminatorTarget => "discriminator-target",
+            Code::DiscriminatorVariants => "discriminator-variants",
+            Code::MissingOperationId => "missing-operation-id",
+            Code::SecretTarget => "secret-target",
+            Code::UnsupportedPattern => "unsupported-pattern",
+        }
+    }
+
+    /// What the author of the document can do about it.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Code::Parse => "fix the document so that it parses as an OpenAPI 3.0 document",
+            Code::Config => {
+                "fix the settings file; it accepts only the keys documented in the README"
+            }
+            Code::UnresolvedRef => {
+                "define the referenced item under `components`, or correct the reference"
+            }
+            Code::ExternalRef => "inline the referenced item into this document's `components`",
+            Code::Unsupported => {
+                "rewrite the schema with object, array, scalar, enum, oneOf, anyOf or allOf"
+            }
+            Code::NameCollision => "rename one of them so that their Rust names differ",
+            Code::EmptyName => "give it a name containing at least one letter or digit",
+            Code::DiscriminatorTarget => {
+                "point the mapping entry at a schema under `components/schemas`"
+            }
+            Code::DiscriminatorVariants => "add a `mapping` or list the variants in `oneOf`",
+            Code::MissingOperationId => "give every operation a unique `operationId`",
+            Code::SecretTarget => {
+                "name a property of type string, as /components/schemas/NAME/properties/FIELD"
+            }
+            Code::UnsupportedPattern => {
+                "use a pattern without look-around or back-references to have it checked"
+            }
+        }
+    }
+}
+
+/// One problem: what, where (a JSON pointer into the named file) and what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Whether this stops generation.
+    pub severity: Severity,
+    /// The kind of problem.
+    pub code: Code,
+    /// The file the pointer points into, as the user named it.
+    pub file: String,
+    /// An RFC 6901 JSON pointer into `file`; empty for the whole document.
+    pub pointer: String,
+    /// What is wrong, in one line.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{level}[{}]: {}", self.code.name(), self.message)?;
+        writeln!(f, "  --> {}#{}", self.file, self.pointer)?;
+        write!(f, "  = hint: {}", self.code.hint())
+    }
+}
+
+/// Every problem found in one run, in the order found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records a problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Appends every problem of `other`.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// True when at least one problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// True when nothing was reported.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The problems, in the order found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// The problems sorted by file, pointer and code, so that output does not depend on the order of
+    /// the passes that found them.
+    pub fn sorted(mut self) -> Self {
+        self.items.sort_by(|a, b| {
+            (&a.file, &a.pointer, a.code, &a.message)
+                .cmp(&(&b.file, &b.pointer, b.code, &b.message))
+        });
+        self.items.dedup();
+        self
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut errors = 0;
+        let mut warnings = 0;
+        for diagnostic in &self.items {
+            match diagnostic.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+            }
+            writeln!(f, "{diagnostic}\n")?;
+        }
+        write!(f, "{errors} error(s), {warnings} warning(s)")
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// Collects diagnostics for one file while a pass walks it.
+#[derive(Debug)]
+pub(crate) struct Reporter {
+    file: String,
+    pub(crate) diagnostics: Diagnostics,
+}
+
+impl Reporter {
+    pub(crate) fn new(file: &str) -> Self {
+        Reporter {
+            file: file.to_owned(),
+            diagnostics: Diagnostics::default(),
+        }
+    }
+
+    pub(crate) fn error(&mut self, code: Code, pointer: &str, message: impl Into<String>) {
+        self.report(Severity::Error, code, pointer, message.into());
+    }
+
+    pub(crate) fn warning(&mut self, code: Code, pointer: &str, message: impl Into<String>) {
+        self.report(Severity::Warning, code, pointer, message.into());
+    }
+
+    fn report(&mut self, severity: Severity, code: Code, pointer: &str, message: String) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            code,
+            file: self.file.clone(),
+            pointer: pointer.to_owned(),
+            message,
+        });
+    }
+}
+
+/// Builds JSON pointers (RFC 6901) one segment at a time.
+pub(crate) fn pointer(base: &str, segment: &str) -> String {
+    let mut out = String::with_capacity(base.len() + segment.len() + 1);
+    out.push_str(base);
+    out.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_segments_are_escaped() {
+        assert_eq!(pointer("/paths", "/api/{id}"), "/paths/~1api~1{id}");
+        assert_eq!(pointer("", "a~b"), "/a~0b");
+    }
+
+    #[test]
+    fn rendering_names_code_place_and_hint() {
+        let mut r = Reporter::new("spec.yaml");
+        r.error(
+            Code::UnresolvedRef,
+            "/components/schemas/A",
+            "`#/components/schemas/B` does not exist",
+        );
+        let text = r.diagnostics.to_string();
+        assert_eq!(
+            text,
+            "error[unresolved-ref]: `#/components/schemas/B` does not exist\n  --> spec.yaml#/components/schemas/A\n  = hint: define the referenced item under `components`, or correct the reference\n\n1 error(s), 0 warning(s)"
+        );
+    }
+}

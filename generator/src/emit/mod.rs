@@ -1,0 +1,61 @@
+//! Turns the IR into token streams, one per generated module. Sees only the IR.
+
+mod docs;
+mod secrets;
+mod types;
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Api, TypeRef};
+
+/// One generated module: where it goes inside the crate, and its tokens.
+#[derive(Debug)]
+pub struct Module {
+    /// The file's path relative to the crate root, as `src/types.rs`.
+    pub path: PathBuf,
+    /// The module's items.
+    pub tokens: TokenStream,
+}
+
+/// Emits every generated module of the crate.
+pub fn emit(api: &Api) -> Vec<Module> {
+    vec![Module {
+        path: PathBuf::from("src/types.rs"),
+        tokens: types::emit(api),
+    }]
+}
+
+/// The Rust type for a reference, as written inside the `types` module: fully qualified, so that
+/// no type of the document can shadow the standard library, and document types through `self::`,
+/// so that no local item of a generated function can shadow them.
+pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Secret => quote!(crate::runtime::Secret),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Named(name) => {
+            let ident = crate::naming::ident(name);
+            quote!(self::#ident)
+        }
+        TypeRef::Boxed(name) => {
+            let ident = crate::naming::ident(name);
+            quote!(::std::boxed::Box<self::#ident>)
+        }
+        TypeRef::List(item) => {
+            let item = rust_type(item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = rust_type(value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! The `types` module: one Rust item per named type of the IR, with its serde impls.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, with_paragraph};
+use super::rust_type;
+use crate::ir::{Api, Field, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, UntaggedUnion};
+use crate::naming::ident;
+
+/// The whole `types` module.
+pub(super) fn emit(api: &Api) -> TokenStream {
+    let secret_holders = super::secrets::holders(&api.types);
+    let title = format!(" Data types of {}.", api.title.trim().trim_end_matches('.'));
+    let items = api.types.iter().map(|def| {
+        let item = emit_type(def);
+        let secrets = super::secrets::emit_impl(def, &secret_holders);
+        quote! { #item #secrets }
+    });
+    quote! {
+        #![doc = #title]
+        #![allow(deprecated, clippy::large_enum_variant, clippy::too_many_arguments)]
+        #(#items)*
+    }
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = doc_attrs(def.doc.as_deref(), || format!("The `{}` schema.", def.name));
+    let deprecated = deprecated(def.deprecated);
+    match &def.kind {
+        TypeKind::Struct(s) => emit_struct(&name, &doc, &deprecated, s),
+        TypeKind::Tagged(t) => emit_tagged(&name, &doc, &deprecated, t),
+        TypeKind::Untagged(u) => emit_untagged(&name, &doc, &deprecated, u),
+        TypeKind::Enum(e) => emit_enum(&name, &doc, &deprecated, e),
+        TypeKind::Alias(target) => {
+            let target = rust_type(target);
+            quote! { #doc #deprecated pub type #name = #target; }
+        }
+    }
+}
+
+fn deprecated(flag: bool) -> TokenStream {
+    if flag {
+        quote!(#[deprecated])
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// The Rust type of a field, with the `Option` its presence rules call for.
+fn field_type(field: &Field) -> TokenStream {
+    let ty = rust_type(&field.ty);
+    if field.optional() {
+        quote!(::std::option::Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+fn emit_struct(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    dep: &TokenStream,
+    s: &Struct,
+) -> TokenStream {
+    let fields = s.fields.iter().map(|field| {
+        let field_name = ident(&field.name.rust);
+        let ty = field_type(field);
+        let field_doc = doc_attrs(field.doc.as_deref(), || {
+            format!("The `{}` property.", field.name.wire)
+        });
+        let field_dep = deprecated(field.deprecated);
+        // Renamed only where the names differ. An absent optional value is left out; a required
+        // nullable one is sent as `null`.
+        let mut serde_args = Vec::new();
+        if field.name.rust != field.name.wire {
+            let wire = &field.name.wire;
+            serde_args.push(quote!(rename = #wire));
+        }
+        if !field.required {
+            serde_args.push(quote!(
+                default,
+                skip_serializing_if = "::std::option::Option::is_none"
+            ));
+        }
+        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        quote! { #field_doc #field_dep #serde_attr pub #field_name: #ty, }
+    });
+    let constructor = emit_constructor(name, s);
+    // With nothing required, an empty value is a sensible default.
+    let default = s
+        .fields
+        .iter()
+        .all(|f| !f.required)
+        .then(|| quote!(::std::default::Default,));
+    quote! {
+        #doc
+        #dep
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name { #(#fields)* }
+        #constructor
+    }
+}
+
+/// `new` takes the required fields; optional ones start as `None`.
+fn emit_constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let n = ident(&f.name.rust);
+        let ty = field_type(f);
+        quote!(#n: impl ::std::convert::Into<#ty>)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name.rust);
+        if f.required {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n: ::std::option::Option::None)
+        }
+    });
+    let list: Vec<String> = required
+        .iter()
+        .map(|f| format!("`{}`", f.name.rust))
+        .collect();
+    let doc = if list.is_empty() {
+        " A value with every optional field unset.".to_owned()
+    } else {
+        format!(
+            " A value from its required fields ({}); optional fields are unset.",
+            list.join(", ")
+        )
+    };
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    }
+}
+
+fn emit_tagged(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    dep: &TokenStream,
+    t: &TaggedUnion,
+) -> TokenStream {
+    let tag = &t.tag;
+    let fallback = ident(&t.fallback);
+    let fallback_doc = format!(
+        " A `{tag}` this version does not know (or one without a schema), kept whole so that it \
+         serialises back unchanged."
+    );
+    let variants = t.variants.iter().map(|v| {
+        let variant = ident(&v.name.rust);
+        let ty = ident(&v.ty);
+        let text = with_paragraph(v.doc.as_deref(), &format!("`{tag}` is `{}`.", v.name.wire));
+        let doc = doc_attrs(Some(&text), String::new);
+        quote! { #doc #variant(self::#ty), }
+    });
+    let mirror = t.variants.iter().map(|v| {
+        let variant = ident(&v.name.rust);
+        let ty = ident(&v.ty);
+        let wire = &v.name.wire;
+        quote! { #[serde(rename = #wire)] #variant(&'a self::#ty), }
+    });
+    let to_mirror = t.variants.iter().map(|v| {
+        let variant = ident(&v.name.rust);
+        quote! { Self::#variant(value) => ::serde::Serialize::serialize(&Tagged::#variant(value), serializer), }
+    });
+    let decode = t.variants.iter().map(|v| {
+        let variant = ident(&v.name.rust);
+        let wire = &v.name.wire;
+        quote! { #wire => crate::runtime::decode_variant(object).map(Self::#variant), }
+    });
+    let discriminators = t.variants.iter().map(|v| {
+        let variant = ident(&v.name.rust);
+        let wire = &v.name.wire;
+        quote! { Self::#variant(_) => #wire, }
+    });
+    let froms = t
+        .variants
+        .iter()
+        .filter(|v| t.variants.iter().filter(|o| o.ty == v.ty).count() == 1)
+        .map(|v| {
+            let variant = ident(&v.name.rust);
+            let ty = ident(&v.ty);
+            quote! {
+                impl ::std::convert::From<self::#ty> for #name {
+                    fn from(value: self::#ty) -> Self { Self::#variant(value) }
+                }
+            }
+        });
+    let discriminator_doc = format!(" The value of `{tag}`, which selects the variant.");
+    // The derive cannot take an enum without variants, whose lifetime would be unused.
+    let mirror = (!t.variants.is_empty()).then(|| {
+        quote! {
+            #[derive(::serde::Serialize)]
+            #[serde(tag = #tag)]
+            enum Tagged<'a> { #(#mirror)* }
+        }
+    });
+    quote! {
+        #doc
+        #dep
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #fallback_doc]
+            #fallback(crate::runtime::UnknownVariant),
+        }
+
+        impl #name {
+            #[doc = #discriminator_doc]
+            pub fn discriminator(&self) -> &str {
+                match self {
+                    #(#discriminators)*
+                    Self::#fallback(value) => value.discriminator(),
+                }
+            }
+        }
+
+        #(#froms)*
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #mirror
+                match self {
+                    #(#to_mirror)*
+                    Self::#fallback(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let (tag, object) = crate::runtime::take_tagged(deserializer, #tag)?;
+                let decoded = match tag.as_str() {
+                    #(#decode)*
+                    _ => ::std::result::Result::Ok(Self::#fallback(crate::runtime::UnknownVariant::new(#tag, tag, object))),
+                };
+                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    }
+}
+
+fn emit_untagged(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    dep: &TokenStream,
+    u: &UntaggedUnion,
+) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty);
+        let text = format!(" A value of the `{}` shape.", v.name);
+        quote! { #[doc = #text] #variant(#ty), }
+    });
+    quote! {
+        #doc
+        #dep
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name { #(#variants)* }
+    }
+}
+
+fn emit_enum(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    dep: &TokenStream,
+    e: &StringEnum,
+) -> TokenStream {
+    let fallback = ident(&e.fallback);
+    let variants = e.values.iter().map(|v| {
+        let variant = ident(&v.rust);
+        let text = format!(" `{}`", v.wire);
+        quote! { #[doc = #text] #variant, }
+    });
+    let as_str = e.values.iter().map(|v| {
+        let variant = ident(&v.rust);
+        let wire = &v.wire;
+        quote! { Self::#variant => #wire, }
+    });
+    let from_str = e.values.iter().map(|v| {
+        let variant = ident(&v.rust);
+        let wire = &v.wire;
+        quote! { #wire => Self::#variant, }
+    });
+    quote! {
+        #doc
+        #dep
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version does not know, kept as received.
+            #fallback(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#fallback(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#fallback(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}

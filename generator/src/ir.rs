@@ -1,0 +1,246 @@
+//! The typed intermediate representation between the OpenAPI document and Rust code.
+//!
+//! Nothing here refers to `openapiv3`: lowering fills it, emitting reads it. Every named thing keeps
+//! its Rust name and, where it has one, its name on the wire.
+
+/// Everything the emitter needs from one document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// The document's title.
+    pub title: String,
+    /// The document's description.
+    pub description: Option<String>,
+    /// Named types, in the order the document declares them, inline types after their parent.
+    pub types: Vec<TypeDef>,
+    /// Operations, in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// A Rust name together with the name it has on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    /// The sanitised Rust identifier, without `r#`.
+    pub rust: String,
+    /// The name in JSON, a query string or a path.
+    pub wire: String,
+}
+
+/// One named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// Where in the document the type comes from, as a JSON pointer.
+    pub source: String,
+    /// Documentation, already assembled from title, description and default.
+    pub doc: Option<String>,
+    /// Whether the document marks the type deprecated.
+    pub deprecated: bool,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type can take.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(Struct),
+    /// An enum of structs chosen by a property's value; unknown values decode into a catch-all.
+    Tagged(TaggedUnion),
+    /// An enum whose variant is found by trying each in turn.
+    Untagged(UntaggedUnion),
+    /// A string enum; unknown values are kept.
+    Enum(StringEnum),
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+/// The fields of a struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    /// Fields in document order.
+    pub fields: Vec<Field>,
+}
+
+/// One field of a struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Rust and JSON names.
+    pub name: Name,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// The field's type, without the `Option` that `required`/`nullable` add.
+    pub ty: TypeRef,
+    /// The property is listed in `required`.
+    pub required: bool,
+    /// The property may be `null`.
+    pub nullable: bool,
+    /// The document marks the property deprecated.
+    pub deprecated: bool,
+    /// Checks on the value, from the schema.
+    pub constraints: Constraints,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: absent or null values are possible.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// Limits a schema puts on a value.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    /// A regular expression the whole string must match somewhere (ECMA semantics: unanchored).
+    pub pattern: Option<String>,
+    /// Fewest characters.
+    pub min_length: Option<usize>,
+    /// Most characters.
+    pub max_length: Option<usize>,
+    /// Smallest number allowed.
+    pub minimum: Option<f64>,
+    /// Largest number allowed.
+    pub maximum: Option<f64>,
+}
+
+/// References to types, as they appear in fields and parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeRef {
+    /// A UTF-8 string.
+    String,
+    /// A credential held in the runtime's secret type.
+    Secret,
+    /// `true` or `false`.
+    Bool,
+    /// A 32-bit signed integer.
+    I32,
+    /// A 64-bit signed integer.
+    I64,
+    /// A 32-bit float.
+    F32,
+    /// A 64-bit float.
+    F64,
+    /// Any JSON value.
+    Json,
+    /// A named type of this document.
+    Named(String),
+    /// A named type held behind a `Box` to break a cycle.
+    Boxed(String),
+    /// A JSON array.
+    List(Box<TypeRef>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+}
+
+/// An enum of structs selected by the value of one property.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaggedUnion {
+    /// The property whose value selects the variant.
+    pub tag: String,
+    /// Known variants.
+    pub variants: Vec<TaggedVariant>,
+    /// The Rust name of the catch-all variant for values the document does not map.
+    pub fallback: String,
+}
+
+/// One variant of a tagged union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaggedVariant {
+    /// The variant's Rust name, and the tag value on the wire.
+    pub name: Name,
+    /// The struct the variant wraps.
+    pub ty: String,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// An enum whose variants are tried in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UntaggedUnion {
+    /// Variants in the order they are tried.
+    pub variants: Vec<UntaggedVariant>,
+}
+
+/// One variant of an untagged union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UntaggedVariant {
+    /// The variant's Rust name.
+    pub name: String,
+    /// The type it wraps.
+    pub ty: TypeRef,
+}
+
+/// A string enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringEnum {
+    /// Known values, in document order.
+    pub values: Vec<Name>,
+    /// The Rust name of the variant that keeps values the document does not list.
+    pub fallback: String,
+}
+
+/// The HTTP methods an operation can use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// PATCH
+    Patch,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+    /// TRACE
+    Trace,
+}
+
+/// Where a parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A `{name}` segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// One operation of the document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The operationId as Rust (`UpperCamelCase`) and as written.
+    pub name: Name,
+    /// Documentation from summary and description.
+    pub doc: Option<String>,
+    /// Whether the document marks the operation deprecated.
+    pub deprecated: bool,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, as `/groups/{groupId}`.
+    pub path: String,
+    /// Parameters in document order.
+    pub parameters: Vec<Parameter>,
+}
+
+/// One parameter of an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// Rust (`snake_case`) and wire names.
+    pub name: Name,
+    /// Where it travels.
+    pub location: Location,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// The value's type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Checks on the value.
+    pub constraints: Constraints,
+}

@@ -1,0 +1,56 @@
+//! Turns an OpenAPI 3.0 document into the source of a typed Rust client crate.
+//!
+//! The pipeline has one stage per module: [`load`] parses the document, [`lower`] checks it and
+//! lowers it to the [`ir`], [`emit`] turns the IR into tokens, [`format`] prints them, and
+//! [`write`] puts the files in place (or reports which are stale). [`generate`] runs the middle
+//! three; nothing is written unless every stage succeeds.
+
+#![deny(missing_docs)]
+
+pub mod config;
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod workspace;
+pub mod write;
+
+pub use config::Config;
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use load::Document;
+pub use write::{Output, OutputFile};
+
+/// Generates the files of a crate's generated modules from `document`.
+///
+/// On success the output also carries the warnings found; on failure every problem found is
+/// returned at once, and nothing has been written.
+pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnostics> {
+    let (api, warnings) = lower::lower(document, config)?;
+    let modules = emit::emit(&api);
+    let mut files = Vec::with_capacity(modules.len());
+    let mut problems = Diagnostics::default();
+    for module in modules {
+        match format::render(&module.tokens, &config.command, document.file()) {
+            Ok(text) => files.push(OutputFile {
+                path: module.path,
+                contents: text,
+            }),
+            Err(message) => {
+                let mut r = diagnostics::Reporter::new(document.file());
+                r.error(
+                    diagnostics::Code::Unsupported,
+                    "",
+                    format!("internal error: {message}"),
+                );
+                problems.extend(r.diagnostics);
+            }
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(Output { files, warnings })
+}

@@ -1,0 +1,257 @@
+//! Checks the document and lowers it to the [`ir`](crate::ir): resolves references, decides every
+//! name, and collects all problems before anything is emitted.
+
+mod operation;
+mod recursion;
+mod schema;
+
+use std::collections::{BTreeSet, HashMap};
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::config::Config;
+use crate::diagnostics::{Code, Diagnostics, Reporter, pointer};
+use crate::ir::{Api, TypeDef};
+use crate::load::Document;
+use crate::naming::{self, Kind};
+
+/// Lowers `document` to the IR, returning it with the warnings found, or every error found.
+pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics), Diagnostics> {
+    let mut cx = Lowerer::new(&document.api, config, document.file());
+    cx.name_components();
+    cx.find_variants();
+    cx.lower_components();
+    cx.lower_operations();
+    cx.check_secret_settings();
+    recursion::box_cycles(&mut cx.types);
+    document_variants(&mut cx.types);
+
+    let mut diagnostics = cx.report.diagnostics;
+    diagnostics.extend(cx.config_report.diagnostics);
+    let diagnostics = diagnostics.sorted();
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let api = Api {
+        title: document.api.info.title.clone(),
+        description: document.api.info.description.clone(),
+        types: cx.types,
+        operations: cx.operations,
+    };
+    Ok((api, diagnostics))
+}
+
+/// A schema or a reference to one, whatever box the document model put it in.
+#[derive(Clone, Copy)]
+pub(crate) enum RefOr<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for RefOr<'a> {
+    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => RefOr::Ref(reference),
+            ReferenceOr::Item(schema) => RefOr::Item(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for RefOr<'a> {
+    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => RefOr::Ref(reference),
+            ReferenceOr::Item(schema) => RefOr::Item(schema),
+        }
+    }
+}
+
+/// What registering a type name found.
+enum Claim {
+    /// The name was free and now belongs to the new type.
+    New,
+    /// The same type is already registered under the name.
+    Same,
+    /// A different type already has the name.
+    Taken,
+}
+
+/// The state of one lowering run.
+pub(crate) struct Lowerer<'a> {
+    api: &'a OpenAPI,
+    report: Reporter,
+    config_report: Reporter,
+    /// Rust names of component schemas, by their key in `components/schemas`.
+    schema_names: HashMap<&'a str, String>,
+    /// Component schemas that are variants of a tagged union, with the tag property they omit.
+    variant_tags: HashMap<&'a str, &'a str>,
+    /// Every registered type name and the pointer of the schema it came from.
+    registered: HashMap<String, String>,
+    secrets: BTreeSet<&'a str>,
+    secret_list: &'a [String],
+    used_secrets: BTreeSet<String>,
+    types: Vec<TypeDef>,
+    operations: Vec<crate::ir::Operation>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(api: &'a OpenAPI, config: &'a Config, file: &str) -> Self {
+        Lowerer {
+            api,
+            report: Reporter::new(file),
+            config_report: Reporter::new(&config.file),
+            schema_names: HashMap::new(),
+            variant_tags: HashMap::new(),
+            registered: HashMap::new(),
+            secrets: config.secrets.iter().map(String::as_str).collect(),
+            secret_list: &config.secrets,
+            used_secrets: BTreeSet::new(),
+            types: Vec::new(),
+            operations: Vec::new(),
+        }
+    }
+
+    /// Decides the Rust name of every component schema up front, so that references can be
+    /// resolved to names in any order, and reports names that collide.
+    fn name_components(&mut self) {
+        for (key, _) in component_schemas(self.api) {
+            let at = pointer("/components/schemas", key);
+            let Some(name) = naming::rust_name(key, Kind::Type) else {
+                self.report.error(
+                    Code::EmptyName,
+                    &at,
+                    format!("schema name `{key}` has no usable characters"),
+                );
+                continue;
+            };
+            if let Some(previous) = self.registered.get(&name) {
+                let message =
+                    format!("schema `{key}` and `{previous}` are both named `{name}` in Rust");
+                self.report.error(Code::NameCollision, &at, message);
+                continue;
+            }
+            self.registered.insert(name.clone(), at);
+            self.schema_names.insert(key.as_str(), name);
+        }
+    }
+
+    /// Finds the component schemas that serve as variants of a tagged union, so that their structs
+    /// leave out the tag property (the union writes it).
+    fn find_variants(&mut self) {
+        for (_, schema) in component_schemas(self.api) {
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let Some(discriminator) = &schema.schema_data.discriminator else {
+                continue;
+            };
+            let tag = discriminator.property_name.as_str();
+            for target in discriminator.mapping.values() {
+                if let Some(key) = component_key(target) {
+                    self.variant_tags.insert(key, tag);
+                }
+            }
+            if let openapiv3::SchemaKind::OneOf { one_of } = &schema.schema_kind {
+                for variant in one_of {
+                    if let ReferenceOr::Reference { reference } = variant
+                        && let Some(key) = component_key(reference)
+                    {
+                        self.variant_tags.insert(key, tag);
+                    }
+                }
+            }
+        }
+    }
+
+    fn lower_components(&mut self) {
+        for (key, schema) in component_schemas(self.api) {
+            let Some(name) = self.schema_names.get(key.as_str()).cloned() else {
+                continue;
+            };
+            let at = pointer("/components/schemas", key);
+            let skip_tag = self.variant_tags.get(key.as_str()).copied();
+            self.lower_named(name, &at, RefOr::from(schema), skip_tag);
+        }
+    }
+
+    /// Registers a type under its name: reusing an identical one, reporting a different one.
+    fn register(&mut self, def: TypeDef) -> bool {
+        match self.claim(&def) {
+            Claim::New => {
+                self.registered.insert(def.name.clone(), def.source.clone());
+                self.types.push(def);
+                true
+            }
+            Claim::Same => true,
+            Claim::Taken => {
+                let previous = self.registered.get(&def.name).cloned().unwrap_or_default();
+                let message = format!(
+                    "the schema here and the one at `{previous}` are both named `{}` in Rust",
+                    def.name
+                );
+                self.report.error(Code::NameCollision, &def.source, message);
+                false
+            }
+        }
+    }
+
+    fn claim(&self, def: &TypeDef) -> Claim {
+        let Some(source) = self.registered.get(&def.name) else {
+            return Claim::New;
+        };
+        if *source == def.source {
+            // A component schema claimed its name up front; its definition is not pushed yet.
+            return if self.types.iter().any(|t| t.name == def.name) {
+                Claim::Same
+            } else {
+                Claim::New
+            };
+        }
+        match self.types.iter().find(|t| t.name == def.name) {
+            Some(existing) if existing.kind == def.kind && existing.doc == def.doc => Claim::Same,
+            _ => Claim::Taken,
+        }
+    }
+
+    /// Reports secrets named in the settings that did not turn out to be string properties.
+    fn check_secret_settings(&mut self) {
+        for (index, secret) in self.secret_list.iter().enumerate() {
+            if self.used_secrets.contains(secret) {
+                continue;
+            }
+            let at = pointer("/secrets", &index.to_string());
+            let message = format!("`{secret}` is not a string property of the document");
+            self.config_report.error(Code::SecretTarget, &at, message);
+        }
+    }
+}
+
+/// Gives each variant of a tagged union the documentation of the struct it wraps.
+fn document_variants(types: &mut [TypeDef]) {
+    let docs: HashMap<String, Option<String>> = types
+        .iter()
+        .map(|t| (t.name.clone(), t.doc.clone()))
+        .collect();
+    for def in types.iter_mut() {
+        if let crate::ir::TypeKind::Tagged(union) = &mut def.kind {
+            for variant in &mut union.variants {
+                variant.doc = docs.get(&variant.ty).cloned().flatten();
+            }
+        }
+    }
+}
+
+fn component_schemas(api: &OpenAPI) -> impl Iterator<Item = (&String, &ReferenceOr<Schema>)> {
+    api.components.iter().flat_map(|c| c.schemas.iter())
+}
+
+/// The key under `components/schemas` that a local reference (or bare mapping name) names.
+pub(crate) fn component_key(reference: &str) -> Option<&str> {
+    if let Some(rest) = reference.strip_prefix("#/components/schemas/") {
+        (!rest.contains('/')).then_some(rest)
+    } else if !reference.contains('/') && !reference.contains('#') {
+        Some(reference)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,683 @@
+//! Lowering schemas: named types, inline types and the type references of fields.
+
+use std::collections::HashMap;
+
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::{Lowerer, RefOr, component_key};
+use crate::diagnostics::{Code, pointer};
+use crate::ir::{
+    Constraints, Field, Name, StringEnum, Struct, TaggedUnion, TaggedVariant, TypeDef, TypeKind,
+    TypeRef, UntaggedUnion, UntaggedVariant,
+};
+use crate::naming::{self, Kind};
+
+/// One property of an object, wherever it was declared (the object itself or an `allOf` part).
+struct Property<'a> {
+    wire: &'a str,
+    schema: RefOr<'a>,
+    required: bool,
+    at: String,
+}
+
+/// Candidates for the name of a catch-all variant, taken in order until one is free.
+const FALLBACK_NAMES: &[&str] = &["Unknown", "Other", "UnknownValue", "UnrecognisedValue"];
+
+impl<'a> Lowerer<'a> {
+    /// Lowers a schema that gets its own named type, and registers it.
+    pub(super) fn lower_named(
+        &mut self,
+        name: String,
+        at: &str,
+        schema: RefOr<'a>,
+        skip_tag: Option<&str>,
+    ) {
+        let (kind, data) = match schema {
+            RefOr::Ref(reference) => {
+                let target = self.resolve_named(reference, at);
+                (TypeKind::Alias(target), None)
+            }
+            RefOr::Item(schema) => (
+                self.lower_kind(&name, at, schema, skip_tag),
+                Some(&schema.schema_data),
+            ),
+        };
+        let def = TypeDef {
+            name,
+            source: at.to_owned(),
+            doc: data.and_then(schema_doc),
+            deprecated: data.is_some_and(|d| d.deprecated),
+            kind,
+        };
+        self.register(def);
+    }
+
+    fn lower_kind(
+        &mut self,
+        name: &str,
+        at: &str,
+        schema: &'a Schema,
+        skip_tag: Option<&str>,
+    ) -> TypeKind {
+        let data = &schema.schema_data;
+        if let Some(discriminator) = &data.discriminator {
+            let one_of = match &schema.schema_kind {
+                SchemaKind::OneOf { one_of } => Some(one_of.as_slice()),
+                _ => None,
+            };
+            if one_of.is_some() || !discriminator.mapping.is_empty() {
+                return self.lower_tagged(at, discriminator, one_of);
+            }
+        }
+        match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => {
+                self.lower_untagged(name, &pointer(at, "oneOf"), one_of)
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.lower_untagged(name, &pointer(at, "anyOf"), any_of)
+            }
+            SchemaKind::AllOf { .. } | SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_)
+                if self.is_struct(schema) =>
+            {
+                let properties = self.properties(schema, at, 0);
+                TypeKind::Struct(self.lower_struct(name, properties, skip_tag))
+            }
+            SchemaKind::Type(Type::String(string)) if has_values(&string.enumeration) => {
+                self.lower_enum(at, &string.enumeration)
+            }
+            _ => TypeKind::Alias(self.type_ref_item(schema, at, Some(name.to_owned()))),
+        }
+    }
+
+    /// Whether a schema becomes a struct: an object with properties, or an `allOf` of such.
+    fn is_struct(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+            SchemaKind::Any(any) => !any.properties.is_empty(),
+            SchemaKind::AllOf { all_of } => !self.is_plain_ref(all_of),
+            _ => false,
+        }
+    }
+
+    /// An `allOf` of exactly one reference: the usual way to annotate a reference.
+    fn is_plain_ref(&self, all_of: &[ReferenceOr<Schema>]) -> bool {
+        matches!(all_of, [ReferenceOr::Reference { .. }])
+    }
+
+    /// Collects the properties of an object schema, following `allOf` parts and references.
+    fn properties(&mut self, schema: &'a Schema, at: &str, depth: usize) -> Vec<Property<'a>> {
+        let mut out = Vec::new();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                for (wire, property) in &object.properties {
+                    out.push(Property {
+                        wire,
+                        schema: RefOr::from(property),
+                        required: object.required.iter().any(|r| r == wire),
+                        at: pointer(&pointer(at, "properties"), wire),
+                    });
+                }
+            }
+            SchemaKind::Any(any) => {
+                for (wire, property) in &any.properties {
+                    out.push(Property {
+                        wire,
+                        schema: RefOr::from(property),
+                        required: any.required.iter().any(|r| r == wire),
+                        at: pointer(&pointer(at, "properties"), wire),
+                    });
+                }
+            }
+            SchemaKind::AllOf { all_of } => {
+                if depth > 32 {
+                    self.report.error(
+                        Code::Unsupported,
+                        at,
+                        "`allOf` nests deeper than 32 levels or refers to itself",
+                    );
+                    return out;
+                }
+                let base = pointer(at, "allOf");
+                for (index, part) in all_of.iter().enumerate() {
+                    let part_at = pointer(&base, &index.to_string());
+                    let resolved = match RefOr::from(part) {
+                        RefOr::Item(schema) => Some((schema, part_at)),
+                        RefOr::Ref(reference) => self.resolve_schema(reference, &part_at),
+                    };
+                    let Some((part, part_at)) = resolved else {
+                        continue;
+                    };
+                    for property in self.properties(part, &part_at, depth + 1) {
+                        merge_property(&mut out, property);
+                    }
+                }
+            }
+            _ => {
+                self.report.error(
+                    Code::Unsupported,
+                    at,
+                    "an `allOf` part is not an object schema",
+                );
+            }
+        }
+        out
+    }
+
+    /// Finds a component schema by reference, reporting a dangling or foreign one.
+    pub(super) fn resolve_schema(
+        &mut self,
+        reference: &str,
+        at: &str,
+    ) -> Option<(&'a Schema, String)> {
+        let Some(key) = reference
+            .strip_prefix("#/components/schemas/")
+            .filter(|k| !k.contains('/'))
+        else {
+            let message =
+                format!("`{reference}` is not a reference to `#/components/schemas/NAME`");
+            self.report.error(Code::ExternalRef, at, message);
+            return None;
+        };
+        let api: &'a openapiv3::OpenAPI = self.api;
+        let found = api.components.as_ref().and_then(|c| c.schemas.get(key));
+        match found {
+            Some(ReferenceOr::Item(schema)) => Some((schema, pointer("/components/schemas", key))),
+            Some(ReferenceOr::Reference { reference: next }) => {
+                if next == reference {
+                    self.report.error(
+                        Code::UnresolvedRef,
+                        at,
+                        format!("`{reference}` refers to itself"),
+                    );
+                    return None;
+                }
+                self.resolve_schema(next, &pointer("/components/schemas", key))
+            }
+            None => {
+                self.report.error(
+                    Code::UnresolvedRef,
+                    at,
+                    format!("`{reference}` does not exist"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The type a reference names, reporting a dangling or foreign reference.
+    pub(super) fn resolve_named(&mut self, reference: &str, at: &str) -> TypeRef {
+        let key = reference
+            .strip_prefix("#/components/schemas/")
+            .filter(|k| !k.contains('/'));
+        let Some(key) = key else {
+            let message =
+                format!("`{reference}` is not a reference to `#/components/schemas/NAME`");
+            self.report.error(Code::ExternalRef, at, message);
+            return TypeRef::Json;
+        };
+        match self.schema_names.get(key) {
+            Some(name) => TypeRef::Named(name.clone()),
+            None => {
+                let exists = self
+                    .api
+                    .components
+                    .as_ref()
+                    .is_some_and(|c| c.schemas.contains_key(key));
+                if !exists {
+                    self.report.error(
+                        Code::UnresolvedRef,
+                        at,
+                        format!("`{reference}` does not exist"),
+                    );
+                }
+                TypeRef::Json
+            }
+        }
+    }
+
+    fn lower_struct(
+        &mut self,
+        parent: &str,
+        properties: Vec<Property<'a>>,
+        skip_tag: Option<&str>,
+    ) -> Struct {
+        let mut fields = Vec::with_capacity(properties.len());
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for property in properties {
+            if Some(property.wire) == skip_tag {
+                continue;
+            }
+            let Some(rust) = naming::rust_name(property.wire, Kind::Field) else {
+                let message = format!("property `{}` has no usable characters", property.wire);
+                self.report.error(Code::EmptyName, &property.at, message);
+                continue;
+            };
+            if let Some(previous) = seen.insert(rust.clone(), property.wire) {
+                let message = format!(
+                    "properties `{previous}` and `{}` are both named `{rust}` in Rust",
+                    property.wire
+                );
+                self.report
+                    .error(Code::NameCollision, &property.at, message);
+                continue;
+            }
+            let data = match property.schema {
+                RefOr::Item(schema) => Some(&schema.schema_data),
+                RefOr::Ref(_) => None,
+            };
+            let ty = self.type_ref(
+                property.schema,
+                &property.at,
+                naming::nested_type_name(parent, property.wire),
+            );
+            fields.push(Field {
+                name: Name {
+                    rust,
+                    wire: property.wire.to_owned(),
+                },
+                doc: data.and_then(field_doc),
+                ty,
+                required: property.required,
+                nullable: data.is_some_and(|d| d.nullable),
+                deprecated: data.is_some_and(|d| d.deprecated),
+                constraints: match property.schema {
+                    RefOr::Item(schema) => constraints(schema),
+                    RefOr::Ref(_) => Constraints::default(),
+                },
+            });
+        }
+        Struct { fields }
+    }
+
+    fn lower_tagged(
+        &mut self,
+        at: &str,
+        discriminator: &'a openapiv3::Discriminator,
+        one_of: Option<&'a [ReferenceOr<Schema>]>,
+    ) -> TypeKind {
+        let mut variants: Vec<TaggedVariant> = Vec::new();
+        let mut targets = Vec::new();
+        let mapping_at = pointer(&pointer(at, "discriminator"), "mapping");
+        for (tag, target) in &discriminator.mapping {
+            let entry_at = pointer(&mapping_at, tag);
+            let key = component_key(target);
+            let name = key.and_then(|k| self.schema_names.get(k));
+            let Some(ty) = name.cloned() else {
+                let exists = key.is_some_and(|k| {
+                    self.api
+                        .components
+                        .as_ref()
+                        .is_some_and(|c| c.schemas.contains_key(k))
+                });
+                if !exists {
+                    let message = format!(
+                        "discriminator value `{tag}` maps to `{target}`, which is not a schema here"
+                    );
+                    self.report
+                        .error(Code::DiscriminatorTarget, &entry_at, message);
+                }
+                continue;
+            };
+            targets.extend(key);
+            self.push_variant(&mut variants, tag, ty, &entry_at);
+        }
+        // Variants listed in `oneOf` but not in the mapping take their schema name as tag value.
+        for (index, variant) in one_of.unwrap_or_default().iter().enumerate() {
+            let variant_at = pointer(&pointer(at, "oneOf"), &index.to_string());
+            match variant {
+                ReferenceOr::Reference { reference } => {
+                    let Some(key) = component_key(reference) else {
+                        self.resolve_named(reference, &variant_at);
+                        continue;
+                    };
+                    if targets.contains(&key) {
+                        continue;
+                    }
+                    match self.resolve_named(reference, &variant_at) {
+                        TypeRef::Named(ty) => {
+                            self.push_variant(&mut variants, key, ty, &variant_at)
+                        }
+                        _ => continue,
+                    }
+                }
+                ReferenceOr::Item(_) => {
+                    let message = "a variant of a union with a discriminator is declared inline";
+                    self.report.error(Code::Unsupported, &variant_at, message);
+                }
+            }
+        }
+        if variants.is_empty() && discriminator.mapping.is_empty() {
+            let message = format!(
+                "discriminator `{}` has no variants",
+                discriminator.property_name
+            );
+            self.report.error(
+                Code::DiscriminatorVariants,
+                &pointer(at, "discriminator"),
+                message,
+            );
+        }
+        let taken: Vec<&str> = variants.iter().map(|v| v.name.rust.as_str()).collect();
+        let fallback = fallback_name(&taken);
+        TypeKind::Tagged(TaggedUnion {
+            tag: discriminator.property_name.clone(),
+            variants,
+            fallback,
+        })
+    }
+
+    fn push_variant(&mut self, variants: &mut Vec<TaggedVariant>, tag: &str, ty: String, at: &str) {
+        let Some(rust) = naming::rust_name(tag, Kind::Variant) else {
+            self.report.error(
+                Code::EmptyName,
+                at,
+                format!("discriminator value `{tag}` has no usable characters"),
+            );
+            return;
+        };
+        if let Some(previous) = variants.iter().find(|v| v.name.rust == rust) {
+            let message = format!(
+                "discriminator values `{}` and `{tag}` are both named `{rust}` in Rust",
+                previous.name.wire
+            );
+            self.report.error(Code::NameCollision, at, message);
+            return;
+        }
+        // The variant's documentation is its struct's, filled in once every type is lowered.
+        variants.push(TaggedVariant {
+            name: Name {
+                rust,
+                wire: tag.to_owned(),
+            },
+            ty,
+            doc: None,
+        });
+    }
+
+    fn lower_untagged(
+        &mut self,
+        name: &str,
+        at: &str,
+        members: &'a [ReferenceOr<Schema>],
+    ) -> TypeKind {
+        let mut variants: Vec<UntaggedVariant> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_at = pointer(at, &index.to_string());
+            let schema = RefOr::from(member);
+            let ty = self.type_ref(
+                schema,
+                &member_at,
+                naming::nested_type_name(name, &format!("variant {index}")),
+            );
+            let variant = match &ty {
+                TypeRef::Named(n) => n.clone(),
+                other => scalar_variant_name(other, index),
+            };
+            let variant = if variants.iter().any(|v| v.name == variant) {
+                format!("{variant}{index}")
+            } else {
+                variant
+            };
+            variants.push(UntaggedVariant { name: variant, ty });
+        }
+        TypeKind::Untagged(UntaggedUnion { variants })
+    }
+
+    fn lower_enum(&mut self, at: &str, values: &[Option<String>]) -> TypeKind {
+        let mut names: Vec<Name> = Vec::new();
+        for (index, wire) in values.iter().enumerate() {
+            let Some(wire) = wire else { continue };
+            let value_at = pointer(&pointer(at, "enum"), &index.to_string());
+            let Some(rust) = naming::rust_name(wire, Kind::Variant) else {
+                self.report.error(
+                    Code::EmptyName,
+                    &value_at,
+                    format!("enum value `{wire}` has no usable characters"),
+                );
+                continue;
+            };
+            if let Some(previous) = names.iter().find(|n| n.rust == rust) {
+                if previous.wire == *wire {
+                    continue;
+                }
+                let message = format!(
+                    "enum values `{}` and `{wire}` are both named `{rust}` in Rust",
+                    previous.wire
+                );
+                self.report.error(Code::NameCollision, &value_at, message);
+                continue;
+            }
+            names.push(Name {
+                rust,
+                wire: wire.clone(),
+            });
+        }
+        let taken: Vec<&str> = names.iter().map(|v| v.rust.as_str()).collect();
+        let fallback = fallback_name(&taken);
+        TypeKind::Enum(StringEnum {
+            values: names,
+            fallback,
+        })
+    }
+
+    /// The type of a field, parameter or member; inline types that need a name get `name()`.
+    pub(super) fn type_ref(
+        &mut self,
+        schema: RefOr<'a>,
+        at: &str,
+        name: Option<String>,
+    ) -> TypeRef {
+        match schema {
+            RefOr::Ref(reference) => self.resolve_named(reference, at),
+            RefOr::Item(schema) => self.type_ref_item(schema, at, name),
+        }
+    }
+
+    fn type_ref_item(&mut self, schema: &'a Schema, at: &str, name: Option<String>) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                if has_values(&string.enumeration) {
+                    return self.inline_type(schema, at, name);
+                }
+                let password = matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+                );
+                if password || schema.schema_data.write_only || self.secrets.contains(at) {
+                    self.used_secrets.insert(at.to_owned());
+                    TypeRef::Secret
+                } else {
+                    TypeRef::String
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(number)) => match &number.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(array)) => {
+                let item = match &array.items {
+                    Some(items) => {
+                        let item_name = name.and_then(|n| naming::nested_type_name(&n, "item"));
+                        self.type_ref(RefOr::from(items), &pointer(at, "items"), item_name)
+                    }
+                    None => TypeRef::Json,
+                };
+                TypeRef::List(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
+                match &object.additional_properties {
+                    Some(AdditionalProperties::Schema(value)) => {
+                        let value_name = name.and_then(|n| naming::nested_type_name(&n, "value"));
+                        let value = self.type_ref(
+                            RefOr::from(value.as_ref()),
+                            &pointer(at, "additionalProperties"),
+                            value_name,
+                        );
+                        TypeRef::Map(Box::new(value))
+                    }
+                    _ => TypeRef::Map(Box::new(TypeRef::Json)),
+                }
+            }
+            SchemaKind::AllOf { all_of } if self.is_plain_ref(all_of) => match all_of.first() {
+                Some(ReferenceOr::Reference { reference }) => {
+                    self.resolve_named(reference, &pointer(&pointer(at, "allOf"), "0"))
+                }
+                _ => TypeRef::Json,
+            },
+            SchemaKind::Any(any)
+                if any.properties.is_empty() && schema.schema_data.discriminator.is_none() =>
+            {
+                TypeRef::Json
+            }
+            SchemaKind::Not { .. } => {
+                self.report.error(
+                    Code::Unsupported,
+                    at,
+                    "`not` schemas have no Rust equivalent",
+                );
+                TypeRef::Json
+            }
+            _ => self.inline_type(schema, at, name),
+        }
+    }
+
+    /// Gives an inline schema its own named type.
+    fn inline_type(&mut self, schema: &'a Schema, at: &str, name: Option<String>) -> TypeRef {
+        let candidates: Vec<String> = name.into_iter().collect();
+        self.inline_type_named(schema, at, &candidates)
+    }
+
+    /// Gives an inline schema the first of `candidates` that is free (or already names an identical
+    /// type), reporting a collision only when none is.
+    pub(super) fn inline_type_named(
+        &mut self,
+        schema: &'a Schema,
+        at: &str,
+        candidates: &[String],
+    ) -> TypeRef {
+        let Some(first) = candidates.first() else {
+            self.report.error(
+                Code::EmptyName,
+                at,
+                "an inline schema here cannot be given a Rust name",
+            );
+            return TypeRef::Json;
+        };
+        let kind = self.lower_kind(first, at, schema, None);
+        let mut def = TypeDef {
+            name: first.clone(),
+            source: at.to_owned(),
+            doc: schema_doc(&schema.schema_data),
+            deprecated: schema.schema_data.deprecated,
+            kind,
+        };
+        for candidate in candidates {
+            def.name.clone_from(candidate);
+            if !matches!(self.claim(&def), super::Claim::Taken) {
+                break;
+            }
+        }
+        let name = def.name.clone();
+        if self.register(def) {
+            TypeRef::Named(name)
+        } else {
+            TypeRef::Json
+        }
+    }
+}
+
+/// Adds `property` unless an earlier `allOf` part declared it; a later `required` still counts.
+fn merge_property<'a>(out: &mut Vec<Property<'a>>, property: Property<'a>) {
+    match out.iter_mut().find(|p| p.wire == property.wire) {
+        Some(existing) => existing.required |= property.required,
+        None => out.push(property),
+    }
+}
+
+fn has_values(values: &[Option<String>]) -> bool {
+    values.iter().any(Option::is_some)
+}
+
+fn fallback_name(taken: &[&str]) -> String {
+    let free = FALLBACK_NAMES.iter().find(|n| !taken.contains(n));
+    free.map_or_else(|| format!("Unknown{}", taken.len()), |n| (*n).to_owned())
+}
+
+fn scalar_variant_name(ty: &TypeRef, index: usize) -> String {
+    match ty {
+        TypeRef::String | TypeRef::Secret => "String".to_owned(),
+        TypeRef::Bool => "Bool".to_owned(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::List(_) => "List".to_owned(),
+        TypeRef::Map(_) => "Map".to_owned(),
+        TypeRef::Json | TypeRef::Named(_) | TypeRef::Boxed(_) => format!("Variant{index}"),
+    }
+}
+
+/// Documentation for a type: title and description, then the default.
+pub(super) fn schema_doc(data: &SchemaData) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(title) = data.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        parts.push(title.trim().to_owned());
+    }
+    if let Some(description) = data.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        parts.push(description.trim().to_owned());
+    }
+    if let Some(default) = &data.default {
+        parts.push(format!("Defaults to `{default}`."));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// Documentation for a field: as for a type, plus which direction the value travels in.
+fn field_doc(data: &SchemaData) -> Option<String> {
+    let mut doc = schema_doc(data);
+    let note = match (data.read_only, data.write_only) {
+        (true, false) => Some("Set by the server: sent in responses only."),
+        (false, true) => Some("Sent in requests only: never returned by the server."),
+        _ => None,
+    };
+    if let Some(note) = note {
+        doc = Some(match doc {
+            Some(text) => format!("{text}\n\n{note}"),
+            None => note.to_owned(),
+        });
+    }
+    doc
+}
+
+/// The checks a schema puts on its value.
+pub(super) fn constraints(schema: &Schema) -> Constraints {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => Constraints {
+            pattern: s.pattern.clone(),
+            min_length: s.min_length,
+            max_length: s.max_length,
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Integer(i)) => Constraints {
+            minimum: i
+                .minimum
+                .map(|v| v as f64 + if i.exclusive_minimum { 1.0 } else { 0.0 }),
+            maximum: i
+                .maximum
+                .map(|v| v as f64 - if i.exclusive_maximum { 1.0 } else { 0.0 }),
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Number(n)) => Constraints {
+            minimum: n.minimum,
+            maximum: n.maximum,
+            ..Constraints::default()
+        },
+        _ => Constraints::default(),
+    }
+}
