@@ -367,6 +367,52 @@ impl crate::runtime::SecretFields for ThirdPartyIntegration {
         }
     }
 }
+/// PagerDuty Integration
+///
+/// Settings that send project alerts to a PagerDuty service.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct PagerDuty {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// PagerDuty region that hosts the account.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub region: ::std::option::Option<self::PagerDutyRegion>,
+    /// Integration key of the PagerDuty service. Responses show it masked except for its last four characters.
+    #[serde(rename = "serviceKey")]
+    pub service_key: crate::runtime::Secret,
+}
+impl PagerDuty {
+    /// A value from its required fields (`service_key`); optional fields are unset.
+    pub fn new(service_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            service_key: service_key.into(),
+        }
+    }
+}
+impl crate::runtime::SecretFields for PagerDuty {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.service_key,
+            &::std::format!("{path}/serviceKey"),
+            visit,
+        );
+    }
+}
 /// PagerDuty region that hosts the account.
 #[derive(
     ::std::clone::Clone,
@@ -431,52 +477,6 @@ impl<'de> ::serde::Deserialize<'de> for PagerDutyRegion {
         ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
-/// PagerDuty Integration
-///
-/// Settings that send project alerts to a PagerDuty service.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct PagerDuty {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// PagerDuty region that hosts the account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<self::PagerDutyRegion>,
-    /// Integration key of the PagerDuty service. Responses show it masked except for its last four characters.
-    #[serde(rename = "serviceKey")]
-    pub service_key: crate::runtime::Secret,
-}
-impl PagerDuty {
-    /// A value from its required fields (`service_key`); optional fields are unset.
-    pub fn new(service_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            region: ::std::option::Option::None,
-            service_key: service_key.into(),
-        }
-    }
-}
-impl crate::runtime::SecretFields for PagerDuty {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.service_key,
-            &::std::format!("{path}/serviceKey"),
-            visit,
-        );
-    }
-}
 /// Slack Integration
 ///
 /// Settings that post project alerts to a Slack channel.
@@ -534,86 +534,6 @@ impl crate::runtime::SecretFields for Slack {
             &::std::format!("{path}/apiToken"),
             visit,
         );
-    }
-}
-/// Datadog site that hosts the account.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-pub enum DatadogRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// `US3`
-    Us3,
-    /// `US5`
-    Us5,
-    /// `AP1`
-    Ap1,
-    /// `US1_FED`
-    Us1Fed,
-    /// A value this version does not know, kept as received.
-    Unknown(::std::string::String),
-}
-impl DatadogRegion {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Us => "US",
-            Self::Eu => "EU",
-            Self::Us3 => "US3",
-            Self::Us5 => "US5",
-            Self::Ap1 => "AP1",
-            Self::Us1Fed => "US1_FED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for DatadogRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => Self::Us,
-            "EU" => Self::Eu,
-            "US3" => Self::Us3,
-            "US5" => Self::Us5,
-            "AP1" => Self::Ap1,
-            "US1_FED" => Self::Us1Fed,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl ::std::str::FromStr for DatadogRegion {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for DatadogRegion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DatadogRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 /// Datadog Integration
@@ -702,6 +622,86 @@ impl crate::runtime::SecretFields for Datadog {
         );
     }
 }
+/// Datadog site that hosts the account.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+pub enum DatadogRegion {
+    /// `US`
+    Us,
+    /// `EU`
+    Eu,
+    /// `US3`
+    Us3,
+    /// `US5`
+    Us5,
+    /// `AP1`
+    Ap1,
+    /// `US1_FED`
+    Us1Fed,
+    /// A value this version does not know, kept as received.
+    Unknown(::std::string::String),
+}
+impl DatadogRegion {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Eu => "EU",
+            Self::Us3 => "US3",
+            Self::Us5 => "US5",
+            Self::Ap1 => "AP1",
+            Self::Us1Fed => "US1_FED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for DatadogRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => Self::Us,
+            "EU" => Self::Eu,
+            "US3" => Self::Us3,
+            "US5" => Self::Us5,
+            "AP1" => Self::Ap1,
+            "US1_FED" => Self::Us1Fed,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+impl ::std::str::FromStr for DatadogRegion {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for DatadogRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatadogRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
+    }
+}
 /// New Relic Integration
 ///
 /// Settings that send project metrics to New Relic.
@@ -771,6 +771,54 @@ impl crate::runtime::SecretFields for NewRelic {
         );
     }
 }
+/// OpsGenie Integration
+///
+/// Settings that send project alerts to Opsgenie.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct OpsGenie {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Opsgenie API key. Responses show it masked except for its last four characters.
+    #[serde(rename = "apiKey")]
+    pub api_key: crate::runtime::Secret,
+    /// Opsgenie region that hosts the account.
+    ///
+    /// Defaults to `"US"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub region: ::std::option::Option<self::OpsGenieRegion>,
+}
+impl OpsGenie {
+    /// A value from its required fields (`api_key`); optional fields are unset.
+    pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            api_key: api_key.into(),
+            region: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::runtime::SecretFields for OpsGenie {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.api_key,
+            &::std::format!("{path}/apiKey"),
+            visit,
+        );
+    }
+}
 /// Opsgenie region that hosts the account.
 ///
 /// Defaults to `"US"`.
@@ -835,54 +883,6 @@ impl<'de> ::serde::Deserialize<'de> for OpsGenieRegion {
             deserializer,
         )?;
         ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-/// OpsGenie Integration
-///
-/// Settings that send project alerts to Opsgenie.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct OpsGenie {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Opsgenie API key. Responses show it masked except for its last four characters.
-    #[serde(rename = "apiKey")]
-    pub api_key: crate::runtime::Secret,
-    /// Opsgenie region that hosts the account.
-    ///
-    /// Defaults to `"US"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<self::OpsGenieRegion>,
-}
-impl OpsGenie {
-    /// A value from its required fields (`api_key`); optional fields are unset.
-    pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            api_key: api_key.into(),
-            region: ::std::option::Option::None,
-        }
-    }
-}
-impl crate::runtime::SecretFields for OpsGenie {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.api_key,
-            &::std::format!("{path}/apiKey"),
-            visit,
-        );
     }
 }
 /// VictorOps Integration
@@ -985,70 +985,6 @@ impl crate::runtime::SecretFields for Webhook {
         );
     }
 }
-/// How Prometheus discovers the targets it scrapes.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-pub enum PrometheusServiceDiscovery {
-    /// `http`
-    Http,
-    /// `file`
-    File,
-    /// A value this version does not know, kept as received.
-    Unknown(::std::string::String),
-}
-impl PrometheusServiceDiscovery {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::File => "file",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
-    fn from(value: &str) -> Self {
-        match value {
-            "http" => Self::Http,
-            "file" => Self::File,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl ::std::str::FromStr for PrometheusServiceDiscovery {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for PrometheusServiceDiscovery {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PrometheusServiceDiscovery {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
 /// Prometheus Integration
 ///
 /// Settings that let a Prometheus server scrape the project's metrics.
@@ -1113,6 +1049,70 @@ impl crate::runtime::SecretFields for Prometheus {
             &::std::format!("{path}/password"),
             visit,
         );
+    }
+}
+/// How Prometheus discovers the targets it scrapes.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+pub enum PrometheusServiceDiscovery {
+    /// `http`
+    Http,
+    /// `file`
+    File,
+    /// A value this version does not know, kept as received.
+    Unknown(::std::string::String),
+}
+impl PrometheusServiceDiscovery {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::File => "file",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
+    fn from(value: &str) -> Self {
+        match value {
+            "http" => Self::Http,
+            "file" => Self::File,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+impl ::std::str::FromStr for PrometheusServiceDiscovery {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for PrometheusServiceDiscovery {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrometheusServiceDiscovery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from(value.as_str()))
     }
 }
 /// Microsoft Teams Integration

@@ -25,7 +25,8 @@ pub struct Config {
 impl Config {
     /// Parses settings from YAML text; `file` names it in diagnostics.
     pub fn parse(text: &str, file: &str) -> Result<Config, Diagnostics> {
-        let mut config: Config = crate::load::parse_as(text, file)?;
+        let mut config: Config =
+            crate::load::parse_as(text, file, crate::diagnostics::Code::Config)?;
         config.file = file.to_owned();
         Ok(config)
     }

@@ -19,7 +19,7 @@ impl Document {
     /// Parses a document from text. `file` names it in diagnostics. JSON is recognised by its
     /// leading `{`; anything else is read as YAML.
     pub fn parse(text: &str, file: &str) -> Result<Document, Diagnostics> {
-        let api = parse_as(text, file)?;
+        let api = parse_as(text, file, Code::Parse)?;
         Ok(Document {
             api,
             file: file.to_owned(),
@@ -48,8 +48,12 @@ pub(crate) fn read_text(path: &std::path::Path, file: &str) -> Result<String, Di
     })
 }
 
-/// Deserialises YAML or JSON into `T`, reporting where in the document it failed.
-pub(crate) fn parse_as<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnostics> {
+/// Deserialises YAML or JSON into `T`, reporting where in the document it failed as `code`.
+pub(crate) fn parse_as<T: DeserializeOwned>(
+    text: &str,
+    file: &str,
+    code: Code,
+) -> Result<T, Diagnostics> {
     let is_json = text.trim_start().starts_with('{');
     let result = if is_json {
         let mut de = serde_json::Deserializer::from_str(text);
@@ -61,7 +65,7 @@ pub(crate) fn parse_as<T: DeserializeOwned>(text: &str, file: &str) -> Result<T,
     };
     result.map_err(|(pointer, message)| {
         let mut r = Reporter::new(file);
-        r.error(Code::Parse, &pointer, message);
+        r.error(code, &pointer, message);
         r.diagnostics
     })
 }

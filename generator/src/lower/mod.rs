@@ -125,8 +125,9 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             if let Some(previous) = self.registered.get(&name) {
-                let message =
-                    format!("schema `{key}` and `{previous}` are both named `{name}` in Rust");
+                let message = format!(
+                    "schema `{key}` is named `{name}` in Rust, as is the schema at `{previous}`"
+                );
                 self.report.error(Code::NameCollision, &at, message);
                 continue;
             }
@@ -174,12 +175,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Registers a type under its name: reusing an identical one, reporting a different one.
-    fn register(&mut self, def: TypeDef) -> bool {
+    /// Registers a type under its name, at `position` in the output: reusing an identical one,
+    /// reporting a different one.
+    fn register(&mut self, def: TypeDef, position: usize) -> bool {
         match self.claim(&def) {
             Claim::New => {
                 self.registered.insert(def.name.clone(), def.source.clone());
-                self.types.push(def);
+                self.types.insert(position.min(self.types.len()), def);
                 true
             }
             Claim::Same => true,

@@ -35,6 +35,8 @@ impl<'a> Lowerer<'a> {
         schema: RefOr<'a>,
         skip_tag: Option<&str>,
     ) {
+        // The type goes before the inline types its lowering adds, so that a parent reads first.
+        let position = self.types.len();
         let (kind, data) = match schema {
             RefOr::Ref(reference) => {
                 let target = self.resolve_named(reference, at);
@@ -52,7 +54,7 @@ impl<'a> Lowerer<'a> {
             deprecated: data.is_some_and(|d| d.deprecated),
             kind,
         };
-        self.register(def);
+        self.register(def, position);
     }
 
     fn lower_kind(
@@ -141,6 +143,7 @@ impl<'a> Lowerer<'a> {
                     return out;
                 }
                 let base = pointer(at, "allOf");
+                let mut required: Vec<&str> = Vec::new();
                 for (index, part) in all_of.iter().enumerate() {
                     let part_at = pointer(&base, &index.to_string());
                     let resolved = match RefOr::from(part) {
@@ -153,6 +156,11 @@ impl<'a> Lowerer<'a> {
                     for property in self.properties(part, &part_at, depth + 1) {
                         merge_property(&mut out, property);
                     }
+                    required.extend(required_of(part));
+                }
+                // A part may require a property that another part declares.
+                for property in &mut out {
+                    property.required |= required.contains(&property.wire);
                 }
             }
             _ => {
@@ -204,6 +212,16 @@ impl<'a> Lowerer<'a> {
                 );
                 None
             }
+        }
+    }
+
+    /// The schema data of a referenced component schema, if it resolves; reports nothing.
+    fn referenced_data(&self, reference: &str) -> Option<&'a SchemaData> {
+        let key = component_key(reference)?;
+        let api: &'a openapiv3::OpenAPI = self.api;
+        match api.components.as_ref()?.schemas.get(key)? {
+            ReferenceOr::Item(schema) => Some(&schema.schema_data),
+            ReferenceOr::Reference { .. } => None,
         }
     }
 
@@ -281,7 +299,13 @@ impl<'a> Lowerer<'a> {
                 doc: data.and_then(field_doc),
                 ty,
                 required: property.required,
-                nullable: data.is_some_and(|d| d.nullable),
+                nullable: match property.schema {
+                    RefOr::Item(schema) => schema.schema_data.nullable,
+                    // A nullable component schema makes every property that refers to it nullable.
+                    RefOr::Ref(reference) => {
+                        self.referenced_data(reference).is_some_and(|d| d.nullable)
+                    }
+                },
                 deprecated: data.is_some_and(|d| d.deprecated),
                 constraints: match property.schema {
                     RefOr::Item(schema) => constraints(schema),
@@ -571,6 +595,7 @@ impl<'a> Lowerer<'a> {
             );
             return TypeRef::Json;
         };
+        let position = self.types.len();
         let kind = self.lower_kind(first, at, schema, None);
         let mut def = TypeDef {
             name: first.clone(),
@@ -586,7 +611,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let name = def.name.clone();
-        if self.register(def) {
+        if self.register(def, position) {
             TypeRef::Named(name)
         } else {
             TypeRef::Json
@@ -600,6 +625,16 @@ fn merge_property<'a>(out: &mut Vec<Property<'a>>, property: Property<'a>) {
         Some(existing) => existing.required |= property.required,
         None => out.push(property),
     }
+}
+
+/// The property names a schema lists as required, whatever its kind.
+fn required_of(schema: &Schema) -> impl Iterator<Item = &str> {
+    let list: &[String] = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => &object.required,
+        SchemaKind::Any(any) => &any.required,
+        _ => &[],
+    };
+    list.iter().map(String::as_str)
 }
 
 fn has_values(values: &[Option<String>]) -> bool {

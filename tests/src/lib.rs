@@ -1,0 +1,24 @@
+//! Support code shared by the workspace's test binaries: locating the workspace, generating from
+//! fixtures, and installing and running the pinned Node.js tools that check our output
+//! independently. It also compiles the generated code of every fixture.
+
+pub mod fixture;
+pub mod node;
+
+/// The runtime the generated code of the fixtures refers to as `crate::runtime`.
+pub use atlas_integrations::runtime;
+
+/// The generated code of every valid fixture under `fixtures/`, one module each, compiled with
+/// warnings denied: a fixture whose output has a warning fails the build.
+#[deny(warnings)]
+pub mod fixtures {
+    include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+}
+
+use std::path::PathBuf;
+
+/// The workspace root, found from this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
