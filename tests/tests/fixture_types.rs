@@ -1,0 +1,114 @@
+//! The types generated from the fixtures, used for real: sanitised names must still carry their
+//! wire names, and each construct must behave on the wire as its fixture says.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use codegen_tests::fixtures::{
+    discriminator_without_oneof, enum_values, keywords, recursive, secrets,
+};
+use serde_json::{Value, json};
+
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: Value) -> T {
+    let decoded: T = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), value);
+    decoded
+}
+
+#[test]
+fn keyword_and_digit_led_properties_keep_their_wire_names() {
+    let wire = json!({
+        "type": "t", "match": "m", "self": "s", "crate": true, "gen": 7, "3d": false,
+        "x-request-id": "r", "Option": "o"
+    });
+    let value: keywords::types::Self_ = round_trip(wire);
+    assert_eq!(value.r#type.as_deref(), Some("t"));
+    assert_eq!(value.r#match.as_deref(), Some("m"));
+    assert_eq!(value.self_.as_deref(), Some("s"));
+    assert_eq!(value.crate_, Some(true));
+    assert_eq!(value.r#gen, Some(7));
+    assert_eq!(value._3d, Some(false));
+    assert_eq!(value.x_request_id.as_deref(), Some("r"));
+    assert_eq!(value.option.as_deref(), Some("o"));
+}
+
+#[test]
+fn schemas_named_like_prelude_types_do_not_shadow_them() {
+    let value: keywords::types::Option = round_trip(json!({"value": "a", "maybe": {"value": "b"}}));
+    assert_eq!(value.maybe.map(|inner| inner.value), Some("b".to_owned()));
+    let lower: keywords::types::LowerCaseSchema = round_trip(json!({"result": "ok"}));
+    let result: keywords::types::Result = "ok".to_owned();
+    assert_eq!(lower.result, Some(result));
+}
+
+#[test]
+fn punctuation_and_digit_led_enum_values_map_both_ways() {
+    use enum_values::types::{Granularity, Operator, Status, TagsItem};
+    assert_eq!(
+        serde_json::from_value::<Operator>(json!("<=")).unwrap(),
+        Operator::LessThanEqual
+    );
+    assert_eq!(
+        serde_json::to_value(Operator::NotEqual).unwrap(),
+        json!("!=")
+    );
+    assert_eq!(
+        serde_json::from_value::<Granularity>(json!("24h")).unwrap(),
+        Granularity::V24h
+    );
+    assert_eq!(Granularity::OneDay.as_str(), "one-day");
+    // A value named UNKNOWN is a known value; the catch-all takes another name.
+    assert_eq!(
+        serde_json::from_value::<Status>(json!("UNKNOWN")).unwrap(),
+        Status::Unknown
+    );
+    assert_eq!(
+        serde_json::from_value::<Status>(json!("PAUSED")).unwrap(),
+        Status::Other("PAUSED".into())
+    );
+    let tags: enum_values::types::Tags = round_trip(json!(["red", "blue"]));
+    assert_eq!(tags, vec![TagsItem::Red, TagsItem::Unknown("blue".into())]);
+}
+
+#[test]
+fn recursive_types_nest() {
+    let node: recursive::types::Node =
+        round_trip(json!({"value": "a", "next": {"value": "b"}, "children": [{"value": "c"}]}));
+    assert_eq!(node.next.map(|n| n.value), Some("b".to_owned()));
+    let expr: recursive::types::Expr = round_trip(
+        json!({"op": "not", "operand": {"op": "not", "operand": {"op": "lit", "value": true}}}),
+    );
+    let recursive::types::Expr::Not(outer) = expr else {
+        panic!("expected not")
+    };
+    assert!(matches!(*outer.operand, recursive::types::Expr::Not(_)));
+}
+
+#[test]
+fn secrets_from_every_source_are_masked_and_found() {
+    let wire = json!({
+        "user": "u", "password": "p4ss", "recoveryCode": "r3c", "apiKey": "k3y",
+        "tokens": [{"value": "t0k"}]
+    });
+    let account: secrets::types::Account = round_trip(wire);
+    let debug = format!("{account:?}");
+    for secret in ["p4ss", "r3c", "k3y", "t0k"] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+    }
+    let read_back = codegen_tests::runtime::ensure_supplied(&account).unwrap_err();
+    assert_eq!(
+        read_back.fields,
+        ["/password", "/recoveryCode", "/apiKey", "/tokens/0/value"]
+    );
+}
+
+#[test]
+fn discriminator_without_one_of_is_a_tagged_enum() {
+    use discriminator_without_oneof::types::{EmailNotification, Notification};
+    let value: Notification = round_trip(json!({"type": "EMAIL", "address": "a@example.org"}));
+    assert_eq!(
+        value,
+        Notification::Email(EmailNotification::new("a@example.org"))
+    );
+    let other: Notification = round_trip(json!({"type": "PIGEON", "loft": 3}));
+    assert_eq!(other.discriminator(), "PIGEON");
+}
