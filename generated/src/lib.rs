@@ -4,4 +4,6 @@
 pub mod runtime;
 
 #[rustfmt::skip]
+pub mod operations;
+#[rustfmt::skip]
 pub mod types;

@@ -120,6 +120,31 @@ impl crate::runtime::SecretFields for PaginatedIntegrationView {
         );
     }
 }
+impl crate::runtime::Validate for PaginatedIntegrationView {
+    fn validate(
+        &self,
+        path: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        crate::runtime::Validate::validate(
+            &self.results,
+            &::std::format!("{path}/results"),
+            out,
+        );
+        crate::runtime::Check::check(
+            &self.total_count,
+            &::std::format!("{path}/totalCount"),
+            &crate::runtime::Rules {
+                pattern: ::std::option::Option::None,
+                min_length: ::std::option::Option::None,
+                max_length: ::std::option::Option::None,
+                minimum: ::std::option::Option::Some(0f64),
+                maximum: ::std::option::Option::None,
+            },
+            out,
+        );
+    }
+}
 /// The settings of one third-party service integration. The type property decides which set of settings applies.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub enum ThirdPartyIntegration {
@@ -367,6 +392,19 @@ impl crate::runtime::SecretFields for ThirdPartyIntegration {
         }
     }
 }
+impl crate::runtime::Validate for ThirdPartyIntegration {
+    fn validate(
+        &self,
+        path: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::Slack(value) => crate::runtime::Validate::validate(value, path, out),
+            Self::NewRelic(value) => crate::runtime::Validate::validate(value, path, out),
+            _ => {}
+        }
+    }
+}
 /// PagerDuty Integration
 ///
 /// Settings that send project alerts to a PagerDuty service.
@@ -533,6 +571,26 @@ impl crate::runtime::SecretFields for Slack {
             &self.api_token,
             &::std::format!("{path}/apiToken"),
             visit,
+        );
+    }
+}
+impl crate::runtime::Validate for Slack {
+    fn validate(
+        &self,
+        path: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        crate::runtime::Check::check(
+            &self.channel_name,
+            &::std::format!("{path}/channelName"),
+            &crate::runtime::Rules {
+                pattern: ::std::option::Option::None,
+                min_length: ::std::option::Option::Some(1usize),
+                max_length: ::std::option::Option::Some(80usize),
+                minimum: ::std::option::Option::None,
+                maximum: ::std::option::Option::None,
+            },
+            out,
         );
     }
 }
@@ -768,6 +826,38 @@ impl crate::runtime::SecretFields for NewRelic {
             &self.write_token,
             &::std::format!("{path}/writeToken"),
             visit,
+        );
+    }
+}
+impl crate::runtime::Validate for NewRelic {
+    fn validate(
+        &self,
+        path: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        crate::runtime::Check::check(
+            &self.account_id,
+            &::std::format!("{path}/accountId"),
+            &crate::runtime::Rules {
+                pattern: ::std::option::Option::Some("^([0-9a-f]){40}$"),
+                min_length: ::std::option::Option::None,
+                max_length: ::std::option::Option::None,
+                minimum: ::std::option::Option::None,
+                maximum: ::std::option::Option::None,
+            },
+            out,
+        );
+        crate::runtime::Check::check(
+            &self.license_key,
+            &::std::format!("{path}/licenseKey"),
+            &crate::runtime::Rules {
+                pattern: ::std::option::Option::Some("^([0-9a-f]){40}$"),
+                min_length: ::std::option::Option::None,
+                max_length: ::std::option::Option::None,
+                minimum: ::std::option::Option::None,
+                maximum: ::std::option::Option::None,
+            },
+            out,
         );
     }
 }

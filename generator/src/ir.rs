@@ -226,6 +226,54 @@ pub struct Operation {
     pub path: String,
     /// Parameters in document order.
     pub parameters: Vec<Parameter>,
+    /// The request body, if the operation takes one.
+    pub body: Option<RequestBody>,
+    /// Documented responses, in document order.
+    pub responses: Vec<Response>,
+    /// The media types the operation answers with, for the `Accept` header.
+    pub accept: Vec<String>,
+}
+
+/// The body an operation sends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    /// The media type, sent as `Content-Type`.
+    pub media_type: String,
+    /// The body's type.
+    pub ty: TypeRef,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// One documented response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The Rust name, from the status's reason phrase (`NotFound`).
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// What the body holds.
+    pub content: Content,
+}
+
+impl Response {
+    /// Whether the status is a success (2xx).
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// The body of a response.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    /// No body.
+    Empty,
+    /// A JSON body of the given type.
+    Json(TypeRef),
+    /// A body that is not JSON, kept as bytes.
+    Bytes,
 }
 
 /// One parameter of an operation.
@@ -243,4 +291,7 @@ pub struct Parameter {
     pub required: bool,
     /// Checks on the value.
     pub constraints: Constraints,
+    /// The value is taken from the request body's discriminator rather than given by the caller,
+    /// so that the path cannot contradict the body.
+    pub from_body_tag: bool,
 }

@@ -1,8 +1,11 @@
 //! Turns the IR into token streams, one per generated module. Sees only the IR.
 
 mod docs;
+mod operations;
+mod reach;
 mod secrets;
 mod types;
+mod validate;
 
 use std::path::PathBuf;
 
@@ -22,10 +25,16 @@ pub struct Module {
 
 /// Emits every generated module of the crate.
 pub fn emit(api: &Api) -> Vec<Module> {
-    vec![Module {
-        path: PathBuf::from("src/types.rs"),
-        tokens: types::emit(api),
-    }]
+    vec![
+        Module {
+            path: PathBuf::from("src/types.rs"),
+            tokens: types::emit(api),
+        },
+        Module {
+            path: PathBuf::from("src/operations.rs"),
+            tokens: operations::emit(api),
+        },
+    ]
 }
 
 /// The Rust type for a reference, as written inside the `types` module: fully qualified, so that

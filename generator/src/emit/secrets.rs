@@ -7,43 +7,21 @@ use quote::quote;
 
 use crate::diagnostics::pointer;
 use crate::ir::{TypeDef, TypeKind, TypeRef};
+
 use crate::naming::ident;
 
 /// The names of the types that hold a secret, directly or through other types.
 pub(super) fn holders(types: &[TypeDef]) -> BTreeSet<String> {
-    let mut holders: BTreeSet<String> = BTreeSet::new();
-    // Grow the set until no type is added: each round adds the types that refer to a holder.
-    loop {
-        let before = holders.len();
-        for def in types {
-            if !holders.contains(&def.name) && refs(&def.kind).any(|ty| holds(&ty, &holders)) {
-                holders.insert(def.name.clone());
-            }
-        }
-        if holders.len() == before {
-            return holders;
-        }
-    }
+    super::reach::closure(types, |_| false, is_secret)
+}
+
+fn is_secret(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Secret)
 }
 
 /// Whether a value of `ty` can hold a secret.
 fn holds(ty: &TypeRef, holders: &BTreeSet<String>) -> bool {
-    match ty {
-        TypeRef::Secret => true,
-        TypeRef::Named(name) | TypeRef::Boxed(name) => holders.contains(name),
-        TypeRef::List(inner) | TypeRef::Map(inner) => holds(inner, holders),
-        _ => false,
-    }
-}
-
-fn refs(kind: &TypeKind) -> Box<dyn Iterator<Item = TypeRef> + '_> {
-    match kind {
-        TypeKind::Struct(s) => Box::new(s.fields.iter().map(|f| f.ty.clone())),
-        TypeKind::Tagged(t) => Box::new(t.variants.iter().map(|v| TypeRef::Named(v.ty.clone()))),
-        TypeKind::Untagged(u) => Box::new(u.variants.iter().map(|v| v.ty.clone())),
-        TypeKind::Alias(ty) => Box::new(std::iter::once(ty.clone())),
-        TypeKind::Enum(_) => Box::new(std::iter::empty()),
-    }
+    super::reach::reaches(ty, holders, is_secret)
 }
 
 /// The `SecretFields` impl of one type, or nothing when it holds no secret. Aliases need none: the

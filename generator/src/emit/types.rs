@@ -11,11 +11,13 @@ use crate::naming::ident;
 /// The whole `types` module.
 pub(super) fn emit(api: &Api) -> TokenStream {
     let secret_holders = super::secrets::holders(&api.types);
+    let constrained = super::validate::holders(&api.types);
     let title = format!(" Data types of {}.", api.title.trim().trim_end_matches('.'));
     let items = api.types.iter().map(|def| {
         let item = emit_type(def);
         let secrets = super::secrets::emit_impl(def, &secret_holders);
-        quote! { #item #secrets }
+        let validate = super::validate::emit_impl(def, &constrained);
+        quote! { #item #secrets #validate }
     });
     quote! {
         #![doc = #title]

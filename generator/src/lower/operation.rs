@@ -1,13 +1,15 @@
 //! Lowering operations: their names, methods, paths and parameters.
 
 use openapiv3::{
-    Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr, SchemaKind, Type,
+    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
+    RequestBody, Responses, SchemaKind, StatusCode, Type,
 };
 
 use super::{Lowerer, RefOr};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
-    Constraints, Location, Method, Name, Operation, Parameter as IrParameter, TypeRef,
+    Constraints, Content, Location, Method, Name, Operation, Parameter as IrParameter,
+    RequestBody as IrBody, Response as IrResponse, TypeKind, TypeRef,
 };
 use crate::naming::{self, Kind};
 
@@ -51,13 +53,24 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 seen.push((rust.clone(), id.to_owned()));
-                let parameters = self.lower_parameters(
+                let mut parameters = self.lower_parameters(
                     &rust,
                     &path_at,
                     &item.parameters,
                     &at,
                     &operation.parameters,
                 );
+                let body = self.lower_body(
+                    &rust,
+                    operation.request_body.as_ref(),
+                    &pointer(&at, "requestBody"),
+                );
+                let responses =
+                    self.lower_responses(&rust, &operation.responses, &pointer(&at, "responses"));
+                let accept = accepted_media_types(&operation.responses, api);
+                if let Some(body) = &body {
+                    self.bind_tag_parameter(&mut parameters, &body.ty);
+                }
                 let doc = join_doc(
                     operation.summary.as_deref(),
                     operation.description.as_deref(),
@@ -72,6 +85,9 @@ impl<'a> Lowerer<'a> {
                     method,
                     path: path.clone(),
                     parameters,
+                    body,
+                    responses,
+                    accept,
                 });
             }
         }
@@ -213,7 +229,7 @@ impl<'a> Lowerer<'a> {
                     ),
                 };
                 let constraints = match schema {
-                    RefOr::Item(s) => super::schema::constraints(s),
+                    RefOr::Item(s) => self.constraints(s, &schema_at),
                     RefOr::Ref(_) => Constraints::default(),
                 };
                 (ty, constraints)
@@ -238,6 +254,7 @@ impl<'a> Lowerer<'a> {
             ty,
             required: data.required || location == Location::Path,
             constraints,
+            from_body_tag: false,
         })
     }
 }
@@ -287,4 +304,210 @@ fn join_doc(summary: Option<&str>, description: Option<&str>) -> Option<String> 
         .filter(|s| !s.is_empty())
         .collect();
     (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+impl<'a> Lowerer<'a> {
+    fn lower_body(
+        &mut self,
+        operation: &str,
+        body: Option<&'a ReferenceOr<RequestBody>>,
+        at: &str,
+    ) -> Option<IrBody> {
+        let (body, at) = match body? {
+            ReferenceOr::Item(body) => (body, at.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let api: &'a openapiv3::OpenAPI = self.api;
+                let key = reference.strip_prefix("#/components/requestBodies/");
+                match key.and_then(|k| api.components.as_ref()?.request_bodies.get(k)) {
+                    Some(ReferenceOr::Item(body)) => (
+                        body,
+                        pointer("/components/requestBodies", key.unwrap_or_default()),
+                    ),
+                    _ => {
+                        self.report.error(
+                            Code::UnresolvedRef,
+                            at,
+                            format!("`{reference}` does not name a request body here"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        let Some((media_type, content)) = pick_media_type(&body.content) else {
+            self.report.warning(
+                Code::Unsupported,
+                &pointer(&at, "content"),
+                "the request body has no media type; it is left out",
+            );
+            return None;
+        };
+        let content_at = pointer(&pointer(&at, "content"), media_type);
+        let ty = match &content.schema {
+            Some(schema) => self.type_ref(
+                RefOr::from(schema),
+                &pointer(&content_at, "schema"),
+                naming::nested_type_name(operation, "request body"),
+            ),
+            None => TypeRef::Json,
+        };
+        Some(IrBody {
+            media_type: media_type.to_owned(),
+            ty,
+            doc: body.description.clone(),
+        })
+    }
+
+    fn lower_responses(
+        &mut self,
+        operation: &str,
+        responses: &'a Responses,
+        at: &str,
+    ) -> Vec<IrResponse> {
+        let mut out = Vec::new();
+        for (status, response) in &responses.responses {
+            let StatusCode::Code(code) = status else {
+                let message = format!("response range `{status}` is treated as undocumented");
+                self.report.warning(
+                    Code::Unsupported,
+                    &pointer(at, &status.to_string()),
+                    message,
+                );
+                continue;
+            };
+            let response_at = pointer(at, &code.to_string());
+            let (response, response_at) = match response {
+                ReferenceOr::Item(response) => (response, response_at),
+                ReferenceOr::Reference { reference } => {
+                    let api: &'a openapiv3::OpenAPI = self.api;
+                    let key = reference.strip_prefix("#/components/responses/");
+                    match key.and_then(|k| api.components.as_ref()?.responses.get(k)) {
+                        Some(ReferenceOr::Item(response)) => (
+                            response,
+                            pointer("/components/responses", key.unwrap_or_default()),
+                        ),
+                        _ => {
+                            self.report.error(
+                                Code::UnresolvedRef,
+                                &response_at,
+                                format!("`{reference}` does not name a response here"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            let content = match pick_media_type(&response.content) {
+                None => Content::Empty,
+                Some((media_type, media)) if is_json(media_type) => match &media.schema {
+                    Some(schema) => {
+                        let schema_at = pointer(
+                            &pointer(&pointer(&response_at, "content"), media_type),
+                            "schema",
+                        );
+                        let hint = naming::nested_type_name(operation, &format!("response {code}"));
+                        Content::Json(self.type_ref(RefOr::from(schema), &schema_at, hint))
+                    }
+                    None => Content::Json(TypeRef::Json),
+                },
+                Some(_) => Content::Bytes,
+            };
+            out.push(IrResponse {
+                status: *code,
+                name: status_name(*code),
+                doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                content,
+            });
+        }
+        out
+    }
+
+    /// Marks the path parameter whose enum lists every tag of the body's tagged union: its value
+    /// is the body's discriminator, so the two cannot disagree.
+    fn bind_tag_parameter(&self, parameters: &mut [IrParameter], body: &TypeRef) {
+        let TypeRef::Named(body) = body else { return };
+        let Some(TypeKind::Tagged(union)) =
+            self.types.iter().find(|t| t.name == *body).map(|t| &t.kind)
+        else {
+            return;
+        };
+        let candidates: Vec<usize> = parameters
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location == Location::Path)
+            .filter(|(_, p)| {
+                let TypeRef::Named(name) = &p.ty else {
+                    return false;
+                };
+                let Some(TypeKind::Enum(values)) =
+                    self.types.iter().find(|t| t.name == *name).map(|t| &t.kind)
+                else {
+                    return false;
+                };
+                !union.variants.is_empty()
+                    && union
+                        .variants
+                        .iter()
+                        .all(|v| values.values.iter().any(|value| value.wire == v.name.wire))
+            })
+            .map(|(index, _)| index)
+            .collect();
+        // Only an unambiguous match is bound.
+        if let [index] = candidates[..] {
+            parameters[index].from_body_tag = true;
+        }
+    }
+}
+
+/// The media type to use from a content map: JSON first, then whatever comes first.
+fn pick_media_type(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    content
+        .iter()
+        .find(|(name, _)| is_json(name))
+        .or_else(|| content.iter().next())
+        .map(|(name, media)| (name.as_str(), media))
+}
+
+/// `application/json` and its structured-syntax relatives (`application/vnd.atlas.2023-01-01+json`).
+pub(crate) fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The media types an operation answers with: those of its success responses, else of any.
+fn accepted_media_types(responses: &Responses, api: &openapiv3::OpenAPI) -> Vec<String> {
+    let resolve = |response: &ReferenceOr<openapiv3::Response>| -> Option<Vec<String>> {
+        let response = match response {
+            ReferenceOr::Item(response) => response,
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/responses/")?;
+                match api.components.as_ref()?.responses.get(key)? {
+                    ReferenceOr::Item(response) => response,
+                    ReferenceOr::Reference { .. } => return None,
+                }
+            }
+        };
+        Some(response.content.keys().cloned().collect())
+    };
+    let mut success = Vec::new();
+    let mut other = Vec::new();
+    for (status, response) in &responses.responses {
+        let is_success = matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2));
+        let target = if is_success { &mut success } else { &mut other };
+        for media_type in resolve(response).unwrap_or_default() {
+            if !target.contains(&media_type) {
+                target.push(media_type);
+            }
+        }
+    }
+    if success.is_empty() { other } else { success }
+}
+
+/// The Rust name of a status code: its reason phrase in `UpperCamelCase`.
+fn status_name(code: u16) -> String {
+    http::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .and_then(|reason| naming::rust_name(reason, Kind::Variant))
+        .unwrap_or_else(|| format!("Status{code}"))
 }

@@ -308,7 +308,7 @@ impl<'a> Lowerer<'a> {
                 },
                 deprecated: data.is_some_and(|d| d.deprecated),
                 constraints: match property.schema {
-                    RefOr::Item(schema) => constraints(schema),
+                    RefOr::Item(schema) => self.constraints(schema, &property.at),
                     RefOr::Ref(_) => Constraints::default(),
                 },
             });
@@ -690,8 +690,32 @@ fn field_doc(data: &SchemaData) -> Option<String> {
     doc
 }
 
+impl Lowerer<'_> {
+    /// The checks a schema puts on its value, leaving out (with a warning) a pattern that the
+    /// regular expression engine cannot compile.
+    pub(super) fn constraints(&mut self, schema: &Schema, at: &str) -> Constraints {
+        let mut constraints = constraints(schema);
+        if let Some(pattern) = &constraints.pattern
+            && let Err(error) = regex::Regex::new(pattern)
+        {
+            let reason = error
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
+            let message = format!("pattern `{pattern}` is not checked: {reason}");
+            self.report
+                .warning(Code::UnsupportedPattern, &pointer(at, "pattern"), message);
+            constraints.pattern = None;
+        }
+        constraints
+    }
+}
+
 /// The checks a schema puts on its value.
-pub(super) fn constraints(schema: &Schema) -> Constraints {
+fn constraints(schema: &Schema) -> Constraints {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => Constraints {
             pattern: s.pattern.clone(),

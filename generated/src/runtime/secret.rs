@@ -1,11 +1,9 @@
-//! Hand-written support for the generated modules: the secret type, the catch-all for union
-//! variants this version does not know, and decoding helpers.
+//! The secret type for credentials, and finding the secrets inside a value.
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 /// What `Debug` and `Display` print for every secret, whatever its value or length.
 pub const MASK: &str = "********";
@@ -177,121 +175,6 @@ pub fn ensure_supplied<T: SecretFields + ?Sized>(value: &T) -> Result<(), ReadBa
         Ok(())
     } else {
         Err(ReadBackSecrets { fields })
-    }
-}
-
-/// A union variant whose tag this version does not map: the whole object, kept as received so
-/// that it serialises back to an equal value.
-///
-/// Its fields may hold credentials of a kind this version cannot recognise, so `Debug` shows the
-/// tag and the field names only, and the values are zeroed when it is dropped.
-#[derive(Clone, PartialEq)]
-pub struct UnknownVariant {
-    discriminator: String,
-    object: Map<String, Value>,
-}
-
-impl UnknownVariant {
-    /// Wraps an object whose tag property `tag_name` holds `discriminator`.
-    pub fn new(
-        tag_name: &str,
-        discriminator: String,
-        mut object: Map<String, Value>,
-    ) -> UnknownVariant {
-        object.insert(tag_name.to_owned(), Value::String(discriminator.clone()));
-        UnknownVariant {
-            discriminator,
-            object,
-        }
-    }
-
-    /// The tag value, such as `"HIP_CHAT"`.
-    pub fn discriminator(&self) -> &str {
-        &self.discriminator
-    }
-
-    /// Every property as received, the tag included.
-    pub fn fields(&self) -> &Map<String, Value> {
-        &self.object
-    }
-}
-
-impl fmt::Debug for UnknownVariant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnknownVariant")
-            .field("discriminator", &self.discriminator)
-            .field("fields", &self.object.keys().collect::<Vec<_>>())
-            .finish()
-    }
-}
-
-impl Serialize for UnknownVariant {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.object.serialize(serializer)
-    }
-}
-
-impl Drop for UnknownVariant {
-    fn drop(&mut self) {
-        for value in self.object.values_mut() {
-            zeroize_value(value);
-        }
-    }
-}
-
-/// Reads an object and takes out the string value of its tag property `tag_name`.
-pub fn take_tagged<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    tag_name: &'static str,
-) -> Result<(String, Map<String, Value>), D::Error> {
-    let mut object = Map::deserialize(deserializer)?;
-    match object.remove(tag_name) {
-        Some(Value::String(tag)) => Ok((tag, object)),
-        Some(other) => {
-            let message = format!("`{tag_name}` must be a string, found {other}");
-            zeroize_map(&mut object);
-            Err(serde::de::Error::custom(message))
-        }
-        None => {
-            zeroize_map(&mut object);
-            Err(serde::de::Error::missing_field(tag_name))
-        }
-    }
-}
-
-/// Decodes one variant's struct from the rest of its object. On failure the message names the
-/// JSON path inside the object. The buffered copy is zeroed either way, since it may hold
-/// credentials.
-pub fn decode_variant<T: serde::de::DeserializeOwned>(
-    object: Map<String, Value>,
-) -> Result<T, String> {
-    let mut value = Value::Object(object);
-    let result = serde_path_to_error::deserialize(&value).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        if path == "." {
-            inner.to_string()
-        } else {
-            format!("{path}: {inner}")
-        }
-    });
-    zeroize_value(&mut value);
-    result
-}
-
-fn zeroize_map(object: &mut Map<String, Value>) {
-    for value in object.values_mut() {
-        zeroize_value(value);
-    }
-}
-
-/// Overwrites every string inside a JSON value.
-fn zeroize_value(value: &mut Value) {
-    match value {
-        Value::String(s) => s.zeroize(),
-        Value::Array(items) => items.iter_mut().for_each(zeroize_value),
-        Value::Object(object) => zeroize_map(object),
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 

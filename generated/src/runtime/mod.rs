@@ -1,0 +1,17 @@
+//! Hand-written support for the generated modules, shared by every crate the generator writes:
+//! the secret type, tagged-union decoding, request checks and encoding, and response decoding.
+
+mod request;
+mod response;
+mod secret;
+mod union;
+
+pub use request::{
+    Check, Constraint, Operation, Query, RequestError, Rules, Validate, Violation, encode_segment,
+};
+pub use response::{
+    DecodeError, ErrorDetails, ErrorResponse, RateLimit, RawResponse, Received, ResponseParts,
+    retry_after,
+};
+pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
+pub use union::{UnknownVariant, decode_variant, take_tagged};

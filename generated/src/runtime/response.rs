@@ -1,0 +1,344 @@
+//! Reading responses: unwrapping envelopes, decoding bodies with the place of any failure, and the
+//! parts every operation's error keeps (status, headers, rate-limit hints).
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A response as received, with an `envelope=true` wrapper already taken off.
+#[derive(Debug)]
+pub struct Received {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    /// The `content` of an envelope, when there was one.
+    content: Option<Value>,
+}
+
+impl Received {
+    /// Takes a response apart. With `envelope`, a body `{"status": N, "content": ...}` counts as
+    /// status `N` with body `content`, and a list body's `status` counts as its status: clients
+    /// that ask for envelopes often cannot see the HTTP status.
+    pub fn new(response: http::Response<Vec<u8>>, envelope: bool) -> Received {
+        let (parts, body) = response.into_parts();
+        let mut received = Received {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+            content: None,
+        };
+        if envelope
+            && let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(&received.body)
+        {
+            let status = object
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok());
+            if let Some(status) = status.and_then(|s| StatusCode::from_u16(s).ok()) {
+                received.status = status;
+                received.content = object.remove("content");
+            }
+        }
+        received
+    }
+
+    /// The status, the envelope's where there was one.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Decodes the body (or the envelope's content) as `T`.
+    #[allow(
+        clippy::result_large_err,
+        reason = "errors are the cold path; callers keep them by value"
+    )]
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        let result = match &self.content {
+            Some(content) => serde_path_to_error::deserialize(content)
+                .map_err(|e| (e.path().to_string(), e.into_inner())),
+            None => {
+                let mut de = serde_json::Deserializer::from_slice(&self.body);
+                match serde_path_to_error::deserialize(&mut de) {
+                    // Trailing bytes after the value are an error too.
+                    Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
+                    Err(e) => Err((e.path().to_string(), e.into_inner())),
+                }
+            }
+        };
+        result.map_err(|(path, error)| {
+            let offset = match (&self.content, error.line()) {
+                (None, line) if line > 0 => Some(byte_offset(&self.body, line, error.column())),
+                _ => None,
+            };
+            DecodeError {
+                status: self.status,
+                headers: self.headers.clone(),
+                path,
+                offset,
+                message: error.to_string(),
+                body: self.body.clone(),
+            }
+        })
+    }
+
+    /// An error response carrying its decoded body.
+    pub fn error<T>(&self, body: T) -> ErrorResponse<T> {
+        ErrorResponse {
+            status: self.status,
+            headers: self.headers.clone(),
+            body,
+        }
+    }
+
+    /// The response whole, for a status the document does not describe.
+    pub fn into_raw(self) -> RawResponse {
+        RawResponse {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }
+    }
+}
+
+/// The byte offset of a 1-based line and column (counted in bytes, as serde_json counts them).
+fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
+    let line_start: usize = body
+        .split(|b| *b == b'\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(body.len())
+}
+
+/// Status and headers, which every kind of operation error keeps.
+pub trait ResponseParts {
+    /// The HTTP status (the envelope's, where there was one).
+    fn status(&self) -> StatusCode;
+    /// The response headers.
+    fn headers(&self) -> &HeaderMap;
+
+    /// How long the server asked the caller to wait, from `Retry-After` (seconds or an HTTP date).
+    fn retry_after(&self) -> Option<Duration> {
+        retry_after(self.headers())
+    }
+
+    /// The `RateLimit-*` headers, where the server sent them.
+    fn rate_limit(&self) -> RateLimit {
+        RateLimit::from_headers(self.headers())
+    }
+}
+
+/// Reads `Retry-After` as a number of seconds or as an HTTP date.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// The rate-limit headers of a response (`RateLimit-Limit`, `RateLimit-Remaining`,
+/// `RateLimit-Reset`); each is `None` when absent or not a number.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: Option<u64>,
+    /// Requests left in the window.
+    pub remaining: Option<u64>,
+    /// Seconds until the window resets.
+    pub reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the headers.
+    pub fn from_headers(headers: &HeaderMap) -> RateLimit {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse().ok();
+        RateLimit {
+            limit: number("ratelimit-limit"),
+            remaining: number("ratelimit-remaining"),
+            reset: number("ratelimit-reset"),
+        }
+    }
+}
+
+/// Error bodies that carry a machine-readable code and a human-readable detail.
+pub trait ErrorDetails {
+    /// The machine-readable code, such as `RESOURCE_NOT_FOUND`.
+    fn error_code(&self) -> Option<&str>;
+    /// The human-readable explanation.
+    fn detail(&self) -> Option<&str>;
+}
+
+impl ErrorDetails for Value {
+    fn error_code(&self) -> Option<&str> {
+        self.get("errorCode").and_then(Value::as_str)
+    }
+
+    fn detail(&self) -> Option<&str> {
+        self.get("detail").and_then(Value::as_str)
+    }
+}
+
+/// A documented error response with its decoded body.
+#[derive(Clone, Debug)]
+pub struct ErrorResponse<T> {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> ResponseParts for ErrorResponse<T> {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl<T: ErrorDetails> fmt::Display for ErrorResponse<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status)?;
+        if let Some(code) = self.body.error_code() {
+            write!(f, " {code}")?;
+        }
+        if let Some(detail) = self.body.detail() {
+            write!(f, ": {detail}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A response with a status the document does not describe, kept whole.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, as received.
+    pub body: Vec<u8>,
+}
+
+impl ResponseParts for RawResponse {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl fmt::Display for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "undocumented status {}", self.status)
+    }
+}
+
+/// A body that did not decode as the document says it should.
+#[derive(Clone, Debug)]
+pub struct DecodeError {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// Where in the JSON decoding failed, as `results[3].apiKey` (`.` for the top level).
+    pub path: String,
+    /// The byte offset in the body where the JSON parser stopped, when it got that far.
+    pub offset: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+    /// The body, as received.
+    pub body: Vec<u8>,
+}
+
+impl ResponseParts for DecodeError {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the {} response at `{}`",
+            self.status, self.path
+        )?;
+        if let Some(offset) = self.offset {
+            write!(f, " (byte {offset})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, body: &str) -> http::Response<Vec<u8>> {
+        let mut response = http::Response::new(body.as_bytes().to_vec());
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or_default();
+        response
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_and_the_byte() {
+        let received = Received::new(response(200, "{\"a\": [1, \"x\"]}"), false);
+        let error = received
+            .json::<std::collections::BTreeMap<String, Vec<u32>>>()
+            .err();
+        let error = error.map(|e| (e.path, e.offset));
+        assert_eq!(error, Some(("a[1]".to_owned(), Some(13))));
+    }
+
+    #[test]
+    fn envelopes_carry_the_status() {
+        let received = Received::new(
+            response(200, r#"{"status": 404, "content": {"x": 1}}"#),
+            true,
+        );
+        assert_eq!(received.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            received.json::<Value>().ok(),
+            Some(serde_json::json!({"x": 1}))
+        );
+        let plain = Received::new(
+            response(200, r#"{"status": 404, "content": {"x": 1}}"#),
+            false,
+        );
+        assert_eq!(plain.status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn retry_after_reads_seconds() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from_static("7"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from_static("soon"),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+}

@@ -1,0 +1,598 @@
+//! The `operations` module: a request builder and an error enum per operation.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, with_paragraph};
+use crate::ir::{
+    Api, Content, Location, Method, Operation, Parameter, Response, TypeDef, TypeKind, TypeRef,
+};
+use crate::naming::ident;
+
+/// The whole `operations` module.
+pub(super) fn emit(api: &Api) -> TokenStream {
+    let secrets = super::secrets::holders(&api.types);
+    let constrained = super::validate::holders(&api.types);
+    let cx = Context {
+        types: &api.types,
+        secrets: &secrets,
+        constrained: &constrained,
+    };
+    let operations = api.operations.iter().map(|op| cx.operation(op));
+    let details = error_details(api);
+    quote! {
+        #![doc = " Request builders and response decoding, one builder per operation, for any HTTP stack."]
+        #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
+        #(#operations)*
+        #details
+    }
+}
+
+struct Context<'a> {
+    types: &'a [TypeDef],
+    secrets: &'a BTreeSet<String>,
+    constrained: &'a BTreeSet<String>,
+}
+
+/// A type of the `types` module, as written from the `operations` module.
+fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(super::types::#name)
+        }
+        TypeRef::Boxed(name) => {
+            let name = ident(name);
+            quote!(::std::boxed::Box<super::types::#name>)
+        }
+        TypeRef::List(item) => {
+            let item = rust_type(item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = rust_type(value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        other => super::rust_type(other),
+    }
+}
+
+impl Context<'_> {
+    fn kind(&self, name: &str) -> Option<&TypeKind> {
+        self.types.iter().find(|t| t.name == name).map(|t| &t.kind)
+    }
+
+    fn operation(&self, op: &Operation) -> TokenStream {
+        let name = ident(&op.name.rust);
+        let error = format_ident!("{}Error", op.name.rust);
+        let method_doc = match op.method {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+        };
+        let text = with_paragraph(
+            op.doc.as_deref(),
+            &format!("`{method_doc} {}` (`{}`).", op.path, op.name.wire),
+        );
+        let doc = doc_attrs(Some(&text), String::new);
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+        let given: Vec<&Parameter> = op.parameters.iter().filter(|p| !p.from_body_tag).collect();
+        let fields = given.iter().map(|p| {
+            let field = ident(&p.name.rust);
+            let ty = rust_type(&p.ty);
+            if p.required {
+                quote!(#field: #ty,)
+            } else {
+                quote!(#field: ::std::option::Option<#ty>,)
+            }
+        });
+        let body_field = op.body.as_ref().map(|b| {
+            let ty = rust_type(&b.ty);
+            quote!(body: #ty,)
+        });
+
+        let required: Vec<&&Parameter> = given.iter().filter(|p| p.required).collect();
+        let new_params = required.iter().map(|p| {
+            let field = ident(&p.name.rust);
+            let ty = rust_type(&p.ty);
+            quote!(#field: impl ::std::convert::Into<#ty>)
+        });
+        let body_param = op.body.as_ref().map(|b| {
+            let ty = rust_type(&b.ty);
+            quote!(body: impl ::std::convert::Into<#ty>)
+        });
+        let new_params = new_params.chain(body_param);
+        let inits = given.iter().map(|p| {
+            let field = ident(&p.name.rust);
+            if p.required {
+                quote!(#field: #field.into())
+            } else {
+                quote!(#field: ::std::option::Option::None)
+            }
+        });
+        let body_init = op.body.as_ref().map(|_| quote!(body: body.into()));
+        let inits = inits.chain(body_init);
+
+        let setters = given.iter().filter(|p| !p.required).map(|p| {
+            let field = ident(&p.name.rust);
+            let ty = rust_type(&p.ty);
+            let text = with_paragraph(
+                p.doc.as_deref(),
+                &format!(
+                    "Sets `{}`; left out of the request unless set.",
+                    p.name.wire
+                ),
+            );
+            let doc = doc_attrs(Some(&text), String::new);
+            quote! {
+                #doc
+                pub fn #field(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#field = ::std::option::Option::Some(value.into());
+                    self
+                }
+            }
+        });
+
+        let build = self.build(op);
+        let (output, parse) = self.parse(op, &error);
+        let errors = self.error_enum(op, &error);
+        let new_doc = format!(
+            " Starts a `{}` request from its required inputs.",
+            op.name.wire
+        );
+
+        quote! {
+            #doc
+            #deprecated
+            #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+            pub struct #name {
+                #(#fields)*
+                #body_field
+            }
+
+            impl #name {
+                #[doc = #new_doc]
+                pub fn new(#(#new_params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+
+                #(#setters)*
+
+                #build
+
+                #parse
+            }
+
+            impl crate::runtime::Operation for #name {
+                type Output = #output;
+                type Error = #error;
+
+                fn build(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+                    #name::build(self)
+                }
+
+                fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, Self::Error> {
+                    #name::parse_response(self, response)
+                }
+            }
+
+            #errors
+        }
+    }
+
+    fn build(&self, op: &Operation) -> TokenStream {
+        let checks = op.parameters.iter().filter(|p| !p.from_body_tag).filter_map(|p| {
+            let rules = super::validate::rules(&p.constraints)?;
+            let field = ident(&p.name.rust);
+            let wire = &p.name.wire;
+            let checkable = matches!(p.ty, TypeRef::String | TypeRef::Secret | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64);
+            checkable.then(|| quote! { crate::runtime::Check::check(&self.#field, #wire, &#rules, &mut violations); })
+        });
+        let body_checks = op.body.as_ref().map(|b| {
+            let validate = super::reach::reaches(&b.ty, self.constrained, |_| false).then(|| {
+                quote! { crate::runtime::Validate::validate(&self.body, "body", &mut violations); }
+            });
+            let secrets =
+                super::reach::reaches(&b.ty, self.secrets, |ty| matches!(ty, TypeRef::Secret))
+                    .then(|| {
+                        quote! { crate::runtime::ensure_supplied(&self.body)?; }
+                    });
+            (validate, secrets)
+        });
+        let (body_validate, body_secrets) = body_checks.unwrap_or_default();
+
+        let (template, args) = self.path(op);
+        let query = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == Location::Query)
+            .map(|p| {
+                let field = ident(&p.name.rust);
+                let wire = &p.name.wire;
+                let push = |value: TokenStream| {
+                    self.push_value(&p.ty, value, |v| quote!(query.push(#wire, #v);))
+                };
+                if p.required {
+                    push(quote!(&self.#field))
+                } else {
+                    let inner = push(quote!(value));
+                    quote! { if let ::std::option::Option::Some(value) = &self.#field { #inner } }
+                }
+            });
+        let headers = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == Location::Header)
+            .map(|p| {
+                let field = ident(&p.name.rust);
+                let wire = &p.name.wire;
+                let add = |value: TokenStream| {
+                    self.push_value(
+                        &p.ty,
+                        value,
+                        |v| quote!(request = request.header(#wire, #v);),
+                    )
+                };
+                if p.required {
+                    add(quote!(&self.#field))
+                } else {
+                    let inner = add(quote!(value));
+                    quote! { if let ::std::option::Option::Some(value) = &self.#field { #inner } }
+                }
+            });
+        let method = match op.method {
+            Method::Get => quote!(GET),
+            Method::Put => quote!(PUT),
+            Method::Post => quote!(POST),
+            Method::Delete => quote!(DELETE),
+            Method::Patch => quote!(PATCH),
+            Method::Head => quote!(HEAD),
+            Method::Options => quote!(OPTIONS),
+            Method::Trace => quote!(TRACE),
+        };
+        let accept = (!op.accept.is_empty()).then(|| {
+            let accept = op.accept.join(", ");
+            quote!(.header(::http::header::ACCEPT, #accept))
+        });
+        let (content_type, body) = match &op.body {
+            Some(b) => {
+                let media_type = &b.media_type;
+                (
+                    Some(quote!(.header(::http::header::CONTENT_TYPE, #media_type))),
+                    quote!(::serde_json::to_vec(&self.body)?),
+                )
+            }
+            None => (None, quote!(::std::vec::Vec::new())),
+        };
+        // Bindings are mutable only where something is added to them, so that the output has no
+        // needless `mut` for the compiler to warn about.
+        let checks: Vec<TokenStream> = checks.chain(body_validate).collect();
+        let validation = (!checks.is_empty()).then(|| {
+            quote! {
+                let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
+                #(#checks)*
+                if !violations.is_empty() {
+                    return ::std::result::Result::Err(crate::runtime::RequestError::Invalid(violations));
+                }
+            }
+        });
+        let query: Vec<TokenStream> = query.collect();
+        let query_mut = (!query.is_empty()).then(|| quote!(mut));
+        let headers: Vec<TokenStream> = headers.collect();
+        let request_mut = (!headers.is_empty()).then(|| quote!(mut));
+        let doc = " The request, checked against the document's constraints first. Its URI holds the path and \
+                   query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.";
+        quote! {
+            #[doc = #doc]
+            pub fn build(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+                #validation
+                #body_secrets
+                let #query_mut query = crate::runtime::Query::new();
+                #(#query)*
+                let uri = ::std::format!(#template, #(#args,)* query = query.as_str());
+                let #request_mut request = ::http::Request::builder().method(::http::Method::#method).uri(uri) #accept #content_type;
+                #(#headers)*
+                ::std::result::Result::Ok(request.body(#body)?)
+            }
+        }
+    }
+
+    /// The path as a `format!` template ending in `{query}`, and the encoded values of its
+    /// parameters in order.
+    fn path(&self, op: &Operation) -> (String, Vec<TokenStream>) {
+        let mut template = String::new();
+        let mut args = Vec::new();
+        let mut rest = op.path.as_str();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            template.push_str(&escape(&rest[..open]));
+            let wire = &rest[open + 1..close];
+            match op
+                .parameters
+                .iter()
+                .find(|p| p.location == Location::Path && p.name.wire == wire)
+            {
+                Some(p) if p.from_body_tag => {
+                    template.push_str("{}");
+                    args.push(quote!(crate::runtime::encode_segment(
+                        self.body.discriminator()
+                    )));
+                }
+                Some(p) => {
+                    let field = ident(&p.name.rust);
+                    template.push_str("{}");
+                    let value = match self.string_value(&p.ty, quote!(&self.#field)) {
+                        (text, true) => quote!(&#text),
+                        (text, false) => text,
+                    };
+                    args.push(quote!(crate::runtime::encode_segment(#value)));
+                }
+                // A template variable without a parameter stays as written.
+                None => template.push_str(&escape(&rest[open..=close])),
+            }
+            rest = &rest[close + 1..];
+        }
+        template.push_str(&escape(rest));
+        template.push_str("{query}");
+        (template, args)
+    }
+
+    /// An expression for the text of a scalar parameter value, from an expression that borrows it,
+    /// as a `&str` (borrowed) or a `String` (owned), with which of the two it is.
+    fn string_value(&self, ty: &TypeRef, value: TokenStream) -> (TokenStream, bool) {
+        match ty {
+            TypeRef::String => (quote!(::std::string::String::as_str(#value)), false),
+            TypeRef::Secret => (quote!(crate::runtime::Secret::expose(#value)), false),
+            TypeRef::Named(name) if matches!(self.kind(name), Some(TypeKind::Enum(_))) => {
+                let name = ident(name);
+                (quote!(super::types::#name::as_str(#value)), false)
+            }
+            TypeRef::Named(name)
+                if matches!(self.kind(name), Some(TypeKind::Alias(TypeRef::String))) =>
+            {
+                (quote!(::std::string::String::as_str(#value)), false)
+            }
+            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
+                (quote!(::std::string::ToString::to_string(#value)), true)
+            }
+            _ => (
+                quote!(::serde_json::to_string(#value).unwrap_or_default()),
+                true,
+            ),
+        }
+    }
+
+    /// Statements that hand each text value of a parameter (from an expression that borrows it)
+    /// to `push`: one for a scalar, one per item for a list (repeated `name=value` pairs, the form
+    /// style with `explode`).
+    fn push_value(
+        &self,
+        ty: &TypeRef,
+        value: TokenStream,
+        push: impl Fn(TokenStream) -> TokenStream,
+    ) -> TokenStream {
+        let text = |ty: &TypeRef, value: TokenStream| match self.string_value(ty, value) {
+            (text, true) => quote!(&#text),
+            (text, false) => text,
+        };
+        if let TypeRef::List(item) = ty {
+            let body = push(text(item, quote!(item)));
+            return quote! { for item in #value { #body } };
+        }
+        push(text(ty, value))
+    }
+
+    /// The output type and the `parse_response` method.
+    fn parse(&self, op: &Operation, error: &Ident) -> (TokenStream, TokenStream) {
+        let success: Vec<&Response> = op.responses.iter().filter(|r| r.is_success()).collect();
+        let output_content = success
+            .first()
+            .map_or(Content::Empty, |r| r.content.clone());
+        let output = match &output_content {
+            Content::Empty => quote!(()),
+            Content::Json(ty) => rust_type(ty),
+            Content::Bytes => quote!(::std::vec::Vec<u8>),
+        };
+        let envelope = op
+            .parameters
+            .iter()
+            .find(|p| {
+                p.location == Location::Query && p.name.wire == "envelope" && p.ty == TypeRef::Bool
+            })
+            .map(|p| {
+                let field = ident(&p.name.rust);
+                if p.required {
+                    quote!(self.#field)
+                } else {
+                    quote!(self.#field == ::std::option::Option::Some(true))
+                }
+            })
+            .unwrap_or_else(|| quote!(false));
+        let success_arms = success.iter().map(|r| {
+            let status = r.status;
+            let decode = match (&output_content, &r.content) {
+                (Content::Empty, _) => quote!(::std::result::Result::Ok(())),
+                (Content::Bytes, _) => quote!(::std::result::Result::Ok(received.into_raw().body)),
+                (Content::Json(_), _) => quote!(received.json().map_err(#error::Decode)),
+            };
+            quote!(#status => #decode,)
+        });
+        let error_arms = op.responses.iter().filter(|r| !r.is_success()).map(|r| {
+            let status = r.status;
+            let variant = ident(&r.name);
+            match error_body(r) {
+                ErrorBody::Empty => quote!(#status => ::std::result::Result::Err(#error::#variant(received.error(())))),
+                ErrorBody::Bytes => quote!(#status => {
+                    let raw = received.into_raw();
+                    ::std::result::Result::Err(#error::#variant(crate::runtime::ErrorResponse { status: raw.status, headers: raw.headers, body: raw.body }))
+                }),
+                ErrorBody::Json(ty) => quote!(#status => match received.json::<#ty>() {
+                    ::std::result::Result::Ok(body) => ::std::result::Result::Err(#error::#variant(received.error(body))),
+                    ::std::result::Result::Err(error) => ::std::result::Result::Err(#error::Decode(error)),
+                }),
+            }
+        });
+        let parse = quote! {
+            /// Reads the response to this request: the documented output, or the operation's error.
+            /// With `envelope` set, the envelope is taken off first.
+            pub fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<#output, #error> {
+                let received = crate::runtime::Received::new(response, #envelope);
+                match received.status().as_u16() {
+                    #(#success_arms)*
+                    #(#error_arms,)*
+                    _ => ::std::result::Result::Err(#error::Undocumented(received.into_raw())),
+                }
+            }
+        };
+        (output, parse)
+    }
+
+    fn error_enum(&self, op: &Operation, error: &Ident) -> TokenStream {
+        let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.is_success()).collect();
+        let variants = errors.iter().map(|r| {
+            let variant = ident(&r.name);
+            let ty = error_body(r).ty();
+            let text = with_paragraph(r.doc.as_deref(), &format!("Status {}.", r.status));
+            let doc = doc_attrs(Some(&text), String::new);
+            quote! { #doc #variant(crate::runtime::ErrorResponse<#ty>), }
+        });
+        let names: Vec<Ident> = errors
+            .iter()
+            .map(|r| ident(&r.name))
+            .chain([format_ident!("Undocumented"), format_ident!("Decode")])
+            .collect();
+        let doc = format!(
+            " What can go wrong with [`{}`] once a response arrives.",
+            op.name.rust
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(::std::fmt::Debug)]
+            pub enum #error {
+                #(#variants)*
+                /// A status the document does not describe for this operation, kept whole.
+                Undocumented(crate::runtime::RawResponse),
+                /// A body that does not decode as the document describes it.
+                Decode(crate::runtime::DecodeError),
+            }
+
+            impl ::std::fmt::Display for #error {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #(Self::#names(inner) => ::std::fmt::Display::fmt(inner, f),)*
+                    }
+                }
+            }
+
+            impl ::std::error::Error for #error {}
+
+            impl crate::runtime::ResponseParts for #error {
+                fn status(&self) -> ::http::StatusCode {
+                    match self {
+                        #(Self::#names(inner) => crate::runtime::ResponseParts::status(inner),)*
+                    }
+                }
+
+                fn headers(&self) -> &::http::HeaderMap {
+                    match self {
+                        #(Self::#names(inner) => crate::runtime::ResponseParts::headers(inner),)*
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How an error response's body is read.
+enum ErrorBody {
+    Empty,
+    Bytes,
+    Json(TokenStream),
+}
+
+impl ErrorBody {
+    /// The type the error variant carries.
+    fn ty(&self) -> TokenStream {
+        match self {
+            ErrorBody::Empty => quote!(()),
+            ErrorBody::Bytes => quote!(::std::vec::Vec<u8>),
+            ErrorBody::Json(ty) => ty.clone(),
+        }
+    }
+}
+
+/// How an error response's body decodes. Structs of the document are kept; any other JSON shape
+/// is read as a JSON value, which still shows `errorCode` and `detail`.
+fn error_body(response: &Response) -> ErrorBody {
+    match &response.content {
+        Content::Empty => ErrorBody::Empty,
+        Content::Bytes => ErrorBody::Bytes,
+        Content::Json(TypeRef::Named(name)) => {
+            ErrorBody::Json(rust_type(&TypeRef::Named(name.clone())))
+        }
+        Content::Json(_) => ErrorBody::Json(quote!(::serde_json::Value)),
+    }
+}
+
+/// `ErrorDetails` for the struct types that error responses carry: their `errorCode` and
+/// `detail` string properties, where they have them.
+fn error_details(api: &Api) -> TokenStream {
+    let mut names: Vec<&str> = api
+        .operations
+        .iter()
+        .flat_map(|op| op.responses.iter().filter(|r| !r.is_success()))
+        .filter_map(|r| match &r.content {
+            Content::Json(TypeRef::Named(name)) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let impls = names.into_iter().filter_map(|name| {
+        let def = api.types.iter().find(|t| t.name == name)?;
+        let TypeKind::Struct(s) = &def.kind else {
+            return None;
+        };
+        let accessor = |wire: &str| {
+            let field = s
+                .fields
+                .iter()
+                .find(|f| f.name.wire == wire && f.ty == TypeRef::String);
+            match field {
+                Some(f) if f.optional() => {
+                    let field = ident(&f.name.rust);
+                    quote!(self.#field.as_deref())
+                }
+                Some(f) => {
+                    let field = ident(&f.name.rust);
+                    quote!(::std::option::Option::Some(self.#field.as_str()))
+                }
+                None => quote!(::std::option::Option::None),
+            }
+        };
+        let (code, detail) = (accessor("errorCode"), accessor("detail"));
+        let ty = rust_type(&TypeRef::Named(name.to_owned()));
+        Some(quote! {
+            impl crate::runtime::ErrorDetails for #ty {
+                fn error_code(&self) -> ::std::option::Option<&str> { #code }
+                fn detail(&self) -> ::std::option::Option<&str> { #detail }
+            }
+        })
+    });
+    quote! { #(#impls)* }
+}
+
+/// Doubles braces so that literal text survives `format!`.
+fn escape(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
+}
