@@ -139,8 +139,7 @@ impl ListThirdPartyIntegrations {
             .header(::http::header::ACCEPT, "application/json");
         ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
     }
-    /// Reads the response to this request: the documented output, or the operation's error.
-    /// With `envelope` set, the envelope is taken off first.
+    /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response(
         &self,
         response: ::http::Response<::std::vec::Vec<u8>>,
@@ -413,8 +412,7 @@ impl GetThirdPartyIntegration {
             .header(::http::header::ACCEPT, "application/json");
         ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
     }
-    /// Reads the response to this request: the documented output, or the operation's error.
-    /// With `envelope` set, the envelope is taken off first.
+    /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response(
         &self,
         response: ::http::Response<::std::vec::Vec<u8>>,
@@ -748,8 +746,7 @@ impl UpdateThirdPartyIntegration {
             .header(::http::header::CONTENT_TYPE, "application/json");
         ::std::result::Result::Ok(request.body(::serde_json::to_vec(&self.body)?)?)
     }
-    /// Reads the response to this request: the documented output, or the operation's error.
-    /// With `envelope` set, the envelope is taken off first.
+    /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response(
         &self,
         response: ::http::Response<::std::vec::Vec<u8>>,
@@ -1085,8 +1082,7 @@ impl CreateThirdPartyIntegration {
             .header(::http::header::CONTENT_TYPE, "application/json");
         ::std::result::Result::Ok(request.body(::serde_json::to_vec(&self.body)?)?)
     }
-    /// Reads the response to this request: the documented output, or the operation's error.
-    /// With `envelope` set, the envelope is taken off first.
+    /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response(
         &self,
         response: ::http::Response<::std::vec::Vec<u8>>,
@@ -1382,8 +1378,7 @@ impl DeleteThirdPartyIntegration {
             .header(::http::header::ACCEPT, "application/json");
         ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
     }
-    /// Reads the response to this request: the documented output, or the operation's error.
-    /// With `envelope` set, the envelope is taken off first.
+    /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response(
         &self,
         response: ::http::Response<::std::vec::Vec<u8>>,

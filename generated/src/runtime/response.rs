@@ -190,6 +190,28 @@ impl ErrorDetails for Value {
     }
 }
 
+/// An error response documented without a body.
+impl ErrorDetails for () {
+    fn error_code(&self) -> Option<&str> {
+        None
+    }
+
+    fn detail(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// An error response whose body is not JSON.
+impl ErrorDetails for Vec<u8> {
+    fn error_code(&self) -> Option<&str> {
+        None
+    }
+
+    fn detail(&self) -> Option<&str> {
+        None
+    }
+}
+
 /// A documented error response with its decoded body.
 #[derive(Clone, Debug)]
 pub struct ErrorResponse<T> {

@@ -442,9 +442,14 @@ impl Context<'_> {
                 }),
             }
         });
+        let parse_doc = if envelope.to_string() == "false" {
+            " Reads the response to this request: the documented output, or the operation's error."
+        } else {
+            " Reads the response to this request: the documented output, or the operation's error. \
+             With `envelope` set, the envelope is taken off first."
+        };
         let parse = quote! {
-            /// Reads the response to this request: the documented output, or the operation's error.
-            /// With `envelope` set, the envelope is taken off first.
+            #[doc = #parse_doc]
             pub fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<#output, #error> {
                 let received = crate::runtime::Received::new(response, #envelope);
                 match received.status().as_u16() {

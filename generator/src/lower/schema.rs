@@ -698,13 +698,9 @@ impl Lowerer<'_> {
         if let Some(pattern) = &constraints.pattern
             && let Err(error) = regex::Regex::new(pattern)
         {
-            let reason = error
-                .to_string()
-                .lines()
-                .last()
-                .unwrap_or_default()
-                .trim()
-                .to_owned();
+            let text = error.to_string();
+            let last = text.lines().last().unwrap_or_default().trim();
+            let reason = last.strip_prefix("error:").unwrap_or(last).trim();
             let message = format!("pattern `{pattern}` is not checked: {reason}");
             self.report
                 .warning(Code::UnsupportedPattern, &pointer(at, "pattern"), message);
