@@ -21,7 +21,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     });
     quote! {
         #![doc = #title]
-        #![allow(deprecated, clippy::large_enum_variant, clippy::too_many_arguments)]
+        #![allow(deprecated, clippy::large_enum_variant, clippy::too_many_arguments, clippy::single_match)]
         #(#items)*
     }
 }
