@@ -4,6 +4,7 @@
 
 pub mod fixture;
 pub mod node;
+pub mod prism;
 
 /// The runtime the generated code of the fixtures refers to as `crate::runtime`.
 pub use atlas_integrations::runtime;
