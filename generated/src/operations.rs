@@ -344,8 +344,8 @@ pub struct GetThirdPartyIntegration {
 impl GetThirdPartyIntegration {
     /// Starts a `getThirdPartyIntegration` request from its required inputs.
     pub fn new(
-        integration_type: impl ::std::convert::Into<super::types::IntegrationType>,
         group_id: impl ::std::convert::Into<::std::string::String>,
+        integration_type: impl ::std::convert::Into<super::types::IntegrationType>,
     ) -> Self {
         Self {
             integration_type: integration_type.into(),
@@ -1310,8 +1310,8 @@ pub struct DeleteThirdPartyIntegration {
 impl DeleteThirdPartyIntegration {
     /// Starts a `deleteThirdPartyIntegration` request from its required inputs.
     pub fn new(
-        integration_type: impl ::std::convert::Into<super::types::IntegrationType>,
         group_id: impl ::std::convert::Into<::std::string::String>,
+        integration_type: impl ::std::convert::Into<super::types::IntegrationType>,
     ) -> Self {
         Self {
             integration_type: integration_type.into(),

@@ -363,22 +363,22 @@ fn builder_requests() -> Vec<(String, Built)> {
         let name = kind.as_str().to_owned();
         requests.push((
             format!("getThirdPartyIntegration {name}"),
-            GetThirdPartyIntegration::new(kind.clone(), GROUP_ID).build(),
+            GetThirdPartyIntegration::new(GROUP_ID, kind.clone()).build(),
         ));
         requests.push((
             format!("getThirdPartyIntegration {name} with every query parameter"),
-            GetThirdPartyIntegration::new(kind.clone(), GROUP_ID)
+            GetThirdPartyIntegration::new(GROUP_ID, kind.clone())
                 .envelope(true)
                 .pretty(true)
                 .build(),
         ));
         requests.push((
             format!("deleteThirdPartyIntegration {name}"),
-            DeleteThirdPartyIntegration::new(kind.clone(), GROUP_ID).build(),
+            DeleteThirdPartyIntegration::new(GROUP_ID, kind.clone()).build(),
         ));
         requests.push((
             format!("deleteThirdPartyIntegration {name} with every query parameter"),
-            DeleteThirdPartyIntegration::new(kind, GROUP_ID)
+            DeleteThirdPartyIntegration::new(GROUP_ID, kind)
                 .envelope(false)
                 .pretty(true)
                 .build(),

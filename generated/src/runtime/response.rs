@@ -103,14 +103,15 @@ impl Received {
     }
 }
 
-/// The byte offset of a 1-based line and column (counted in bytes, as serde_json counts them).
+/// How many bytes of `body` the parser had read when it stopped, from serde_json's 1-based line
+/// and its column, which counts the bytes read on that line.
 fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
     let line_start: usize = body
         .split(|b| *b == b'\n')
         .take(line.saturating_sub(1))
         .map(|l| l.len() + 1)
         .sum();
-    (line_start + column.saturating_sub(1)).min(body.len())
+    (line_start + column).min(body.len())
 }
 
 /// Status and headers, which every kind of operation error keeps.
@@ -280,7 +281,7 @@ pub struct DecodeError {
     pub headers: HeaderMap,
     /// Where in the JSON decoding failed, as `results[3].apiKey` (`.` for the top level).
     pub path: String,
-    /// The byte offset in the body where the JSON parser stopped, when it got that far.
+    /// How many bytes of the body the JSON parser had read when it failed, where it knows.
     pub offset: Option<usize>,
     /// What went wrong.
     pub message: String,

@@ -99,7 +99,18 @@ impl Context<'_> {
             quote!(body: #ty,)
         });
 
-        let required: Vec<&&Parameter> = given.iter().filter(|p| p.required).collect();
+        // Required inputs in the order a reader meets them: path parameters as the path names them,
+        // then the others in document order.
+        let mut required: Vec<&&Parameter> = given.iter().filter(|p| p.required).collect();
+        required.sort_by_key(|p| match p.location {
+            Location::Path => (
+                0,
+                op.path
+                    .find(&format!("{{{}}}", p.name.wire))
+                    .unwrap_or(usize::MAX),
+            ),
+            Location::Query | Location::Header => (1, 0),
+        });
         let new_params = required.iter().map(|p| {
             let field = ident(&p.name.rust);
             let ty = rust_type(&p.ty);
