@@ -303,18 +303,7 @@ fn write_stamp(dir: &Path, fingerprint: &str) -> Result<(), String> {
 
 /// Where the cross-process install lock lives: inside the Cargo target directory.
 fn lock_path() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|value| !value.is_empty())
-        .map(PathBuf::from)
-        .map(|path| {
-            if path.is_absolute() {
-                path
-            } else {
-                workspace_root().join(path)
-            }
-        })
-        .unwrap_or_else(|| workspace_root().join("target"));
-    target.join("codegen-tests-npm-install.lock")
+    crate::target_dir().join("codegen-tests-npm-install.lock")
 }
 
 /// A lock held by creating a directory, which is atomic on every platform; dropping the guard

@@ -390,25 +390,10 @@ fn free_port() -> Result<u16, String> {
 /// A fresh log file path under the Cargo target directory.
 fn log_path(port: u16) -> Result<PathBuf, String> {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = target_dir().join("codegen-tests-prism");
+    let dir = crate::target_dir().join("codegen-tests-prism");
     fs::create_dir_all(&dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
     let serial = NEXT.fetch_add(1, Ordering::Relaxed);
     Ok(dir.join(format!("prism-{}-{serial}-{port}.log", std::process::id())))
-}
-
-/// The Cargo target directory: `CARGO_TARGET_DIR`, or `target` under the workspace.
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|value| !value.is_empty())
-        .map(PathBuf::from)
-        .map(|path| {
-            if path.is_absolute() {
-                path
-            } else {
-                workspace_root().join(path)
-            }
-        })
-        .unwrap_or_else(|| workspace_root().join("target"))
 }
 
 /// The arguments of `prism mock` for `spec` on `port`.

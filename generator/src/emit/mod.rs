@@ -37,10 +37,10 @@ pub fn emit(api: &Api) -> Vec<Module> {
     ]
 }
 
-/// The Rust type for a reference, as written inside the `types` module: fully qualified, so that
-/// no type of the document can shadow the standard library, and document types through `self::`,
-/// so that no local item of a generated function can shadow them.
-pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
+/// The Rust type for a reference, fully qualified so that no type of the document can shadow the
+/// standard library. Document types are written behind `types`: `self` inside the `types` module,
+/// so that no local item of a generated function can shadow them, and `super::types` elsewhere.
+pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Secret => quote!(crate::runtime::Secret),
@@ -52,18 +52,18 @@ pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Named(name) => {
             let ident = crate::naming::ident(name);
-            quote!(self::#ident)
+            quote!(#types::#ident)
         }
         TypeRef::Boxed(name) => {
             let ident = crate::naming::ident(name);
-            quote!(::std::boxed::Box<self::#ident>)
+            quote!(::std::boxed::Box<#types::#ident>)
         }
         TypeRef::List(item) => {
-            let item = rust_type(item);
+            let item = rust_type(item, types);
             quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(value) => {
-            let value = rust_type(value);
+            let value = rust_type(value, types);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
     }

@@ -36,27 +36,9 @@ struct Context<'a> {
     constrained: &'a BTreeSet<String>,
 }
 
-/// A type of the `types` module, as written from the `operations` module.
+/// A type as written from the `operations` module.
 fn rust_type(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(super::types::#name)
-        }
-        TypeRef::Boxed(name) => {
-            let name = ident(name);
-            quote!(::std::boxed::Box<super::types::#name>)
-        }
-        TypeRef::List(item) => {
-            let item = rust_type(item);
-            quote!(::std::vec::Vec<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = rust_type(value);
-            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
-        }
-        other => super::rust_type(other),
-    }
+    super::rust_type(ty, &quote!(super::types))
 }
 
 impl Context<'_> {

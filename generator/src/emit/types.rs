@@ -4,8 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, with_paragraph};
-use super::rust_type;
-use crate::ir::{Api, Field, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, UntaggedUnion};
+use crate::ir::{
+    Api, Field, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, TypeRef, UntaggedUnion,
+};
 use crate::naming::ident;
 
 /// The whole `types` module.
@@ -40,6 +41,11 @@ fn emit_type(def: &TypeDef) -> TokenStream {
             quote! { #doc #deprecated pub type #name = #target; }
         }
     }
+}
+
+/// A type as written inside the `types` module.
+fn rust_type(ty: &TypeRef) -> TokenStream {
+    super::rust_type(ty, &quote!(self))
 }
 
 fn deprecated(flag: bool) -> TokenStream {
