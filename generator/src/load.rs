@@ -55,19 +55,62 @@ pub(crate) fn parse_as<T: DeserializeOwned>(
     code: Code,
 ) -> Result<T, Diagnostics> {
     let is_json = text.trim_start().starts_with('{');
-    let result = if is_json {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| (path_to_pointer(e.path()), e.into_inner().to_string()))
-    } else {
-        serde_path_to_error::deserialize(yaml::Deserializer::from_str(text))
-            .map_err(|e| (path_to_pointer(e.path()), e.into_inner().to_string()))
-    };
+    // The document model panics on some inputs its own deserialiser rejects and a second attempt
+    // accepts (duplicate keys, for one). Such a panic is caught and the input parsed again as a
+    // plain value, whose error names the real problem.
+    let typed = quiet_catch_unwind(|| {
+        if is_json {
+            let mut de = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut de)
+                .map_err(|e| (path_to_pointer(e.path()), e.into_inner().to_string()))
+        } else {
+            serde_path_to_error::deserialize(yaml::Deserializer::from_str(text))
+                .map_err(|e| (path_to_pointer(e.path()), e.into_inner().to_string()))
+        }
+    });
+    let result = typed.unwrap_or_else(|| {
+        let plain = if is_json {
+            serde_json::from_str::<serde_json::Value>(text)
+                .err()
+                .map(|e| e.to_string())
+        } else {
+            yaml::from_str::<yaml::Value>(text)
+                .err()
+                .map(|e| e.to_string())
+        };
+        let message = plain.unwrap_or_else(|| {
+            "the document does not have the structure of OpenAPI 3.0".to_owned()
+        });
+        Err((String::new(), message))
+    });
     result.map_err(|(pointer, message)| {
         let mut r = Reporter::new(file);
         r.error(code, &pointer, message);
         r.diagnostics
     })
+}
+
+thread_local! {
+    /// Set while this thread runs code whose panics are caught and reported as diagnostics.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `None` without printing it. The panic hook is wrapped once, so
+/// that panics on other threads, and outside `f`, print as they always do.
+fn quiet_catch_unwind<R>(f: impl FnOnce() -> R) -> Option<R> {
+    static WRAP_HOOK: std::sync::Once = std::sync::Once::new();
+    WRAP_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    QUIET.with(|quiet| quiet.set(false));
+    result
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -96,6 +139,21 @@ mod tests {
         let b = Document::parse(json, "b.json").map(|d| d.api).ok();
         assert!(a.is_some());
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn duplicate_keys_are_an_error_not_a_panic() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        a:\n          type: string\n          type: string\n";
+        let err = Document::parse(yaml, "a.yaml")
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("error[parse]") && err.contains("duplicate"),
+            "{err}"
+        );
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": {"A": {"type": "object", "properties": {"a": {"type": "string", "type": "string"}}}}}}"#;
+        assert!(Document::parse(json, "a.json").is_err());
     }
 
     #[test]

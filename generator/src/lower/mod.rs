@@ -92,6 +92,8 @@ pub(crate) struct Lowerer<'a> {
     used_secrets: BTreeSet<String>,
     types: Vec<TypeDef>,
     operations: Vec<crate::ir::Operation>,
+    /// How many inline schemas enclose the one being lowered.
+    depth: usize,
 }
 
 impl<'a> Lowerer<'a> {
@@ -108,6 +110,7 @@ impl<'a> Lowerer<'a> {
             used_secrets: BTreeSet::new(),
             types: Vec::new(),
             operations: Vec::new(),
+            depth: 0,
         }
     }
 

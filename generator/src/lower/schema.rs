@@ -23,6 +23,10 @@ struct Property<'a> {
     at: String,
 }
 
+/// How deeply inline schemas may nest before lowering refuses, so that no document can exhaust
+/// the stack.
+const MAX_DEPTH: usize = 64;
+
 /// Candidates for the name of a catch-all variant, taken in order until one is free.
 const FALLBACK_NAMES: &[&str] = &["Unknown", "Other", "UnknownValue", "UnrecognisedValue"];
 
@@ -39,9 +43,14 @@ impl<'a> Lowerer<'a> {
         let position = self.types.len();
         let (kind, data) = match schema {
             RefOr::Ref(reference) => {
-                let target = self.resolve_named(reference, at);
-                (TypeKind::Alias(target), None)
+                // A circle of references has no type at its end; it is reported here.
+                if self.resolve_schema(reference, at).is_none() {
+                    (TypeKind::Alias(TypeRef::Json), None)
+                } else {
+                    (TypeKind::Alias(self.resolve_named(reference, at)), None)
+                }
             }
+
             RefOr::Item(schema) => (
                 self.lower_kind(&name, at, schema, skip_tag),
                 Some(&schema.schema_data),
@@ -174,45 +183,52 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    /// Finds a component schema by reference, reporting a dangling or foreign one.
+    /// Finds a component schema by reference, following schemas that are themselves references,
+    /// and reporting a dangling, foreign or circular one.
     pub(super) fn resolve_schema(
         &mut self,
         reference: &str,
         at: &str,
     ) -> Option<(&'a Schema, String)> {
-        let Some(key) = reference
-            .strip_prefix("#/components/schemas/")
-            .filter(|k| !k.contains('/'))
-        else {
-            let message =
-                format!("`{reference}` is not a reference to `#/components/schemas/NAME`");
-            self.report.error(Code::ExternalRef, at, message);
-            return None;
-        };
         let api: &'a openapiv3::OpenAPI = self.api;
-        let found = api.components.as_ref().and_then(|c| c.schemas.get(key));
-        match found {
-            Some(ReferenceOr::Item(schema)) => Some((schema, pointer("/components/schemas", key))),
-            Some(ReferenceOr::Reference { reference: next }) => {
-                if next == reference {
+        let mut reference = reference;
+        let mut at = at.to_owned();
+        // A chain longer than the number of schemas must go round in a circle.
+        let limit = api.components.as_ref().map_or(0, |c| c.schemas.len()) + 1;
+        for _ in 0..limit {
+            let Some(key) = reference
+                .strip_prefix("#/components/schemas/")
+                .filter(|k| !k.contains('/'))
+            else {
+                let message =
+                    format!("`{reference}` is not a reference to `#/components/schemas/NAME`");
+                self.report.error(Code::ExternalRef, &at, message);
+                return None;
+            };
+            match api.components.as_ref().and_then(|c| c.schemas.get(key)) {
+                Some(ReferenceOr::Item(schema)) => {
+                    return Some((schema, pointer("/components/schemas", key)));
+                }
+                Some(ReferenceOr::Reference { reference: next }) => {
+                    reference = next;
+                    at = pointer("/components/schemas", key);
+                }
+                None => {
                     self.report.error(
                         Code::UnresolvedRef,
-                        at,
-                        format!("`{reference}` refers to itself"),
+                        &at,
+                        format!("`{reference}` does not exist"),
                     );
                     return None;
                 }
-                self.resolve_schema(next, &pointer("/components/schemas", key))
-            }
-            None => {
-                self.report.error(
-                    Code::UnresolvedRef,
-                    at,
-                    format!("`{reference}` does not exist"),
-                );
-                None
             }
         }
+        self.report.error(
+            Code::UnresolvedRef,
+            &at,
+            format!("`{reference}` is part of a circle of references"),
+        );
+        None
     }
 
     /// The schema data of a referenced component schema, if it resolves; reports nothing.
@@ -556,8 +572,15 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => TypeRef::Json,
             },
+            // Without properties, only a discriminator with a mapping makes a type of it; anything
+            // else is a free-form value (and must not come back here through `inline_type`).
             SchemaKind::Any(any)
-                if any.properties.is_empty() && schema.schema_data.discriminator.is_none() =>
+                if any.properties.is_empty()
+                    && schema
+                        .schema_data
+                        .discriminator
+                        .as_ref()
+                        .is_none_or(|d| d.mapping.is_empty()) =>
             {
                 TypeRef::Json
             }
@@ -595,8 +618,15 @@ impl<'a> Lowerer<'a> {
             );
             return TypeRef::Json;
         };
+        if self.depth >= MAX_DEPTH {
+            let message = format!("inline schemas nest deeper than {MAX_DEPTH} levels here");
+            self.report.error(Code::Unsupported, at, message);
+            return TypeRef::Json;
+        }
         let position = self.types.len();
+        self.depth += 1;
         let kind = self.lower_kind(first, at, schema, None);
+        self.depth -= 1;
         let mut def = TypeDef {
             name: first.clone(),
             source: at.to_owned(),
