@@ -1,6 +1,8 @@
 //! Typed models for the MongoDB Atlas third-party service integrations API.
 #![deny(missing_docs)]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod runtime;
 
 #[rustfmt::skip]

@@ -1,0 +1,230 @@
+//! The credentials Atlas accepts, and what the client keeps between requests: a cached
+//! service-account token, or the server's current Digest challenge.
+
+use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use http::HeaderValue;
+use serde::Deserialize;
+
+use crate::runtime::Secret;
+
+/// How the client authenticates. Secrets are held in [`Secret`], so they never print.
+#[derive(Clone, Debug)]
+pub enum Credentials {
+    /// A service account: OAuth2 client credentials exchanged at `{base}/api/oauth/token` for an
+    /// access token, which is cached until shortly before it expires.
+    ServiceAccount {
+        /// The client id (`mdb_sa_id_…`).
+        client_id: String,
+        /// The client secret.
+        client_secret: Secret,
+    },
+    /// A programmatic API key pair, sent with HTTP Digest authentication (RFC 7616).
+    ApiKey {
+        /// The public key, the Digest user name.
+        public_key: String,
+        /// The private key, the Digest password.
+        private_key: Secret,
+    },
+    /// An access token obtained elsewhere.
+    Bearer(Secret),
+}
+
+impl Credentials {
+    /// Service-account credentials.
+    pub fn service_account(
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Credentials {
+        Credentials::ServiceAccount {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        }
+    }
+
+    /// An API key pair.
+    pub fn api_key(public_key: impl Into<String>, private_key: impl Into<Secret>) -> Credentials {
+        Credentials::ApiKey {
+            public_key: public_key.into(),
+            private_key: private_key.into(),
+        }
+    }
+
+    /// A ready access token.
+    pub fn bearer(token: impl Into<Secret>) -> Credentials {
+        Credentials::Bearer(token.into())
+    }
+}
+
+/// Authentication failed before the request itself could be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// The token endpoint refused the service account's credentials or failed.
+    #[error("the token endpoint answered {status}: {body}")]
+    TokenRefused {
+        /// The status of the token endpoint's answer.
+        status: http::StatusCode,
+        /// Its body, as text.
+        body: String,
+    },
+    /// The token endpoint's answer was not a token.
+    #[error("the token endpoint's answer is not a token: {0}")]
+    TokenMalformed(String),
+    /// The server's Digest challenge could not be answered.
+    #[error("cannot answer the Digest challenge: {0}")]
+    Digest(String),
+    /// A credential does not fit in a header.
+    #[error("a credential contains characters that cannot be sent in a header")]
+    InvalidHeader,
+}
+
+/// A cached access token.
+struct Token {
+    value: Secret,
+    refresh_at: Instant,
+}
+
+/// What the client remembers between requests.
+pub(crate) struct AuthState {
+    pub(crate) credentials: Credentials,
+    token: Mutex<Option<Token>>,
+    /// The last Digest challenge, reused with an increasing nonce count until the server refuses.
+    challenge: Mutex<Option<digest_auth::WwwAuthenticateHeader>>,
+}
+
+impl fmt::Debug for AuthState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthState")
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The token endpoint's answer.
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: Secret,
+    expires_in: Option<u64>,
+}
+
+impl AuthState {
+    pub(crate) fn new(credentials: Credentials) -> AuthState {
+        AuthState {
+            credentials,
+            token: Mutex::new(None),
+            challenge: Mutex::new(None),
+        }
+    }
+
+    /// The cached token, if it is still fresh.
+    pub(crate) fn cached_token(&self) -> Option<Secret> {
+        let token = lock(&self.token);
+        token
+            .as_ref()
+            .filter(|t| Instant::now() < t.refresh_at)
+            .map(|t| t.value.clone())
+    }
+
+    /// Forgets the cached token, after the server refused it.
+    pub(crate) fn forget_token(&self) {
+        *lock(&self.token) = None;
+    }
+
+    /// Fetches a new token for a service account and caches it. It is refreshed a minute before
+    /// it expires, or at nine tenths of its life when that is shorter than ten minutes.
+    pub(crate) async fn fetch_token(
+        &self,
+        http: &reqwest::Client,
+        token_url: reqwest::Url,
+        client_id: &str,
+        client_secret: &Secret,
+    ) -> Result<Secret, super::ClientError> {
+        let response = http
+            .post(token_url)
+            .basic_auth(client_id, Some(client_secret.expose()))
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header(http::header::ACCEPT, "application/json")
+            .body("grant_type=client_credentials")
+            .send()
+            .await
+            .map_err(super::ClientError::Transport)?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(super::ClientError::Transport)?;
+        if !status.is_success() {
+            let body = String::from_utf8_lossy(&body).into_owned();
+            return Err(AuthError::TokenRefused { status, body }.into());
+        }
+        let token: TokenResponse =
+            serde_json::from_slice(&body).map_err(|e| AuthError::TokenMalformed(e.to_string()))?;
+        let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3600));
+        let margin = if lifetime >= Duration::from_secs(600) {
+            Duration::from_secs(60)
+        } else {
+            lifetime / 10
+        };
+        let value = token.access_token.resend_read_value();
+        *lock(&self.token) = Some(Token {
+            value: value.clone(),
+            refresh_at: Instant::now() + (lifetime - margin),
+        });
+        Ok(value)
+    }
+
+    /// An `Authorization` value answering the remembered Digest challenge, if there is one.
+    pub(crate) fn digest_authorization(
+        &self,
+        public_key: &str,
+        private_key: &Secret,
+        method: &http::Method,
+        uri: &str,
+    ) -> Result<Option<HeaderValue>, AuthError> {
+        let mut challenge = lock(&self.challenge);
+        let Some(prompt) = challenge.as_mut() else {
+            return Ok(None);
+        };
+        let context = digest_auth::AuthContext::new_with_method(
+            public_key,
+            private_key.expose(),
+            uri,
+            Option::<&[u8]>::None,
+            digest_auth::HttpMethod::from(method.as_str()),
+        );
+        let answer = prompt
+            .respond(&context)
+            .map_err(|e| AuthError::Digest(e.to_string()))?;
+        HeaderValue::from_str(&answer.to_header_string())
+            .map(Some)
+            .map_err(|_| AuthError::InvalidHeader)
+    }
+
+    /// Remembers the challenge of a 401 answer. Returns whether there was a Digest challenge.
+    pub(crate) fn remember_challenge(&self, headers: &http::HeaderMap) -> Result<bool, AuthError> {
+        let Some(value) = headers
+            .get_all(http::header::WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.trim_start().to_ascii_lowercase().starts_with("digest"))
+        else {
+            return Ok(false);
+        };
+        let prompt = digest_auth::parse(value).map_err(|e| AuthError::Digest(e.to_string()))?;
+        *lock(&self.challenge) = Some(prompt);
+        Ok(true)
+    }
+}
+
+/// Locks a mutex, recovering the value if another thread panicked while holding it: the values
+/// kept here are caches, always safe to reuse or replace.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -1,0 +1,364 @@
+//! A ready client over reqwest (rustls): authentication, bounded retries of throttled and
+//! unavailable answers, and helpers for listing and configuring integrations. Every request goes
+//! through a generated builder; the client only sends it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use atlas_integrations::client::{Client, Credentials};
+//! use atlas_integrations::types::Datadog;
+//!
+//! let client = Client::builder()
+//!     .credentials(Credentials::service_account("mdb_sa_id_…", "mdb_sa_sk_…"))
+//!     .build()?;
+//! let datadog = client.upsert("32b6e34b3d91647abb20e7b8", Datadog::new("my-datadog-key")).await?;
+//! println!("{datadog:?}"); // credentials print masked
+//! # Ok(())
+//! # }
+//! ```
+
+mod auth;
+mod integrations;
+mod retry;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http::HeaderValue;
+
+pub use auth::{AuthError, Credentials};
+pub use integrations::UpsertError;
+pub use retry::RetryPolicy;
+
+use crate::runtime::{Operation, RequestError, Secret};
+use auth::AuthState;
+
+/// Where Atlas answers.
+pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+
+/// What went wrong with one call of [`Client::send`].
+#[derive(Debug, thiserror::Error)]
+pub enum Error<E: std::error::Error + 'static> {
+    /// The request could not be built: a value broke the document's constraints, or the body
+    /// holds a credential read back from a response. Nothing was sent.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// Atlas answered with an error (after any retries): the operation's typed error.
+    #[error(transparent)]
+    Api(E),
+    /// The request did not complete: connection, TLS or timeout.
+    #[error("transport: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// Authentication failed before Atlas could answer the request.
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+}
+
+impl<E: std::error::Error + 'static> Error<E> {
+    /// The operation's error, if Atlas answered with one.
+    pub fn api(&self) -> Option<&E> {
+        match self {
+            Error::Api(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Failures that do not depend on the operation.
+#[derive(Debug)]
+pub(crate) enum ClientError {
+    Transport(reqwest::Error),
+    Auth(AuthError),
+}
+
+impl From<AuthError> for ClientError {
+    fn from(error: AuthError) -> ClientError {
+        ClientError::Auth(error)
+    }
+}
+
+impl<E: std::error::Error + 'static> From<ClientError> for Error<E> {
+    fn from(error: ClientError) -> Error<E> {
+        match error {
+            ClientError::Transport(e) => Error::Transport(e),
+            ClientError::Auth(e) => Error::Auth(e),
+        }
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The base URL does not parse.
+    #[error("invalid base URL `{0}`")]
+    BaseUrl(String),
+    /// The base URL is plain `http://` and plain HTTP was not allowed.
+    #[error("`{0}` is not https; allow plain HTTP explicitly (for tests on loopback only)")]
+    PlainHttp(String),
+    /// No credentials were given.
+    #[error("no credentials: give a service account, an API key or a token")]
+    NoCredentials,
+    /// reqwest could not build its client.
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+/// Settings for a [`Client`].
+#[derive(Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    credentials: Option<Credentials>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    allow_http: bool,
+    retry: RetryPolicy,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> ClientBuilder {
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            credentials: None,
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            allow_http: false,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Where to send requests, such as a proxy or Atlas for Government
+    /// (default `https://cloud.mongodb.com`).
+    pub fn base_url(mut self, url: impl Into<String>) -> ClientBuilder {
+        self.base_url = url.into();
+        self
+    }
+
+    /// How to authenticate.
+    pub fn credentials(mut self, credentials: Credentials) -> ClientBuilder {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The longest one request may take, from sending to the end of the answer (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The longest connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Allows a plain `http://` base URL, as for a test server on loopback. Off by default.
+    pub fn allow_plain_http(mut self, allow: bool) -> ClientBuilder {
+        self.allow_http = allow;
+        self
+    }
+
+    /// How throttled and unavailable answers are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> ClientBuilder {
+        self.retry = policy;
+        self
+    }
+
+    /// The client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base = reqwest::Url::parse(&self.base_url)
+            .map_err(|_| BuildError::BaseUrl(self.base_url.clone()))?;
+        match base.scheme() {
+            "https" => {}
+            "http" if self.allow_http => {}
+            "http" => return Err(BuildError::PlainHttp(self.base_url)),
+            _ => return Err(BuildError::BaseUrl(self.base_url)),
+        }
+        let credentials = self.credentials.ok_or(BuildError::NoCredentials)?;
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .https_only(!self.allow_http)
+            .build()
+            .map_err(BuildError::Http)?;
+        let base = self.base_url.trim_end_matches('/').to_owned();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                auth: AuthState::new(credentials),
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+/// The `User-Agent` of every request: this crate and its version.
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// A client for the API. Cheap to clone: clones share the connection pool and cached token.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    base: String,
+    auth: AuthState,
+    retry: RetryPolicy,
+}
+
+impl Client {
+    /// Settings for a new client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Sends one operation and decodes its answer. Throttled (429) and unavailable (503) answers
+    /// are retried as the [`RetryPolicy`] allows, honouring `Retry-After`; no other answer is
+    /// retried, except that a refused service-account token is refreshed once and a Digest
+    /// challenge is answered.
+    pub async fn send<O>(&self, operation: &O) -> Result<O::Output, Error<O::Error>>
+    where
+        O: Operation,
+        O::Error: 'static,
+    {
+        let started = Instant::now();
+        let mut retries = 0u32;
+        let mut reauthenticated = false;
+        loop {
+            let request = operation.build()?;
+            let response = self.execute(request).await?;
+            let status = response.status();
+            if status == http::StatusCode::UNAUTHORIZED
+                && !reauthenticated
+                && self.reauthenticate(&response).await?
+            {
+                reauthenticated = true;
+                continue;
+            }
+            if let Some(delay) =
+                self.inner
+                    .retry
+                    .delay(status, response.headers(), retries, started.elapsed())
+            {
+                retries += 1;
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            return operation.parse_response(response).map_err(Error::Api);
+        }
+    }
+
+    /// Sends one built request with authentication and reads the whole answer.
+    async fn execute(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, ClientError> {
+        let (mut parts, body) = request.into_parts();
+        let path_and_query = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+        if let Some(authorization) = self.authorization(&parts.method, &path_and_query).await? {
+            parts
+                .headers
+                .insert(http::header::AUTHORIZATION, authorization);
+        }
+        let url = format!("{}{path_and_query}", self.inner.base);
+        let url = reqwest::Url::parse(&url).map_err(|_| AuthError::InvalidHeader)?;
+        let mut outgoing = reqwest::Request::new(parts.method, url);
+        *outgoing.headers_mut() = parts.headers;
+        *outgoing.body_mut() = Some(body.into());
+        let response = self
+            .inner
+            .http
+            .execute(outgoing)
+            .await
+            .map_err(ClientError::Transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(ClientError::Transport)?;
+        let mut answer = http::Response::new(bytes.to_vec());
+        *answer.status_mut() = status;
+        *answer.headers_mut() = headers;
+        Ok(answer)
+    }
+
+    /// The `Authorization` header for a request, fetching a token first where needed.
+    async fn authorization(
+        &self,
+        method: &http::Method,
+        uri: &str,
+    ) -> Result<Option<HeaderValue>, ClientError> {
+        let auth = &self.inner.auth;
+        match &auth.credentials {
+            Credentials::Bearer(token) => bearer(token).map(Some),
+            Credentials::ServiceAccount {
+                client_id,
+                client_secret,
+            } => {
+                let token = match auth.cached_token() {
+                    Some(token) => token,
+                    None => {
+                        auth.fetch_token(
+                            &self.inner.http,
+                            self.token_url()?,
+                            client_id,
+                            client_secret,
+                        )
+                        .await?
+                    }
+                };
+                bearer(&token).map(Some)
+            }
+            Credentials::ApiKey {
+                public_key,
+                private_key,
+            } => Ok(auth.digest_authorization(public_key, private_key, method, uri)?),
+        }
+    }
+
+    /// After a 401: refresh the token, or take up the Digest challenge. Returns whether sending
+    /// again may succeed.
+    async fn reauthenticate(
+        &self,
+        response: &http::Response<Vec<u8>>,
+    ) -> Result<bool, ClientError> {
+        let auth = &self.inner.auth;
+        match &auth.credentials {
+            Credentials::Bearer(_) => Ok(false),
+            Credentials::ServiceAccount {
+                client_id,
+                client_secret,
+            } => {
+                auth.forget_token();
+                auth.fetch_token(
+                    &self.inner.http,
+                    self.token_url()?,
+                    client_id,
+                    client_secret,
+                )
+                .await?;
+                Ok(true)
+            }
+            Credentials::ApiKey { .. } => Ok(auth.remember_challenge(response.headers())?),
+        }
+    }
+
+    fn token_url(&self) -> Result<reqwest::Url, ClientError> {
+        let url = format!("{}/api/oauth/token", self.inner.base);
+        reqwest::Url::parse(&url).map_err(|_| ClientError::Auth(AuthError::InvalidHeader))
+    }
+}
+
+fn bearer(token: &Secret) -> Result<HeaderValue, ClientError> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+        .map_err(|_| AuthError::InvalidHeader)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
