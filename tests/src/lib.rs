@@ -2,6 +2,7 @@
 //! fixtures, and installing and running the pinned Node.js tools that check our output
 //! independently. It also compiles the generated code of every fixture.
 
+pub mod fake_atlas;
 pub mod fixture;
 pub mod node;
 pub mod prism;
