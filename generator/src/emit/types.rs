@@ -1,5 +1,7 @@
 //! The `types` module: one Rust item per named type of the IR, with its serde impls.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -14,8 +16,14 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     let secret_holders = super::secrets::holders(&api.types);
     let constrained = super::validate::holders(&api.types);
     let title = format!(" Data types of {}.", api.title.trim().trim_end_matches('.'));
+    let structs: BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, TypeKind::Struct(_)))
+        .map(|t| t.name.as_str())
+        .collect();
     let items = api.types.iter().map(|def| {
-        let item = emit_type(def);
+        let item = emit_type(def, &structs);
         let secrets = super::secrets::emit_impl(def, &secret_holders);
         let validate = super::validate::emit_impl(def, &constrained);
         quote! { #item #secrets #validate }
@@ -27,13 +35,13 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(def: &TypeDef, structs: &BTreeSet<&str>) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref(), || format!("The `{}` schema.", def.name));
     let deprecated = deprecated(def.deprecated);
     match &def.kind {
         TypeKind::Struct(s) => emit_struct(&name, &doc, &deprecated, s),
-        TypeKind::Tagged(t) => emit_tagged(&name, &doc, &deprecated, t),
+        TypeKind::Tagged(t) => emit_tagged(&name, &doc, &deprecated, t, structs),
         TypeKind::Untagged(u) => emit_untagged(&name, &doc, &deprecated, u),
         TypeKind::Enum(e) => emit_enum(&name, &doc, &deprecated, e),
         TypeKind::Alias(target) => {
@@ -154,6 +162,7 @@ fn emit_tagged(
     doc: &TokenStream,
     dep: &TokenStream,
     t: &TaggedUnion,
+    structs: &BTreeSet<&str>,
 ) -> TokenStream {
     let tag = &t.tag;
     let fallback = ident(&t.fallback);
@@ -191,7 +200,12 @@ fn emit_tagged(
     let froms = t
         .variants
         .iter()
-        .filter(|v| t.variants.iter().filter(|o| o.ty == v.ty).count() == 1)
+        // A conversion only from a struct wrapped by exactly one variant: an alias may name the
+        // same type as another variant's, and two impls for one type would conflict.
+        .filter(|v| {
+            structs.contains(v.ty.as_str())
+                && t.variants.iter().filter(|o| o.ty == v.ty).count() == 1
+        })
         .map(|v| {
             let variant = ident(&v.name.rust);
             let ty = ident(&v.ty);
