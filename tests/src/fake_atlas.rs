@@ -792,7 +792,11 @@ impl State {
             });
         };
         if header.nc <= nonce.last_nc {
-            return Err(AuthFailure::new("nonce count replayed"));
+            // The credentials were right; only the nonce's use was: stale, in RFC 7616's terms.
+            return Err(AuthFailure {
+                stale: true,
+                detail: "nonce count replayed".to_owned(),
+            });
         }
         nonce.last_nc = header.nc;
         Ok(role)

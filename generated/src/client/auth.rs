@@ -90,6 +90,9 @@ struct Token {
 pub(crate) struct AuthState {
     pub(crate) credentials: Credentials,
     token: Mutex<Option<Token>>,
+    /// Held while a token is fetched, so that requests arriving meanwhile wait for that token
+    /// instead of each fetching their own.
+    refreshing: tokio::sync::Mutex<()>,
     /// The last Digest challenge, reused with an increasing nonce count until the server refuses.
     challenge: Mutex<Option<digest_auth::WwwAuthenticateHeader>>,
 }
@@ -114,6 +117,7 @@ impl AuthState {
         AuthState {
             credentials,
             token: Mutex::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
             challenge: Mutex::new(None),
         }
     }
@@ -132,9 +136,30 @@ impl AuthState {
         *lock(&self.token) = None;
     }
 
+    /// The cached token, or a new one fetched by this request or one running alongside it.
+    pub(crate) async fn token(
+        &self,
+        http: &reqwest::Client,
+        token_url: reqwest::Url,
+        client_id: &str,
+        client_secret: &Secret,
+    ) -> Result<Secret, super::ClientError> {
+        if let Some(token) = self.cached_token() {
+            return Ok(token);
+        }
+        let _refreshing = self.refreshing.lock().await;
+        match self.cached_token() {
+            Some(token) => Ok(token),
+            None => {
+                self.fetch_token(http, token_url, client_id, client_secret)
+                    .await
+            }
+        }
+    }
+
     /// Fetches a new token for a service account and caches it. It is refreshed a minute before
     /// it expires, or at nine tenths of its life when that is shorter than ten minutes.
-    pub(crate) async fn fetch_token(
+    async fn fetch_token(
         &self,
         http: &reqwest::Client,
         token_url: reqwest::Url,
@@ -205,19 +230,25 @@ impl AuthState {
             .map_err(|_| AuthError::InvalidHeader)
     }
 
-    /// Remembers the challenge of a 401 answer. Returns whether there was a Digest challenge.
-    pub(crate) fn remember_challenge(&self, headers: &http::HeaderMap) -> Result<bool, AuthError> {
+    /// Remembers the Digest challenge of a 401 answer. Returns `None` when there was none, else
+    /// whether the server said the refused nonce was merely stale (RFC 7616 `stale=true`), in which
+    /// case the credentials were right and answering the new challenge should succeed.
+    pub(crate) fn remember_challenge(
+        &self,
+        headers: &http::HeaderMap,
+    ) -> Result<Option<bool>, AuthError> {
         let Some(value) = headers
             .get_all(http::header::WWW_AUTHENTICATE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .find(|v| v.trim_start().to_ascii_lowercase().starts_with("digest"))
         else {
-            return Ok(false);
+            return Ok(None);
         };
         let prompt = digest_auth::parse(value).map_err(|e| AuthError::Digest(e.to_string()))?;
+        let stale = prompt.stale;
         *lock(&self.challenge) = Some(prompt);
-        Ok(true)
+        Ok(Some(stale))
     }
 }
 

@@ -228,16 +228,22 @@ impl Client {
     {
         let started = Instant::now();
         let mut retries = 0u32;
-        let mut reauthenticated = false;
+        let mut reauthentications = 0;
         loop {
             let request = operation.build()?;
+            // With an envelope, Atlas answers 200 and puts the real status in the body.
+            let envelope = crate::runtime::asks_for_envelope(request.uri());
             let response = self.execute(request).await?;
-            let status = response.status();
+            let status = match envelope {
+                true => {
+                    crate::runtime::envelope_status(response.body()).unwrap_or(response.status())
+                }
+                false => response.status(),
+            };
             if status == http::StatusCode::UNAUTHORIZED
-                && !reauthenticated
-                && self.reauthenticate(&response).await?
+                && self.reauthenticate(&response, reauthentications).await?
             {
-                reauthenticated = true;
+                reauthentications += 1;
                 continue;
             }
             if let Some(delay) =
@@ -302,18 +308,14 @@ impl Client {
                 client_id,
                 client_secret,
             } => {
-                let token = match auth.cached_token() {
-                    Some(token) => token,
-                    None => {
-                        auth.fetch_token(
-                            &self.inner.http,
-                            self.token_url()?,
-                            client_id,
-                            client_secret,
-                        )
-                        .await?
-                    }
-                };
+                let token = auth
+                    .token(
+                        &self.inner.http,
+                        self.token_url()?,
+                        client_id,
+                        client_secret,
+                    )
+                    .await?;
                 bearer(&token).map(Some)
             }
             Credentials::ApiKey {
@@ -324,10 +326,13 @@ impl Client {
     }
 
     /// After a 401: refresh the token, or take up the Digest challenge. Returns whether sending
-    /// again may succeed.
+    /// again may succeed: a token is refreshed once; a Digest challenge is answered once, and again
+    /// (up to three times) only while the server calls the refused nonce stale, as happens when
+    /// requests sharing a nonce reach it out of their nonce-count order.
     async fn reauthenticate(
         &self,
         response: &http::Response<Vec<u8>>,
+        done: u32,
     ) -> Result<bool, ClientError> {
         let auth = &self.inner.auth;
         match &auth.credentials {
@@ -336,8 +341,11 @@ impl Client {
                 client_id,
                 client_secret,
             } => {
+                if done > 0 {
+                    return Ok(false);
+                }
                 auth.forget_token();
-                auth.fetch_token(
+                auth.token(
                     &self.inner.http,
                     self.token_url()?,
                     client_id,
@@ -346,7 +354,10 @@ impl Client {
                 .await?;
                 Ok(true)
             }
-            Credentials::ApiKey { .. } => Ok(auth.remember_challenge(response.headers())?),
+            Credentials::ApiKey { .. } => match auth.remember_challenge(response.headers())? {
+                None => Ok(false),
+                Some(stale) => Ok(done == 0 || (stale && done < 3)),
+            },
         }
     }
 

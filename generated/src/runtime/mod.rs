@@ -11,7 +11,7 @@ pub use request::{
 };
 pub use response::{
     DecodeError, ErrorDetails, ErrorResponse, RateLimit, RawResponse, Received, ResponseParts,
-    retry_after,
+    asks_for_envelope, envelope_status, retry_after,
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
 pub use union::{UnknownVariant, decode_variant, take_tagged};

@@ -103,6 +103,22 @@ impl Received {
     }
 }
 
+/// The status an `envelope=true` body carries in its `status` property, if it is one.
+pub fn envelope_status(body: &[u8]) -> Option<StatusCode> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        status: u16,
+    }
+    let envelope: Envelope = serde_json::from_slice(body).ok()?;
+    StatusCode::from_u16(envelope.status).ok()
+}
+
+/// Whether a request asked for an envelope (`envelope=true` in its query).
+pub fn asks_for_envelope(uri: &http::Uri) -> bool {
+    uri.query()
+        .is_some_and(|query| query.split('&').any(|pair| pair == "envelope=true"))
+}
+
 /// How many bytes of `body` the parser had read when it stopped, from serde_json's 1-based line
 /// and its column, which counts the bytes read on that line.
 fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
