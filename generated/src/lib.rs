@@ -3,6 +3,8 @@
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod integrations;
 pub mod runtime;
 
 #[rustfmt::skip]

@@ -20,6 +20,15 @@ pub struct Config {
     /// The name the settings file is reported under in diagnostics.
     #[serde(skip)]
     pub file: String,
+
+    /// Generate the operations with any of these tags (with `operations`, a union of both;
+    /// neither means every operation).
+    #[serde(skip)]
+    pub tags: Vec<String>,
+
+    /// Generate the operations with these operationIds.
+    #[serde(skip)]
+    pub operations: Vec<String>,
 }
 
 impl Config {
@@ -36,6 +45,13 @@ impl Config {
         let file = path.display().to_string();
         let text = crate::load::read_text(path, &file)?;
         Config::parse(&text, &file)
+    }
+
+    /// Selects operations by tag and by operationId; both empty selects every operation.
+    pub fn with_selection(mut self, tags: Vec<String>, operations: Vec<String>) -> Config {
+        self.tags = tags;
+        self.operations = operations;
+        self
     }
 
     /// Sets the command named in the `@generated` line.

@@ -39,6 +39,8 @@ pub enum Code {
     SecretTarget,
     /// A `pattern` the regular expression engine cannot compile; its check is left out.
     UnsupportedPattern,
+    /// A tag or operationId asked for that the document does not have.
+    Selection,
 }
 
 impl Code {
@@ -57,6 +59,7 @@ impl Code {
             Code::MissingOperationId => "missing-operation-id",
             Code::SecretTarget => "secret-target",
             Code::UnsupportedPattern => "unsupported-pattern",
+            Code::Selection => "selection",
         }
     }
 
@@ -87,6 +90,7 @@ impl Code {
             Code::UnsupportedPattern => {
                 "use a pattern without look-around or back-references to have it checked"
             }
+            Code::Selection => "name a tag or an operationId that the document has",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod naming;
+pub mod standalone;
 pub mod workspace;
 pub mod write;
 
@@ -30,6 +31,12 @@ pub use write::{Output, OutputFile};
 pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnostics> {
     let (api, warnings) = lower::lower(document, config)?;
     let modules = emit::emit(&api);
+    let names = api
+        .types
+        .iter()
+        .map(|t| t.name.clone())
+        .chain(api.operations.iter().map(|o| o.name.rust.clone()))
+        .collect();
     let mut files = Vec::with_capacity(modules.len());
     let mut problems = Diagnostics::default();
     for module in modules {
@@ -52,5 +59,10 @@ pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnost
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(Output { files, warnings })
+    Ok(Output {
+        files,
+        warnings,
+        names,
+        title: api.title.clone(),
+    })
 }

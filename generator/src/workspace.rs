@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{Diagnostics, Document, Output};
+use crate::{Config, Diagnostics, Document, Output};
 
 /// The document `cargo xtask codegen` reads by default, relative to the workspace root.
 pub const DEFAULT_SPEC: &str = "spec/atlas-integrations.yaml";
@@ -21,8 +21,8 @@ pub struct Paths {
     pub root: PathBuf,
     /// The OpenAPI document.
     pub spec: PathBuf,
-    /// The settings file.
-    pub config: PathBuf,
+    /// The settings file, if any.
+    pub config: Option<PathBuf>,
     /// The crate to write into.
     pub out: PathBuf,
 }
@@ -33,25 +33,44 @@ impl Paths {
         Paths {
             root: root.to_path_buf(),
             spec: PathBuf::from(DEFAULT_SPEC),
-            config: PathBuf::from(DEFAULT_CONFIG),
+            config: Some(PathBuf::from(DEFAULT_CONFIG)),
             out: PathBuf::from(DEFAULT_CRATE),
         }
     }
 }
 
-/// Reads the document and settings named by `paths` and generates, writing nothing. Paths are
-/// reported as given, so that output does not depend on where the workspace is checked out.
+/// Which operations to generate, and the name of a standalone crate.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Operations with any of these tags.
+    pub tags: Vec<String>,
+    /// Operations with these operationIds.
+    pub operations: Vec<String>,
+    /// The crate's name; by default the output directory's.
+    pub name: Option<String>,
+}
+
+/// Reads the document and settings named by `paths` and generates every operation, writing
+/// nothing. Paths are reported as given, so that output does not depend on where the workspace
+/// is checked out.
 pub fn generate(paths: &Paths) -> Result<Output, Diagnostics> {
+    generate_selected(paths, &Selection::default())
+}
+
+/// As [`generate`], for the selected operations. Written anywhere but the workspace's own
+/// crate, the output is a whole standalone crate: manifest, `lib.rs`, runtime and client.
+pub fn generate_selected(paths: &Paths, selection: &Selection) -> Result<Output, Diagnostics> {
     let spec_label = slashed(&paths.spec);
-    let config_label = slashed(&paths.config);
-    let document = Document::parse(
-        &crate::load::read_text(&paths.root.join(&paths.spec), &spec_label)?,
-        &spec_label,
-    );
-    let config = crate::config::Config::parse(
-        &crate::load::read_text(&paths.root.join(&paths.config), &config_label)?,
-        &config_label,
-    );
+    let document = crate::load::read_text(&paths.root.join(&paths.spec), &spec_label)
+        .and_then(|text| Document::parse(&text, &spec_label));
+    let config = match &paths.config {
+        Some(config) => {
+            let label = slashed(config);
+            crate::load::read_text(&paths.root.join(config), &label)
+                .and_then(|text| Config::parse(&text, &label))
+        }
+        None => Ok(Config::default()),
+    };
     let (document, config) = match (document, config) {
         (Ok(d), Ok(c)) => (d, c),
         (d, c) => {
@@ -61,7 +80,34 @@ pub fn generate(paths: &Paths) -> Result<Output, Diagnostics> {
             return Err(all);
         }
     };
-    crate::generate(&document, &config.with_command(COMMAND))
+    let config = config
+        .with_command(COMMAND)
+        .with_selection(selection.tags.clone(), selection.operations.clone());
+    let output = crate::generate(&document, &config)?;
+    if paths.out == Path::new(DEFAULT_CRATE) {
+        return Ok(output);
+    }
+    let name = selection
+        .name
+        .clone()
+        .unwrap_or_else(|| crate_name(&paths.out));
+    let header = crate::format::header(COMMAND, &spec_label);
+    let files = crate::standalone::crate_files(&output, &name, &output.title, &header);
+    Ok(Output { files, ..output })
+}
+
+/// A crate name from a directory's name: lower case, words joined by dashes.
+fn crate_name(dir: &Path) -> String {
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = heck::ToKebabCase::to_kebab_case(base.as_str());
+    if name.is_empty() {
+        "generated-client".to_owned()
+    } else {
+        name
+    }
 }
 
 /// The names of the generated files under the workspace crate that differ from what the current

@@ -13,6 +13,10 @@ pub struct Output {
     pub files: Vec<OutputFile>,
     /// Problems that did not stop generation.
     pub warnings: Diagnostics,
+    /// The Rust names of the generated types and operation builders.
+    pub names: Vec<String>,
+    /// The document's title.
+    pub title: String,
 }
 
 /// One generated file.
@@ -45,7 +49,7 @@ impl Output {
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
         for file in self.files.iter().filter(|f| stale.contains(&f.path)) {
             let target = root.join(&file.path);
-            let temporary = target.with_extension("rs.tmp");
+            let temporary = target.with_extension("tmp");
             let result = target
                 .parent()
                 .map_or(Ok(()), std::fs::create_dir_all)

@@ -10,8 +10,9 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use atlas_integrations::client::{
-    AuthError, BuildError, Client, Credentials, Error, RetryPolicy, USER_AGENT, UpsertError,
+    AuthError, BuildError, Client, Credentials, Error, RetryPolicy, USER_AGENT,
 };
+use atlas_integrations::integrations::UpsertError;
 use atlas_integrations::operations::{
     CreateThirdPartyIntegration, CreateThirdPartyIntegrationError, DeleteThirdPartyIntegration,
     DeleteThirdPartyIntegrationError, GetThirdPartyIntegration, GetThirdPartyIntegrationError,

@@ -17,7 +17,6 @@
 //! ```
 
 mod auth;
-mod integrations;
 mod retry;
 
 use std::sync::Arc;
@@ -26,7 +25,6 @@ use std::time::{Duration, Instant};
 use http::HeaderValue;
 
 pub use auth::{AuthError, Credentials};
-pub use integrations::UpsertError;
 pub use retry::RetryPolicy;
 
 use crate::runtime::{Operation, RequestError, Secret};

@@ -14,4 +14,6 @@ pub use response::{
     asks_for_envelope, envelope_status, retry_after,
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
+#[cfg(feature = "client")]
+pub(crate) use union::zeroize_value;
 pub use union::{UnknownVariant, decode_variant, take_tagged};

@@ -113,7 +113,7 @@ fn zeroize_map(object: &mut Map<String, Value>) {
 }
 
 /// Overwrites every string inside a JSON value.
-fn zeroize_value(value: &mut Value) {
+pub(crate) fn zeroize_value(value: &mut Value) {
     match value {
         Value::String(s) => s.zeroize(),
         Value::Array(items) => items.iter_mut().for_each(zeroize_value),

@@ -2,6 +2,7 @@
 //! name, and collects all problems before anything is emitted.
 
 mod operation;
+mod reach;
 mod recursion;
 mod schema;
 
@@ -18,6 +19,12 @@ use crate::naming::{self, Kind};
 /// Lowers `document` to the IR, returning it with the warnings found, or every error found.
 pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics), Diagnostics> {
     let mut cx = Lowerer::new(&document.api, config, document.file());
+    let (reached, unmatched) = reach::reach(&document.api, &config.tags, &config.operations);
+    cx.reach = reached;
+    for name in unmatched {
+        let message = format!("no operation has the tag or operationId `{name}`");
+        cx.report.error(Code::Selection, "", message);
+    }
     cx.name_components();
     cx.find_variants();
     cx.lower_components();
@@ -25,6 +32,7 @@ pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics),
     cx.check_secret_settings();
     recursion::box_cycles(&mut cx.types);
     document_variants(&mut cx.types);
+    order_untagged(&mut cx.types);
 
     let mut diagnostics = cx.report.diagnostics;
     diagnostics.extend(cx.config_report.diagnostics);
@@ -94,6 +102,8 @@ pub(crate) struct Lowerer<'a> {
     operations: Vec<crate::ir::Operation>,
     /// How many inline schemas enclose the one being lowered.
     depth: usize,
+    /// The selected operations and the schemas they reach.
+    reach: reach::Reach<'a>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -111,13 +121,14 @@ impl<'a> Lowerer<'a> {
             types: Vec::new(),
             operations: Vec::new(),
             depth: 0,
+            reach: reach::Reach::default(),
         }
     }
 
     /// Decides the Rust name of every component schema up front, so that references can be
     /// resolved to names in any order, and reports names that collide.
     fn name_components(&mut self) {
-        for (key, _) in component_schemas(self.api) {
+        for (key, _) in self.reached_schemas() {
             let at = pointer("/components/schemas", key);
             let Some(name) = naming::rust_name(key, Kind::Type) else {
                 self.report.error(
@@ -142,7 +153,7 @@ impl<'a> Lowerer<'a> {
     /// Finds the component schemas that serve as variants of a tagged union, so that their structs
     /// leave out the tag property (the union writes it).
     fn find_variants(&mut self) {
-        for (_, schema) in component_schemas(self.api) {
+        for (_, schema) in self.reached_schemas() {
             let ReferenceOr::Item(schema) = schema else {
                 continue;
             };
@@ -168,7 +179,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_components(&mut self) {
-        for (key, schema) in component_schemas(self.api) {
+        for (key, schema) in self.reached_schemas() {
             let Some(name) = self.schema_names.get(key.as_str()).cloned() else {
                 continue;
             };
@@ -221,12 +232,71 @@ impl<'a> Lowerer<'a> {
     /// Reports secrets named in the settings that did not turn out to be string properties.
     fn check_secret_settings(&mut self) {
         for (index, secret) in self.secret_list.iter().enumerate() {
-            if self.used_secrets.contains(secret) {
+            if self.used_secrets.contains(secret) || !self.reaches_pointer(secret) {
                 continue;
             }
             let at = pointer("/secrets", &index.to_string());
             let message = format!("`{secret}` is not a string property of the document");
             self.config_report.error(Code::SecretTarget, &at, message);
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Whether a pointer names a place inside a reached component schema, or outside the
+    /// component schemas altogether (which lowering always looks at).
+    fn reaches_pointer(&self, pointer: &str) -> bool {
+        match pointer.strip_prefix("/components/schemas/") {
+            Some(rest) => {
+                let key = rest
+                    .split('/')
+                    .next()
+                    .unwrap_or_default()
+                    .replace("~1", "/")
+                    .replace("~0", "~");
+                self.reach.schemas.contains(key.as_str())
+            }
+            None => true,
+        }
+    }
+}
+
+/// Orders the variants of each untagged union so that serde, which takes the first that decodes,
+/// tries the most demanding first: objects with more required fields before those with fewer,
+/// objects that accept anything last among objects, scalars next, then lists and maps, and a
+/// free-form value last. Document order breaks ties.
+fn order_untagged(types: &mut [TypeDef]) {
+    use crate::ir::{TypeKind, TypeRef};
+    let rank: HashMap<String, (u8, usize)> = types
+        .iter()
+        .map(|t| {
+            let rank = match &t.kind {
+                TypeKind::Struct(s) => {
+                    let required = s.fields.iter().filter(|f| f.required).count();
+                    if required == 0 {
+                        (1, 0)
+                    } else {
+                        (0, usize::MAX - required)
+                    }
+                }
+                TypeKind::Tagged(_) => (0, usize::MAX - 1),
+                TypeKind::Untagged(_) => (1, 0),
+                TypeKind::Enum(_) => (2, 0),
+                TypeKind::Alias(_) => (3, 0),
+            };
+            (t.name.clone(), rank)
+        })
+        .collect();
+    let of = |ty: &TypeRef| match ty {
+        TypeRef::Named(name) | TypeRef::Boxed(name) => rank.get(name).copied().unwrap_or((3, 0)),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => (2, 0),
+        TypeRef::String | TypeRef::Secret => (2, 1),
+        TypeRef::List(_) | TypeRef::Map(_) => (3, 0),
+        TypeRef::Json => (4, 0),
+    };
+    for def in types.iter_mut() {
+        if let TypeKind::Untagged(union) = &mut def.kind {
+            union.variants.sort_by_key(|v| of(&v.ty));
         }
     }
 }
@@ -246,8 +316,16 @@ fn document_variants(types: &mut [TypeDef]) {
     }
 }
 
-fn component_schemas(api: &OpenAPI) -> impl Iterator<Item = (&String, &ReferenceOr<Schema>)> {
-    api.components.iter().flat_map(|c| c.schemas.iter())
+impl<'a> Lowerer<'a> {
+    /// The component schemas the selected operations reach, in document order.
+    fn reached_schemas(&self) -> Vec<(&'a String, &'a ReferenceOr<Schema>)> {
+        let api: &'a OpenAPI = self.api;
+        api.components
+            .iter()
+            .flat_map(|c| c.schemas.iter())
+            .filter(|(key, _)| self.reach.schemas.contains(key.as_str()))
+            .collect()
+    }
 }
 
 /// The key under `components/schemas` that a local reference (or bare mapping name) names.

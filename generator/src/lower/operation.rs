@@ -28,6 +28,13 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             for (method, operation, method_name) in operations(item) {
+                if !self
+                    .reach
+                    .operations
+                    .contains(&(path.as_str(), method_name))
+                {
+                    continue;
+                }
                 let at = pointer(&path_at, method_name);
                 let Some(id) = operation.operation_id.as_deref() else {
                     self.report.error(
@@ -279,7 +286,7 @@ fn is_inline_enum(schema: &openapiv3::Schema) -> bool {
     matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some))
 }
 
-fn operations(
+pub(super) fn operations(
     item: &PathItem,
 ) -> impl Iterator<Item = (Method, &openapiv3::Operation, &'static str)> {
     [

@@ -74,22 +74,30 @@ impl<'a> Lowerer<'a> {
         skip_tag: Option<&str>,
     ) -> TypeKind {
         let data = &schema.schema_data;
-        if let Some(discriminator) = &data.discriminator {
-            let one_of = match &schema.schema_kind {
-                SchemaKind::OneOf { one_of } => Some(one_of.as_slice()),
-                _ => None,
-            };
-            if one_of.is_some() || !discriminator.mapping.is_empty() {
-                return self.lower_tagged(at, discriminator, one_of);
-            }
+        // A schema that mixes keywords (`type` beside `oneOf`, `allOf` beside `properties`) is
+        // parsed as `Any`, which keeps them all; its members are read from there.
+        let (one_of, any_of): (
+            Option<&'a [ReferenceOr<Schema>]>,
+            Option<&'a [ReferenceOr<Schema>]>,
+        ) = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => (Some(one_of), None),
+            SchemaKind::AnyOf { any_of } => (None, Some(any_of)),
+            SchemaKind::Any(any) if !any.one_of.is_empty() => (Some(&any.one_of), None),
+            SchemaKind::Any(any) if !any.any_of.is_empty() => (None, Some(&any.any_of)),
+            _ => (None, None),
+        };
+        if let Some(discriminator) = &data.discriminator
+            && (one_of.is_some() || !discriminator.mapping.is_empty())
+        {
+            return self.lower_tagged(at, discriminator, one_of);
+        }
+        if let Some(members) = one_of {
+            return self.lower_untagged(name, &pointer(at, "oneOf"), members);
+        }
+        if let Some(members) = any_of {
+            return self.lower_untagged(name, &pointer(at, "anyOf"), members);
         }
         match &schema.schema_kind {
-            SchemaKind::OneOf { one_of } => {
-                self.lower_untagged(name, &pointer(at, "oneOf"), one_of)
-            }
-            SchemaKind::AnyOf { any_of } => {
-                self.lower_untagged(name, &pointer(at, "anyOf"), any_of)
-            }
             SchemaKind::AllOf { .. } | SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_)
                 if self.is_struct(schema) =>
             {
@@ -107,7 +115,7 @@ impl<'a> Lowerer<'a> {
     fn is_struct(&self, schema: &Schema) -> bool {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
-            SchemaKind::Any(any) => !any.properties.is_empty(),
+            SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty(),
             SchemaKind::AllOf { all_of } => !self.is_plain_ref(all_of),
             _ => false,
         }
@@ -121,64 +129,65 @@ impl<'a> Lowerer<'a> {
     /// Collects the properties of an object schema, following `allOf` parts and references.
     fn properties(&mut self, schema: &'a Schema, at: &str, depth: usize) -> Vec<Property<'a>> {
         let mut out = Vec::new();
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => {
-                for (wire, property) in &object.properties {
-                    out.push(Property {
-                        wire,
-                        schema: RefOr::from(property),
-                        required: object.required.iter().any(|r| r == wire),
-                        at: pointer(&pointer(at, "properties"), wire),
-                    });
+        let (own, required, all_of): (_, &[String], &'a [ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    (Some(&object.properties), &object.required, &[])
                 }
-            }
-            SchemaKind::Any(any) => {
-                for (wire, property) in &any.properties {
-                    out.push(Property {
-                        wire,
-                        schema: RefOr::from(property),
-                        required: any.required.iter().any(|r| r == wire),
-                        at: pointer(&pointer(at, "properties"), wire),
-                    });
-                }
-            }
-            SchemaKind::AllOf { all_of } => {
-                if depth > 32 {
+                SchemaKind::Any(any) => (Some(&any.properties), &any.required, &any.all_of),
+                SchemaKind::AllOf { all_of } => (None, &[], all_of),
+                // A union among the parts of an `allOf` is the parent of the schema being built: its
+                // variants are the children, so it contributes no fields of its own here.
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => return out,
+                _ => {
                     self.report.error(
                         Code::Unsupported,
                         at,
-                        "`allOf` nests deeper than 32 levels or refers to itself",
+                        "an `allOf` part is not an object schema",
                     );
                     return out;
                 }
-                let base = pointer(at, "allOf");
-                let mut required: Vec<&str> = Vec::new();
-                for (index, part) in all_of.iter().enumerate() {
-                    let part_at = pointer(&base, &index.to_string());
-                    let resolved = match RefOr::from(part) {
-                        RefOr::Item(schema) => Some((schema, part_at)),
-                        RefOr::Ref(reference) => self.resolve_schema(reference, &part_at),
-                    };
-                    let Some((part, part_at)) = resolved else {
-                        continue;
-                    };
-                    for property in self.properties(part, &part_at, depth + 1) {
-                        merge_property(&mut out, property);
-                    }
-                    required.extend(required_of(part));
-                }
-                // A part may require a property that another part declares.
-                for property in &mut out {
-                    property.required |= required.contains(&property.wire);
-                }
+            };
+        for (wire, property) in own.into_iter().flatten() {
+            out.push(Property {
+                wire,
+                schema: RefOr::from(property),
+                required: required.iter().any(|r| r == wire),
+                at: pointer(&pointer(at, "properties"), wire),
+            });
+        }
+        if all_of.is_empty() {
+            return out;
+        }
+        if depth > 32 {
+            self.report.error(
+                Code::Unsupported,
+                at,
+                "`allOf` nests deeper than 32 levels or refers to itself",
+            );
+            return out;
+        }
+        let base = pointer(at, "allOf");
+        let mut required: Vec<&str> = required.iter().map(String::as_str).collect();
+        for (index, part) in all_of.iter().enumerate() {
+            let part_at = pointer(&base, &index.to_string());
+            let resolved = match RefOr::from(part) {
+                RefOr::Item(schema) => Some((schema, part_at)),
+                RefOr::Ref(reference) => self.resolve_schema(reference, &part_at),
+            };
+            let Some((part, part_at)) = resolved else {
+                continue;
+            };
+            // A parent union (`oneOf` beside its own properties) gives its own properties only:
+            // descending into its variants would come back here.
+            for property in self.properties(part, &part_at, depth + 1) {
+                merge_property(&mut out, property);
             }
-            _ => {
-                self.report.error(
-                    Code::Unsupported,
-                    at,
-                    "an `allOf` part is not an object schema",
-                );
-            }
+            required.extend(required_of(part));
+        }
+        // A part may require a property that another part declares.
+        for property in &mut out {
+            property.required |= required.contains(&property.wire);
         }
         out
     }
@@ -576,6 +585,9 @@ impl<'a> Lowerer<'a> {
             // else is a free-form value (and must not come back here through `inline_type`).
             SchemaKind::Any(any)
                 if any.properties.is_empty()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
                     && schema
                         .schema_data
                         .discriminator

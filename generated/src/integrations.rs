@@ -1,11 +1,11 @@
-//! Helpers for the integrations resource: listing every integration across pages, and
-//! configuring one whether or not it exists yet.
+//! Helpers of the ready client for the integrations resource: listing every integration across
+//! pages, and configuring one whether or not it exists yet.
 
 use std::collections::{HashSet, VecDeque};
 
 use futures_util::Stream;
 
-use super::{Client, Error};
+use crate::client::{Client, Error};
 use crate::operations::{
     CreateThirdPartyIntegration, CreateThirdPartyIntegrationError, GetThirdPartyIntegration,
     GetThirdPartyIntegrationError, ListThirdPartyIntegrations, ListThirdPartyIntegrationsError,
@@ -77,17 +77,18 @@ impl Client {
                         return Some((Err(error), state));
                     }
                 };
-                let received = page.results.len();
+                let results = page.results.into_items();
+                let received = results.len();
                 state.seen += received;
                 state.page += 1;
                 let total = page.total_count.and_then(|t| usize::try_from(t).ok());
                 let short = i32::try_from(received).map_or(true, |n| n < state.items_per_page);
                 state.done = received == 0 || short || total.is_some_and(|t| state.seen >= t);
-                for item in page.results {
-                    if let Some(id) = integration_id(&item) {
-                        if !state.ids.insert(id.to_owned()) {
-                            continue;
-                        }
+                for item in results {
+                    if let Some(id) = integration_id(&item)
+                        && !state.ids.insert(id)
+                    {
+                        continue;
                     }
                     state.buffer.push_back(item);
                 }
@@ -117,7 +118,12 @@ impl Client {
         };
         // Create and update answer with the first page of the project's list, where this kind
         // almost always is; when it is not, it is read on its own.
-        if let Some(found) = page.results.into_iter().find(|i| i.discriminator() == kind) {
+        if let Some(found) = page
+            .results
+            .into_items()
+            .into_iter()
+            .find(|i| i.discriminator() == kind)
+        {
             return Ok(found);
         }
         let get = GetThirdPartyIntegration::new(group_id, IntegrationType::from(kind.as_str()));
@@ -125,21 +131,32 @@ impl Client {
     }
 }
 
-/// The `id` of an integration of any kind.
-fn integration_id(item: &ThirdPartyIntegration) -> Option<&str> {
-    let id = match item {
-        ThirdPartyIntegration::PagerDuty(v) => v.id.as_deref(),
-        ThirdPartyIntegration::Slack(v) => v.id.as_deref(),
-        ThirdPartyIntegration::Datadog(v) => v.id.as_deref(),
-        ThirdPartyIntegration::NewRelic(v) => v.id.as_deref(),
-        ThirdPartyIntegration::OpsGenie(v) => v.id.as_deref(),
-        ThirdPartyIntegration::VictorOps(v) => v.id.as_deref(),
-        ThirdPartyIntegration::Webhook(v) => v.id.as_deref(),
-        ThirdPartyIntegration::Prometheus(v) => v.id.as_deref(),
-        ThirdPartyIntegration::MicrosoftTeams(v) => v.id.as_deref(),
-        ThirdPartyIntegration::Unknown(v) => {
-            v.fields().get("id").and_then(serde_json::Value::as_str)
-        }
-    };
-    id.filter(|id| !id.is_empty())
+/// A page's `results`, which one document version requires and another leaves optional.
+trait Results {
+    fn into_items(self) -> Vec<ThirdPartyIntegration>;
+}
+
+impl Results for Vec<ThirdPartyIntegration> {
+    fn into_items(self) -> Vec<ThirdPartyIntegration> {
+        self
+    }
+}
+
+impl Results for Option<Vec<ThirdPartyIntegration>> {
+    fn into_items(self) -> Vec<ThirdPartyIntegration> {
+        self.unwrap_or_default()
+    }
+}
+
+/// The `id` of an integration of any kind, read from its JSON form so that kinds added to the
+/// document need nothing here. The copy is zeroed, since it holds the integration's credentials.
+fn integration_id(item: &ThirdPartyIntegration) -> Option<String> {
+    let mut value = serde_json::to_value(item).ok()?;
+    let id = value
+        .get("id")
+        .and_then(serde_json::Value::as_str)
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned);
+    crate::runtime::zeroize_value(&mut value);
+    id
 }
