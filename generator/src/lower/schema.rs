@@ -15,6 +15,9 @@ use crate::ir::{
 };
 use crate::naming::{self, Kind};
 
+/// The members of a `oneOf`, `anyOf` or `allOf`.
+type Members<'a> = &'a [ReferenceOr<Schema>];
+
 /// One property of an object, wherever it was declared (the object itself or an `allOf` part).
 struct Property<'a> {
     wire: &'a str,
@@ -76,10 +79,8 @@ impl<'a> Lowerer<'a> {
         let data = &schema.schema_data;
         // A schema that mixes keywords (`type` beside `oneOf`, `allOf` beside `properties`) is
         // parsed as `Any`, which keeps them all; its members are read from there.
-        let (one_of, any_of): (
-            Option<&'a [ReferenceOr<Schema>]>,
-            Option<&'a [ReferenceOr<Schema>]>,
-        ) = match &schema.schema_kind {
+        let (one_of, any_of): (Option<Members<'a>>, Option<Members<'a>>) = match &schema.schema_kind
+        {
             SchemaKind::OneOf { one_of } => (Some(one_of), None),
             SchemaKind::AnyOf { any_of } => (None, Some(any_of)),
             SchemaKind::Any(any) if !any.one_of.is_empty() => (Some(&any.one_of), None),
