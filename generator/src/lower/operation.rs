@@ -466,11 +466,14 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// The media type to use from a content map: JSON first, then whatever comes first.
+/// The media type to use from a content map: the newest JSON, else whatever comes first.
 fn pick_media_type(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    // Among versioned JSON types (`application/vnd.atlas.2023-01-01+json`), the dates sort, so
+    // the greatest is the newest version.
     content
         .iter()
-        .find(|(name, _)| is_json(name))
+        .filter(|(name, _)| is_json(name))
+        .max_by(|a, b| a.0.cmp(b.0))
         .or_else(|| content.iter().next())
         .map(|(name, media)| (name.as_str(), media))
 }
@@ -481,7 +484,8 @@ pub(crate) fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-/// The media types an operation answers with: those of its success responses, else of any.
+/// The media types to accept: the one decoded from each success response (JSON, newest version
+/// first), else from the error responses. A type the client would not decode is not asked for.
 fn accepted_media_types(responses: &Responses, api: &openapiv3::OpenAPI) -> Vec<String> {
     let resolve = |response: &ReferenceOr<openapiv3::Response>| -> Option<Vec<String>> {
         let response = match response {
@@ -494,7 +498,12 @@ fn accepted_media_types(responses: &Responses, api: &openapiv3::OpenAPI) -> Vec<
                 }
             }
         };
-        Some(response.content.keys().cloned().collect())
+        Some(
+            pick_media_type(&response.content)
+                .map(|(name, _)| name.to_owned())
+                .into_iter()
+                .collect(),
+        )
     };
     let mut success = Vec::new();
     let mut other = Vec::new();
