@@ -328,6 +328,76 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// What looking up a local reference into one section of `components` found.
+pub(crate) enum Lookup<'a, T> {
+    /// The item, and its key in the section.
+    Found(&'a T, &'a str),
+    /// The reference does not point into this section of this document.
+    NotLocal,
+    /// Nothing has that key.
+    Missing,
+    /// The key holds another reference.
+    Indirect,
+}
+
+/// Looks up `reference` (`#/components/{section}/NAME`) among `items`.
+pub(crate) fn lookup<'a, T>(
+    reference: &str,
+    section: &str,
+    items: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+) -> Lookup<'a, T> {
+    let prefix = format!("#/components/{section}/");
+    let Some(key) = reference.strip_prefix(&prefix).filter(|k| !k.contains('/')) else {
+        return Lookup::NotLocal;
+    };
+    match items.and_then(|items| items.get_key_value(key)) {
+        Some((key, ReferenceOr::Item(item))) => Lookup::Found(item, key),
+        Some((_, ReferenceOr::Reference { .. })) => Lookup::Indirect,
+        None => Lookup::Missing,
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Resolves a value that may be a reference into `#/components/{section}`, reporting one that
+    /// points elsewhere, at nothing, or at another reference. Returns the item and its pointer.
+    pub(crate) fn resolve_component<T>(
+        &mut self,
+        value: &'a ReferenceOr<T>,
+        at: &str,
+        section: &str,
+        items: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+    ) -> Option<(&'a T, String)> {
+        let reference = match value {
+            ReferenceOr::Item(item) => return Some((item, at.to_owned())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        match lookup(reference, section, items) {
+            Lookup::Found(item, key) => {
+                Some((item, pointer(&format!("/components/{section}"), key)))
+            }
+            Lookup::NotLocal => {
+                let message =
+                    format!("`{reference}` is not a reference to `#/components/{section}/NAME`");
+                self.report.error(Code::ExternalRef, at, message);
+                None
+            }
+            Lookup::Missing => {
+                self.report.error(
+                    Code::UnresolvedRef,
+                    at,
+                    format!("`{reference}` does not exist"),
+                );
+                None
+            }
+            Lookup::Indirect => {
+                let message = format!("`{reference}` is a reference to another reference");
+                self.report.error(Code::Unsupported, at, message);
+                None
+            }
+        }
+    }
+}
+
 /// The key under `components/schemas` that a local reference (or bare mapping name) names.
 pub(crate) fn component_key(reference: &str) -> Option<&str> {
     if let Some(rest) = reference.strip_prefix("#/components/schemas/") {

@@ -149,40 +149,13 @@ impl<'a> Lowerer<'a> {
         parameter: &'a ReferenceOr<Parameter>,
         at: &str,
     ) -> Option<(&'a Parameter, String)> {
-        match parameter {
-            ReferenceOr::Item(parameter) => Some((parameter, at.to_owned())),
-            ReferenceOr::Reference { reference } => {
-                let key = reference
-                    .strip_prefix("#/components/parameters/")
-                    .filter(|k| !k.contains('/'));
-                let Some(key) = key else {
-                    let message = format!(
-                        "`{reference}` is not a reference to `#/components/parameters/NAME`"
-                    );
-                    self.report.error(Code::ExternalRef, at, message);
-                    return None;
-                };
-                let api: &'a openapiv3::OpenAPI = self.api;
-                match api.components.as_ref().and_then(|c| c.parameters.get(key)) {
-                    Some(ReferenceOr::Item(parameter)) => {
-                        Some((parameter, pointer("/components/parameters", key)))
-                    }
-                    Some(ReferenceOr::Reference { .. }) => {
-                        let message = format!("`{reference}` is a reference to another reference");
-                        self.report.error(Code::Unsupported, at, message);
-                        None
-                    }
-                    None => {
-                        self.report.error(
-                            Code::UnresolvedRef,
-                            at,
-                            format!("`{reference}` does not exist"),
-                        );
-                        None
-                    }
-                }
-            }
-        }
+        let api: &'a openapiv3::OpenAPI = self.api;
+        self.resolve_component(
+            parameter,
+            at,
+            "parameters",
+            api.components.as_ref().map(|c| &c.parameters),
+        )
     }
 
     fn lower_parameter(
@@ -320,27 +293,13 @@ impl<'a> Lowerer<'a> {
         body: Option<&'a ReferenceOr<RequestBody>>,
         at: &str,
     ) -> Option<IrBody> {
-        let (body, at) = match body? {
-            ReferenceOr::Item(body) => (body, at.to_owned()),
-            ReferenceOr::Reference { reference } => {
-                let api: &'a openapiv3::OpenAPI = self.api;
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| api.components.as_ref()?.request_bodies.get(k)) {
-                    Some(ReferenceOr::Item(body)) => (
-                        body,
-                        pointer("/components/requestBodies", key.unwrap_or_default()),
-                    ),
-                    _ => {
-                        self.report.error(
-                            Code::UnresolvedRef,
-                            at,
-                            format!("`{reference}` does not name a request body here"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let api: &'a openapiv3::OpenAPI = self.api;
+        let (body, at) = self.resolve_component(
+            body?,
+            at,
+            "requestBodies",
+            api.components.as_ref().map(|c| &c.request_bodies),
+        )?;
         let Some((media_type, content)) = pick_media_type(&body.content) else {
             self.report.warning(
                 Code::Unsupported,
@@ -383,26 +342,12 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let response_at = pointer(at, &code.to_string());
-            let (response, response_at) = match response {
-                ReferenceOr::Item(response) => (response, response_at),
-                ReferenceOr::Reference { reference } => {
-                    let api: &'a openapiv3::OpenAPI = self.api;
-                    let key = reference.strip_prefix("#/components/responses/");
-                    match key.and_then(|k| api.components.as_ref()?.responses.get(k)) {
-                        Some(ReferenceOr::Item(response)) => (
-                            response,
-                            pointer("/components/responses", key.unwrap_or_default()),
-                        ),
-                        _ => {
-                            self.report.error(
-                                Code::UnresolvedRef,
-                                &response_at,
-                                format!("`{reference}` does not name a response here"),
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let api: &'a openapiv3::OpenAPI = self.api;
+            let responses = api.components.as_ref().map(|c| &c.responses);
+            let Some((response, response_at)) =
+                self.resolve_component(response, &response_at, "responses", responses)
+            else {
+                continue;
             };
             let content = match pick_media_type(&response.content) {
                 None => Content::Empty,
@@ -491,10 +436,13 @@ fn accepted_media_types(responses: &Responses, api: &openapiv3::OpenAPI) -> Vec<
         let response = match response {
             ReferenceOr::Item(response) => response,
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/")?;
-                match api.components.as_ref()?.responses.get(key)? {
-                    ReferenceOr::Item(response) => response,
-                    ReferenceOr::Reference { .. } => return None,
+                match super::lookup(
+                    reference,
+                    "responses",
+                    api.components.as_ref().map(|c| &c.responses),
+                ) {
+                    super::Lookup::Found(response, _) => response,
+                    _ => return None,
                 }
             }
         };

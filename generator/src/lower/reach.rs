@@ -190,9 +190,12 @@ impl<'a> Walker<'a> {
         let parameter = match parameter {
             ReferenceOr::Item(parameter) => parameter,
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
-                match key.and_then(|k| self.api.components.as_ref()?.parameters.get(k)) {
-                    Some(ReferenceOr::Item(parameter)) => parameter,
+                match super::lookup(
+                    reference,
+                    "parameters",
+                    self.api.components.as_ref().map(|c| &c.parameters),
+                ) {
+                    super::Lookup::Found(item, _) => item,
                     _ => return,
                 }
             }
@@ -212,9 +215,12 @@ impl<'a> Walker<'a> {
         let body = match body {
             ReferenceOr::Item(body) => body,
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| self.api.components.as_ref()?.request_bodies.get(k)) {
-                    Some(ReferenceOr::Item(body)) => body,
+                match super::lookup(
+                    reference,
+                    "requestBodies",
+                    self.api.components.as_ref().map(|c| &c.request_bodies),
+                ) {
+                    super::Lookup::Found(item, _) => item,
                     _ => return,
                 }
             }
@@ -229,9 +235,12 @@ impl<'a> Walker<'a> {
         let response = match response {
             ReferenceOr::Item(response) => response,
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/");
-                match key.and_then(|k| self.api.components.as_ref()?.responses.get(k)) {
-                    Some(ReferenceOr::Item(response)) => response,
+                match super::lookup(
+                    reference,
+                    "responses",
+                    self.api.components.as_ref().map(|c| &c.responses),
+                ) {
+                    super::Lookup::Found(item, _) => item,
                     _ => return,
                 }
             }
