@@ -4,18 +4,20 @@
 //! 1. Time: `cargo bench -p generator --bench codegen -- --noplot` (a release build) measures the
 //!    cases of `generator/benches/codegen.rs` with criterion; the medians are read back from
 //!    criterion's `estimates.json` files.
-//! 2. Peak memory: the same bench binary runs each case once in a process of its own
-//!    (`BENCH_ONCE`), under a copy of this command that waits for it and reads the peak resident
-//!    set size of its children from `getrusage`.
+//! 2. Peak memory: the executable cargo just ran runs each case once in a process of its own
+//!    (`BENCH_ONCE`), under this same program started with `--measure-peak`, which waits for it
+//!    and reads the peak resident set size of its children from `getrusage`.
 //! 3. Crate check: `cargo xtask codegen` writes the whole document as a standalone crate under
-//!    `target/bench/whole-crate`, whose dependencies are fetched first, and a clean
-//!    `cargo check --offline` of it is timed; its peak memory is that of the largest process in
-//!    the cargo process tree, rustc on the generated code.
+//!    `target/bench/whole-crate`, whose dependencies are fetched first (not timed); a clean
+//!    `cargo check --offline` of it, with its own target directory, is timed, and its peak
+//!    memory is that of the largest process in the cargo process tree. Then the generated crate
+//!    alone is cleaned and checked again, its dependencies built, to tell its share.
 //!
 //! The table compares each case with the floor, parsing alone, and tells which reference targets
 //! are met. Missing a target is no failure; a step that fails is.
 
 use std::ffi::{OsStr, OsString};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant, SystemTime};
@@ -121,31 +123,20 @@ fn bench(root: &Path, args: &Args) -> Result<(), String> {
 
     heading("time: cargo bench -p generator --bench codegen -- --noplot");
     let started = SystemTime::now();
-    let status = Command::new(&cargo)
+    let mut command = Command::new(&cargo);
+    command
         .current_dir(root)
-        .args([
-            "bench",
-            "-p",
-            "generator",
-            "--bench",
-            "codegen",
-            "--",
-            "--noplot",
-        ])
+        .args(["bench", "-p", "generator", "--bench", "codegen"])
+        .arg("--message-format=json-render-diagnostics")
+        .args(["--", "--noplot"])
         .env("BENCH_SPEC", &spec_list)
         .env("BENCH_TAG", &args.tag)
-        .env("CRITERION_HOME", &criterion_home)
-        .status()
-        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
-    if !status.success() {
-        return Err(format!("cargo bench failed: {status}"));
-    }
+        .env("CRITERION_HOME", &criterion_home);
+    let exe = criterion(command)?;
     let median = |id: &str| median_ns(&criterion_home, id, started).map(Some);
     let spec_time = median("generate/spec")?;
 
     heading("peak memory: each case once, in a process of its own");
-    // The executable criterion just ran: building it again finds it fresh.
-    let exe = bench_executable(&cargo, root)?;
     let once = |case: &str, document: &Path, label: &str| -> Result<Option<u64>, String> {
         let env = [
             ("BENCH_ONCE", OsString::from(case)),
@@ -162,7 +153,7 @@ fn bench(root: &Path, args: &Args) -> Result<(), String> {
         peak_kib: spec_peak,
     };
 
-    let mut reports = Vec::new();
+    let mut cases = Vec::new();
     for document in &specs {
         let mut figures = [Figures::default(); 3];
         for (slot, (case, id)) in figures.iter_mut().zip([
@@ -175,7 +166,11 @@ fn bench(root: &Path, args: &Args) -> Result<(), String> {
                 peak_kib: once(case, &document.path, &id)?,
             };
         }
-        let [parse, whole, tag] = figures;
+        cases.push(figures);
+    }
+
+    let mut reports = Vec::new();
+    for (document, [parse, whole, tag]) in specs.iter().zip(cases) {
         heading(&format!(
             "whole-document crate check: {}",
             document.given.display()
@@ -245,26 +240,42 @@ fn target_dir(cargo: &OsStr, root: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| "cargo metadata names no target directory".to_owned())
 }
 
-/// Builds the bench in release and returns its executable.
-fn bench_executable(cargo: &OsStr, root: &Path) -> Result<PathBuf, String> {
-    let output = Command::new(cargo)
-        .current_dir(root)
-        .args(["bench", "-p", "generator", "--bench", "codegen", "--no-run"])
-        .arg("--message-format=json-render-diagnostics")
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo bench --no-run: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("building the bench failed: {}", output.status));
+/// Runs `cargo bench` with JSON messages on standard output, passing criterion's lines through,
+/// and returns the bench's executable: the peak memory is then measured on the very build
+/// whose time was measured.
+fn criterion(mut command: Command) -> Result<PathBuf, String> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    let mut exe = None;
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| format!("cannot read cargo bench's output: {e}"))?;
+            let message = line
+                .starts_with('{')
+                .then(|| serde_json::from_str::<serde_json::Value>(&line).ok())
+                .flatten()
+                .filter(|message| message.get("reason").is_some());
+            match message {
+                Some(message) => {
+                    if message["reason"] == "compiler-artifact"
+                        && message["target"]["name"] == "codegen"
+                    {
+                        exe = message["executable"].as_str().map(PathBuf::from).or(exe);
+                    }
+                }
+                None => println!("{line}"),
+            }
+        }
     }
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|message| {
-            message["reason"] == "compiler-artifact" && message["target"]["name"] == "codegen"
-        })
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .ok_or_else(|| "cargo built no executable for the codegen bench".to_owned())
+    let status = child
+        .wait()
+        .map_err(|e| format!("cannot wait for cargo bench: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo bench failed: {status}"));
+    }
+    exe.ok_or_else(|| "cargo named no executable for the codegen bench".to_owned())
 }
 
 /// The median time of criterion benchmark `id`, in nanoseconds, from a run begun at `since`.
@@ -354,7 +365,7 @@ fn crate_check(
         return Err(format!("cargo xtask codegen failed: {}", output.status));
     }
     if let Some(summary) = stderr.lines().rev().find(|l| l.contains("warning(s)")) {
-        println!("{summary}");
+        println!("codegen: {summary}");
     }
     let (files, lines) = count_sources(&dir)?;
     println!("{files} files, {lines} lines of Rust");
