@@ -30,19 +30,37 @@ pub use write::{Output, OutputFile};
 /// returned at once, and nothing has been written.
 pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnostics> {
     let (api, warnings) = lower::lower(document, config)?;
-    let modules = emit::emit(&api);
-    let names = api
-        .types
-        .iter()
-        .map(|t| t.name.clone())
+    let types = api.types.iter().map(|t| t.name.clone());
+    let names = types
         .chain(api.operations.iter().map(|o| o.name.rust.clone()))
         .collect();
-    let mut files = Vec::with_capacity(modules.len());
+    // Each module is emitted and formatted on a thread of its own: formatting is the slowest
+    // stage, and token streams cannot cross threads.
+    let rendered: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = emit::MODULES
+            .iter()
+            .map(|module| {
+                let api = &api;
+                scope.spawn(move || {
+                    format::render(&(module.emit)(api), &config.command, document.file())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err("emitting panicked".to_owned()))
+            })
+            .collect()
+    });
+    let mut files = Vec::with_capacity(rendered.len());
     let mut problems = Diagnostics::default();
-    for module in modules {
-        match format::render(&module.tokens, &config.command, document.file()) {
+    for (module, text) in emit::MODULES.iter().zip(rendered) {
+        match text {
             Ok(text) => files.push(OutputFile {
-                path: module.path,
+                path: module.path.into(),
                 contents: text,
             }),
             Err(message) => {

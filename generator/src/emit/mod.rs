@@ -7,35 +7,32 @@ mod secrets;
 mod types;
 mod validate;
 
-use std::path::PathBuf;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Api, TypeRef};
 
-/// One generated module: where it goes inside the crate, and its tokens.
-#[derive(Debug)]
+/// One generated module: where it goes inside the crate, and how to emit it from the IR.
+#[derive(Clone, Copy, Debug)]
 pub struct Module {
     /// The file's path relative to the crate root, as `src/types.rs`.
-    pub path: PathBuf,
-    /// The module's items.
-    pub tokens: TokenStream,
+    pub path: &'static str,
+    /// Emits the module's items.
+    pub emit: fn(&Api) -> TokenStream,
 }
 
-/// Emits every generated module of the crate.
-pub fn emit(api: &Api) -> Vec<Module> {
-    vec![
-        Module {
-            path: PathBuf::from("src/types.rs"),
-            tokens: types::emit(api),
-        },
-        Module {
-            path: PathBuf::from("src/operations.rs"),
-            tokens: operations::emit(api),
-        },
-    ]
-}
+/// Every generated module of the crate. Each is emitted on its own, so that they can be emitted
+/// and formatted side by side.
+pub const MODULES: &[Module] = &[
+    Module {
+        path: "src/types.rs",
+        emit: types::emit,
+    },
+    Module {
+        path: "src/operations.rs",
+        emit: operations::emit,
+    },
+];
 
 /// The Rust type for a reference, fully qualified so that no type of the document can shadow the
 /// standard library. Document types are written behind `types`: `self` inside the `types` module,

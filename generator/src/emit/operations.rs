@@ -12,7 +12,7 @@ use crate::ir::{
 use crate::naming::ident;
 
 /// The whole `operations` module.
-pub(super) fn emit(api: &Api) -> TokenStream {
+pub(crate) fn emit(api: &Api) -> TokenStream {
     let secrets = super::secrets::holders(&api.types);
     let constrained = super::validate::holders(&api.types);
     let cx = Context {

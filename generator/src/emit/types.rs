@@ -12,7 +12,7 @@ use crate::ir::{
 use crate::naming::ident;
 
 /// The whole `types` module.
-pub(super) fn emit(api: &Api) -> TokenStream {
+pub(crate) fn emit(api: &Api) -> TokenStream {
     let secret_holders = super::secrets::holders(&api.types);
     let constrained = super::validate::holders(&api.types);
     let title = format!(" Data types of {}.", api.title.trim().trim_end_matches('.'));

@@ -30,9 +30,13 @@ pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics),
     cx.lower_components();
     cx.lower_operations();
     cx.check_secret_settings();
-    recursion::box_cycles(&mut cx.types);
-    document_variants(&mut cx.types);
-    order_untagged(&mut cx.types);
+    let mut types: Vec<TypeDef> = std::mem::take(&mut cx.types)
+        .into_iter()
+        .flatten()
+        .collect();
+    recursion::box_cycles(&mut types);
+    document_variants(&mut types);
+    order_untagged(&mut types);
 
     let mut diagnostics = cx.report.diagnostics;
     diagnostics.extend(cx.config_report.diagnostics);
@@ -43,7 +47,7 @@ pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics),
     let api = Api {
         title: document.api.info.title.clone(),
         description: document.api.info.description.clone(),
-        types: cx.types,
+        types,
         operations: cx.operations,
     };
     Ok((api, diagnostics))
@@ -98,7 +102,12 @@ pub(crate) struct Lowerer<'a> {
     secrets: BTreeSet<&'a str>,
     secret_list: &'a [String],
     used_secrets: BTreeSet<String>,
-    types: Vec<TypeDef>,
+    /// The types in output order; a slot is empty where a reserved type was not registered.
+    types: Vec<Option<TypeDef>>,
+    /// The slot of each registered type.
+    by_name: HashMap<String, usize>,
+    /// Patterns already compiled, with the reason each cannot be, if it cannot.
+    patterns: HashMap<String, Option<String>>,
     operations: Vec<crate::ir::Operation>,
     /// How many inline schemas enclose the one being lowered.
     depth: usize,
@@ -119,6 +128,8 @@ impl<'a> Lowerer<'a> {
             secret_list: &config.secrets,
             used_secrets: BTreeSet::new(),
             types: Vec::new(),
+            by_name: HashMap::new(),
+            patterns: HashMap::new(),
             operations: Vec::new(),
             depth: 0,
             reach: reach::Reach::default(),
@@ -189,13 +200,37 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Registers a type under its name, at `position` in the output: reusing an identical one,
+    /// Reserves the place of a type in the output before lowering it, so that a parent comes
+    /// before the inline types its lowering adds.
+    fn reserve(&mut self) -> usize {
+        self.types.push(None);
+        self.types.len() - 1
+    }
+
+    /// The type registered under `name`.
+    fn type_named(&self, name: &str) -> Option<&TypeDef> {
+        self.by_name
+            .get(name)
+            .and_then(|&slot| self.types.get(slot))
+            .and_then(Option::as_ref)
+    }
+
+    /// The type registered under `name`, to change.
+    fn type_named_mut(&mut self, name: &str) -> Option<&mut TypeDef> {
+        let slot = *self.by_name.get(name)?;
+        self.types.get_mut(slot).and_then(Option::as_mut)
+    }
+
+    /// Registers a type under its name, in its reserved `slot` of the output: reusing an identical one,
     /// reporting a different one.
-    fn register(&mut self, def: TypeDef, position: usize) -> bool {
+    fn register(&mut self, def: TypeDef, slot: usize) -> bool {
         match self.claim(&def) {
             Claim::New => {
                 self.registered.insert(def.name.clone(), def.source.clone());
-                self.types.insert(position.min(self.types.len()), def);
+                self.by_name.insert(def.name.clone(), slot);
+                if let Some(place) = self.types.get_mut(slot) {
+                    *place = Some(def);
+                }
                 true
             }
             Claim::Same => true,
@@ -217,13 +252,13 @@ impl<'a> Lowerer<'a> {
         };
         if *source == def.source {
             // A component schema claimed its name up front; its definition is not pushed yet.
-            return if self.types.iter().any(|t| t.name == def.name) {
+            return if self.by_name.contains_key(&def.name) {
                 Claim::Same
             } else {
                 Claim::New
             };
         }
-        match self.types.iter().find(|t| t.name == def.name) {
+        match self.type_named(&def.name) {
             Some(existing) if existing.kind == def.kind && existing.doc == def.doc => Claim::Same,
             _ => Claim::Taken,
         }

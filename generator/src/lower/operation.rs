@@ -245,11 +245,7 @@ impl Lowerer<'_> {
         let (TypeRef::Named(name), Some(description)) = (ty, description) else {
             return;
         };
-        if let Some(def) = self
-            .types
-            .iter_mut()
-            .find(|t| t.name == *name && t.doc.is_none())
-        {
+        if let Some(def) = self.type_named_mut(name).filter(|t| t.doc.is_none()) {
             def.doc = Some(description.trim().to_owned());
         }
     }
@@ -378,9 +374,7 @@ impl<'a> Lowerer<'a> {
     /// is the body's discriminator, so the two cannot disagree.
     fn bind_tag_parameter(&self, parameters: &mut [IrParameter], body: &TypeRef) {
         let TypeRef::Named(body) = body else { return };
-        let Some(TypeKind::Tagged(union)) =
-            self.types.iter().find(|t| t.name == *body).map(|t| &t.kind)
-        else {
+        let Some(TypeKind::Tagged(union)) = self.type_named(body).map(|t| &t.kind) else {
             return;
         };
         let candidates: Vec<usize> = parameters
@@ -391,9 +385,7 @@ impl<'a> Lowerer<'a> {
                 let TypeRef::Named(name) = &p.ty else {
                     return false;
                 };
-                let Some(TypeKind::Enum(values)) =
-                    self.types.iter().find(|t| t.name == *name).map(|t| &t.kind)
-                else {
+                let Some(TypeKind::Enum(values)) = self.type_named(name).map(|t| &t.kind) else {
                     return false;
                 };
                 !union.variants.is_empty()

@@ -43,7 +43,7 @@ impl<'a> Lowerer<'a> {
         skip_tag: Option<&str>,
     ) {
         // The type goes before the inline types its lowering adds, so that a parent reads first.
-        let position = self.types.len();
+        let slot = self.reserve();
         let (kind, data) = match schema {
             RefOr::Ref(reference) => {
                 // A circle of references has no type at its end; it is reported here.
@@ -66,7 +66,7 @@ impl<'a> Lowerer<'a> {
             deprecated: data.is_some_and(|d| d.deprecated),
             kind,
         };
-        self.register(def, position);
+        self.register(def, slot);
     }
 
     fn lower_kind(
@@ -636,7 +636,7 @@ impl<'a> Lowerer<'a> {
             self.report.error(Code::Unsupported, at, message);
             return TypeRef::Json;
         }
-        let position = self.types.len();
+        let slot = self.reserve();
         self.depth += 1;
         let kind = self.lower_kind(first, at, schema, None);
         self.depth -= 1;
@@ -654,7 +654,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let name = def.name.clone();
-        if self.register(def, position) {
+        if self.register(def, slot) {
             TypeRef::Named(name)
         } else {
             TypeRef::Json
@@ -734,16 +734,32 @@ fn field_doc(data: &SchemaData) -> Option<String> {
 }
 
 impl Lowerer<'_> {
+    /// Why the regular expression engine cannot compile `pattern`, if it cannot. Documents repeat
+    /// their patterns (a project id's, on every operation), and compiling is costly: each pattern
+    /// is compiled once.
+    fn pattern_error(&mut self, pattern: &str) -> Option<String> {
+        if let Some(known) = self.patterns.get(pattern) {
+            return known.clone();
+        }
+        let error = regex::Regex::new(pattern).err().map(|error| {
+            let text = error.to_string();
+            let last = text.lines().last().unwrap_or_default().trim();
+            last.strip_prefix("error:")
+                .unwrap_or(last)
+                .trim()
+                .to_owned()
+        });
+        self.patterns.insert(pattern.to_owned(), error.clone());
+        error
+    }
+
     /// The checks a schema puts on its value, leaving out (with a warning) a pattern that the
     /// regular expression engine cannot compile.
     pub(super) fn constraints(&mut self, schema: &Schema, at: &str) -> Constraints {
         let mut constraints = constraints(schema);
         if let Some(pattern) = &constraints.pattern
-            && let Err(error) = regex::Regex::new(pattern)
+            && let Some(reason) = self.pattern_error(pattern)
         {
-            let text = error.to_string();
-            let last = text.lines().last().unwrap_or_default().trim();
-            let reason = last.strip_prefix("error:").unwrap_or(last).trim();
             let message = format!("pattern `{pattern}` is not checked: {reason}");
             self.report
                 .warning(Code::UnsupportedPattern, &pointer(at, "pattern"), message);
