@@ -392,6 +392,22 @@ pub(crate) fn lookup<'a, T>(
     }
 }
 
+/// The item a value is, or the one its reference into `#/components/{section}` names; `None`
+/// when the reference does not resolve (reported elsewhere, where it matters).
+pub(crate) fn item<'a, T>(
+    value: &'a ReferenceOr<T>,
+    section: &str,
+    items: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+) -> Option<&'a T> {
+    match value {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => match lookup(reference, section, items) {
+            Lookup::Found(item, _) => Some(item),
+            _ => None,
+        },
+    }
+}
+
 impl<'a> Lowerer<'a> {
     /// Resolves a value that may be a reference into `#/components/{section}`, reporting one that
     /// points elsewhere, at nothing, or at another reference. Returns the item and its pointer.

@@ -425,19 +425,11 @@ pub(crate) fn is_json(media_type: &str) -> bool {
 /// first), else from the error responses. A type the client would not decode is not asked for.
 fn accepted_media_types(responses: &Responses, api: &openapiv3::OpenAPI) -> Vec<String> {
     let resolve = |response: &ReferenceOr<openapiv3::Response>| -> Option<Vec<String>> {
-        let response = match response {
-            ReferenceOr::Item(response) => response,
-            ReferenceOr::Reference { reference } => {
-                match super::lookup(
-                    reference,
-                    "responses",
-                    api.components.as_ref().map(|c| &c.responses),
-                ) {
-                    super::Lookup::Found(response, _) => response,
-                    _ => return None,
-                }
-            }
-        };
+        let response = super::item(
+            response,
+            "responses",
+            api.components.as_ref().map(|c| &c.responses),
+        )?;
         Some(
             pick_media_type(&response.content)
                 .map(|(name, _)| name.to_owned())

@@ -187,18 +187,11 @@ impl<'a> Walker<'a> {
     }
 
     fn parameter(&mut self, parameter: &'a ReferenceOr<Parameter>) {
-        let parameter = match parameter {
-            ReferenceOr::Item(parameter) => parameter,
-            ReferenceOr::Reference { reference } => {
-                match super::lookup(
-                    reference,
-                    "parameters",
-                    self.api.components.as_ref().map(|c| &c.parameters),
-                ) {
-                    super::Lookup::Found(item, _) => item,
-                    _ => return,
-                }
-            }
+        let components = self.api.components.as_ref();
+        let Some(parameter) =
+            super::item(parameter, "parameters", components.map(|c| &c.parameters))
+        else {
+            return;
         };
         match &parameter.parameter_data_ref().format {
             ParameterSchemaOrContent::Schema(schema) => self.schema_ref(schema),
@@ -212,18 +205,10 @@ impl<'a> Walker<'a> {
     }
 
     fn request_body(&mut self, body: &'a ReferenceOr<RequestBody>) {
-        let body = match body {
-            ReferenceOr::Item(body) => body,
-            ReferenceOr::Reference { reference } => {
-                match super::lookup(
-                    reference,
-                    "requestBodies",
-                    self.api.components.as_ref().map(|c| &c.request_bodies),
-                ) {
-                    super::Lookup::Found(item, _) => item,
-                    _ => return,
-                }
-            }
+        let components = self.api.components.as_ref();
+        let Some(body) = super::item(body, "requestBodies", components.map(|c| &c.request_bodies))
+        else {
+            return;
         };
         body.content
             .values()
@@ -232,18 +217,10 @@ impl<'a> Walker<'a> {
     }
 
     fn response(&mut self, response: &'a ReferenceOr<Response>) {
-        let response = match response {
-            ReferenceOr::Item(response) => response,
-            ReferenceOr::Reference { reference } => {
-                match super::lookup(
-                    reference,
-                    "responses",
-                    self.api.components.as_ref().map(|c| &c.responses),
-                ) {
-                    super::Lookup::Found(item, _) => item,
-                    _ => return,
-                }
-            }
+        let components = self.api.components.as_ref();
+        let Some(response) = super::item(response, "responses", components.map(|c| &c.responses))
+        else {
+            return;
         };
         response
             .content
