@@ -15,20 +15,30 @@ use codegen_tests::workspace_root;
 
 const GROUP_ID: &str = "32b6e34b3d91647abb20e7b8";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_operation_through_the_client() {
+/// A Prism mock of the document, started off the async runtime (starting it blocks).
+async fn mock() -> MockServer {
     let spec = workspace_root().join("spec/atlas-integrations.yaml");
-    let mock = tokio::task::spawn_blocking(move || MockServer::start(&spec))
+    tokio::task::spawn_blocking(move || MockServer::start(&spec))
         .await
         .unwrap()
-        .unwrap();
-    let client = Client::builder()
+        .unwrap()
+}
+
+/// A client of the mock with the given credentials.
+fn client_of(mock: &MockServer, credentials: Credentials) -> Client {
+    Client::builder()
         .base_url(mock.base_url())
         .allow_plain_http(true)
-        .credentials(Credentials::bearer("test-access-token"))
+        .credentials(credentials)
         .retry(RetryPolicy::none())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_through_the_client() {
+    let mock = mock().await;
+    let client = client_of(&mock, Credentials::bearer("test-access-token"));
 
     let page = client
         .send(&ListThirdPartyIntegrations::new(GROUP_ID).items_per_page(50))
@@ -77,17 +87,8 @@ async fn every_operation_through_the_client() {
 /// check above can fail.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_prism_refuses_comes_back_as_the_typed_error() {
-    let spec = workspace_root().join("spec/atlas-integrations.yaml");
-    let mock = tokio::task::spawn_blocking(move || MockServer::start(&spec))
-        .await
-        .unwrap()
-        .unwrap();
-    let client = Client::builder()
-        .base_url(mock.base_url())
-        .allow_plain_http(true)
-        .credentials(Credentials::bearer("token with\nnewline"))
-        .build()
-        .unwrap();
+    let mock = mock().await;
+    let client = client_of(&mock, Credentials::bearer("token with\nnewline"));
     let error = client
         .send(&ListThirdPartyIntegrations::new(GROUP_ID))
         .await
@@ -97,12 +98,7 @@ async fn a_request_prism_refuses_comes_back_as_the_typed_error() {
         "{error:?}"
     );
 
-    let client = Client::builder()
-        .base_url(mock.base_url())
-        .allow_plain_http(true)
-        .credentials(Credentials::api_key("public", "private"))
-        .build()
-        .unwrap();
+    let client = client_of(&mock, Credentials::api_key("public", "private"));
     let error = client
         .send(&ListThirdPartyIntegrations::new(GROUP_ID))
         .await

@@ -1,13 +1,13 @@
 //! The `operations` module: a request builder and an error enum per operation.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, with_paragraph};
 use crate::ir::{
-    Api, Content, Location, Method, Operation, Parameter, Response, TypeDef, TypeKind, TypeRef,
+    Api, Content, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef,
 };
 use crate::naming::ident;
 
@@ -16,7 +16,11 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     let secrets = super::secrets::holders(&api.types);
     let constrained = super::validate::holders(&api.types);
     let cx = Context {
-        types: &api.types,
+        kinds: api
+            .types
+            .iter()
+            .map(|t| (t.name.as_str(), &t.kind))
+            .collect(),
         secrets: &secrets,
         constrained: &constrained,
     };
@@ -31,7 +35,8 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
 }
 
 struct Context<'a> {
-    types: &'a [TypeDef],
+    /// Each named type's kind, looked up for every parameter of every operation.
+    kinds: HashMap<&'a str, &'a TypeKind>,
     secrets: &'a BTreeSet<String>,
     constrained: &'a BTreeSet<String>,
 }
@@ -43,7 +48,7 @@ fn rust_type(ty: &TypeRef) -> TokenStream {
 
 impl Context<'_> {
     fn kind(&self, name: &str) -> Option<&TypeKind> {
-        self.types.iter().find(|t| t.name == name).map(|t| &t.kind)
+        self.kinds.get(name).copied()
     }
 
     fn operation(&self, op: &Operation) -> TokenStream {
@@ -396,12 +401,10 @@ impl Context<'_> {
             Content::Json(ty) => rust_type(ty),
             Content::Bytes => quote!(::std::vec::Vec<u8>),
         };
-        let envelope = op
-            .parameters
-            .iter()
-            .find(|p| {
-                p.location == Location::Query && p.name.wire == "envelope" && p.ty == TypeRef::Bool
-            })
+        let envelope_parameter = op.parameters.iter().find(|p| {
+            p.location == Location::Query && p.name.wire == "envelope" && p.ty == TypeRef::Bool
+        });
+        let envelope = envelope_parameter
             .map(|p| {
                 let field = ident(&p.name.rust);
                 if p.required {
@@ -435,7 +438,7 @@ impl Context<'_> {
                 }),
             }
         });
-        let parse_doc = if envelope.to_string() == "false" {
+        let parse_doc = if envelope_parameter.is_none() {
             " Reads the response to this request: the documented output, or the operation's error."
         } else {
             " Reads the response to this request: the documented output, or the operation's error. \
