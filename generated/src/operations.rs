@@ -76,10 +76,7 @@ impl ListThirdPartyIntegrations {
             "groupId",
             &crate::runtime::Rules {
                 pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
-                minimum: ::std::option::Option::None,
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -87,11 +84,9 @@ impl ListThirdPartyIntegrations {
             &self.items_per_page,
             "itemsPerPage",
             &crate::runtime::Rules {
-                pattern: ::std::option::Option::None,
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
                 minimum: ::std::option::Option::Some(1f64),
                 maximum: ::std::option::Option::Some(500f64),
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -99,11 +94,8 @@ impl ListThirdPartyIntegrations {
             &self.page_num,
             "pageNum",
             &crate::runtime::Rules {
-                pattern: ::std::option::Option::None,
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
                 minimum: ::std::option::Option::Some(1f64),
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -154,84 +146,49 @@ impl ListThirdPartyIntegrations {
         match received.status().as_u16() {
             200u16 => received.json().map_err(ListThirdPartyIntegrationsError::Decode),
             400u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::BadRequest(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            ListThirdPartyIntegrationsError::BadRequest,
+                            ListThirdPartyIntegrationsError::Decode,
+                        ),
+                )
             }
             401u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::Unauthorized(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            ListThirdPartyIntegrationsError::Unauthorized,
+                            ListThirdPartyIntegrationsError::Decode,
+                        ),
+                )
             }
             403u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::Forbidden(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            ListThirdPartyIntegrationsError::Forbidden,
+                            ListThirdPartyIntegrationsError::Decode,
+                        ),
+                )
             }
             404u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::NotFound(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            ListThirdPartyIntegrationsError::NotFound,
+                            ListThirdPartyIntegrationsError::Decode,
+                        ),
+                )
             }
             500u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::InternalServerError(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            ListThirdPartyIntegrationsError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            ListThirdPartyIntegrationsError::InternalServerError,
+                            ListThirdPartyIntegrationsError::Decode,
+                        ),
+                )
             }
             _ => {
                 ::std::result::Result::Err(
@@ -287,46 +244,32 @@ pub enum ListThirdPartyIntegrationsError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+impl ListThirdPartyIntegrationsError {
+    /// The response this error was made from, whichever kind it is.
+    fn failure(&self) -> &dyn crate::runtime::Failure {
+        match self {
+            Self::BadRequest(inner) => inner,
+            Self::Unauthorized(inner) => inner,
+            Self::Forbidden(inner) => inner,
+            Self::NotFound(inner) => inner,
+            Self::InternalServerError(inner) => inner,
+            Self::Undocumented(inner) => inner,
+            Self::Decode(inner) => inner,
+        }
+    }
+}
 impl ::std::fmt::Display for ListThirdPartyIntegrationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::BadRequest(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Unauthorized(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Forbidden(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::NotFound(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::InternalServerError(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Undocumented(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Decode(inner) => ::std::fmt::Display::fmt(inner, f),
-        }
+        ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
 impl ::std::error::Error for ListThirdPartyIntegrationsError {}
 impl crate::runtime::ResponseParts for ListThirdPartyIntegrationsError {
     fn status(&self) -> ::http::StatusCode {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::status(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::status(inner),
-        }
+        self.failure().status()
     }
     fn headers(&self) -> &::http::HeaderMap {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::headers(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::headers(inner),
-        }
+        self.failure().headers()
     }
 }
 /// Return one third-party service integration
@@ -381,10 +324,7 @@ impl GetThirdPartyIntegration {
             "groupId",
             &crate::runtime::Rules {
                 pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
-                minimum: ::std::option::Option::None,
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -427,82 +367,49 @@ impl GetThirdPartyIntegration {
         match received.status().as_u16() {
             200u16 => received.json().map_err(GetThirdPartyIntegrationError::Decode),
             400u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::BadRequest(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            GetThirdPartyIntegrationError::BadRequest,
+                            GetThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             401u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::Unauthorized(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            GetThirdPartyIntegrationError::Unauthorized,
+                            GetThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             403u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::Forbidden(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            GetThirdPartyIntegrationError::Forbidden,
+                            GetThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             404u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::NotFound(received.error(body)),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            GetThirdPartyIntegrationError::NotFound,
+                            GetThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             500u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::InternalServerError(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            GetThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            GetThirdPartyIntegrationError::InternalServerError,
+                            GetThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             _ => {
                 ::std::result::Result::Err(
@@ -558,46 +465,32 @@ pub enum GetThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+impl GetThirdPartyIntegrationError {
+    /// The response this error was made from, whichever kind it is.
+    fn failure(&self) -> &dyn crate::runtime::Failure {
+        match self {
+            Self::BadRequest(inner) => inner,
+            Self::Unauthorized(inner) => inner,
+            Self::Forbidden(inner) => inner,
+            Self::NotFound(inner) => inner,
+            Self::InternalServerError(inner) => inner,
+            Self::Undocumented(inner) => inner,
+            Self::Decode(inner) => inner,
+        }
+    }
+}
 impl ::std::fmt::Display for GetThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::BadRequest(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Unauthorized(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Forbidden(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::NotFound(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::InternalServerError(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Undocumented(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Decode(inner) => ::std::fmt::Display::fmt(inner, f),
-        }
+        ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
 impl ::std::error::Error for GetThirdPartyIntegrationError {}
 impl crate::runtime::ResponseParts for GetThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::status(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::status(inner),
-        }
+        self.failure().status()
     }
     fn headers(&self) -> &::http::HeaderMap {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::headers(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::headers(inner),
-        }
+        self.failure().headers()
     }
 }
 /// Update one third-party service integration
@@ -679,10 +572,7 @@ impl UpdateThirdPartyIntegration {
             "groupId",
             &crate::runtime::Rules {
                 pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
-                minimum: ::std::option::Option::None,
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -690,11 +580,9 @@ impl UpdateThirdPartyIntegration {
             &self.items_per_page,
             "itemsPerPage",
             &crate::runtime::Rules {
-                pattern: ::std::option::Option::None,
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
                 minimum: ::std::option::Option::Some(1f64),
                 maximum: ::std::option::Option::Some(500f64),
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -702,11 +590,8 @@ impl UpdateThirdPartyIntegration {
             &self.page_num,
             "pageNum",
             &crate::runtime::Rules {
-                pattern: ::std::option::Option::None,
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
                 minimum: ::std::option::Option::Some(1f64),
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -761,84 +646,49 @@ impl UpdateThirdPartyIntegration {
         match received.status().as_u16() {
             200u16 => received.json().map_err(UpdateThirdPartyIntegrationError::Decode),
             400u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::BadRequest(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            UpdateThirdPartyIntegrationError::BadRequest,
+                            UpdateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             401u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::Unauthorized(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            UpdateThirdPartyIntegrationError::Unauthorized,
+                            UpdateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             403u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::Forbidden(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            UpdateThirdPartyIntegrationError::Forbidden,
+                            UpdateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             404u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::NotFound(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            UpdateThirdPartyIntegrationError::NotFound,
+                            UpdateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             500u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::InternalServerError(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            UpdateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            UpdateThirdPartyIntegrationError::InternalServerError,
+                            UpdateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             _ => {
                 ::std::result::Result::Err(
@@ -894,46 +744,32 @@ pub enum UpdateThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+impl UpdateThirdPartyIntegrationError {
+    /// The response this error was made from, whichever kind it is.
+    fn failure(&self) -> &dyn crate::runtime::Failure {
+        match self {
+            Self::BadRequest(inner) => inner,
+            Self::Unauthorized(inner) => inner,
+            Self::Forbidden(inner) => inner,
+            Self::NotFound(inner) => inner,
+            Self::InternalServerError(inner) => inner,
+            Self::Undocumented(inner) => inner,
+            Self::Decode(inner) => inner,
+        }
+    }
+}
 impl ::std::fmt::Display for UpdateThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::BadRequest(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Unauthorized(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Forbidden(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::NotFound(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::InternalServerError(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Undocumented(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Decode(inner) => ::std::fmt::Display::fmt(inner, f),
-        }
+        ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
 impl ::std::error::Error for UpdateThirdPartyIntegrationError {}
 impl crate::runtime::ResponseParts for UpdateThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::status(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::status(inner),
-        }
+        self.failure().status()
     }
     fn headers(&self) -> &::http::HeaderMap {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::headers(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::headers(inner),
-        }
+        self.failure().headers()
     }
 }
 /// Configure one third-party service integration
@@ -1015,10 +851,7 @@ impl CreateThirdPartyIntegration {
             "groupId",
             &crate::runtime::Rules {
                 pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
-                minimum: ::std::option::Option::None,
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -1026,11 +859,9 @@ impl CreateThirdPartyIntegration {
             &self.items_per_page,
             "itemsPerPage",
             &crate::runtime::Rules {
-                pattern: ::std::option::Option::None,
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
                 minimum: ::std::option::Option::Some(1f64),
                 maximum: ::std::option::Option::Some(500f64),
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -1038,11 +869,8 @@ impl CreateThirdPartyIntegration {
             &self.page_num,
             "pageNum",
             &crate::runtime::Rules {
-                pattern: ::std::option::Option::None,
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
                 minimum: ::std::option::Option::Some(1f64),
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -1097,100 +925,58 @@ impl CreateThirdPartyIntegration {
         match received.status().as_u16() {
             200u16 => received.json().map_err(CreateThirdPartyIntegrationError::Decode),
             400u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::BadRequest(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            CreateThirdPartyIntegrationError::BadRequest,
+                            CreateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             401u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Unauthorized(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            CreateThirdPartyIntegrationError::Unauthorized,
+                            CreateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             403u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Forbidden(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            CreateThirdPartyIntegrationError::Forbidden,
+                            CreateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             404u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::NotFound(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            CreateThirdPartyIntegrationError::NotFound,
+                            CreateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             409u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Conflict(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            CreateThirdPartyIntegrationError::Conflict,
+                            CreateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             500u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::InternalServerError(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            CreateThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            CreateThirdPartyIntegrationError::InternalServerError,
+                            CreateThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             _ => {
                 ::std::result::Result::Err(
@@ -1250,49 +1036,33 @@ pub enum CreateThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+impl CreateThirdPartyIntegrationError {
+    /// The response this error was made from, whichever kind it is.
+    fn failure(&self) -> &dyn crate::runtime::Failure {
+        match self {
+            Self::BadRequest(inner) => inner,
+            Self::Unauthorized(inner) => inner,
+            Self::Forbidden(inner) => inner,
+            Self::NotFound(inner) => inner,
+            Self::Conflict(inner) => inner,
+            Self::InternalServerError(inner) => inner,
+            Self::Undocumented(inner) => inner,
+            Self::Decode(inner) => inner,
+        }
+    }
+}
 impl ::std::fmt::Display for CreateThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::BadRequest(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Unauthorized(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Forbidden(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::NotFound(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Conflict(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::InternalServerError(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Undocumented(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Decode(inner) => ::std::fmt::Display::fmt(inner, f),
-        }
+        ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
 impl ::std::error::Error for CreateThirdPartyIntegrationError {}
 impl crate::runtime::ResponseParts for CreateThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Conflict(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::status(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::status(inner),
-        }
+        self.failure().status()
     }
     fn headers(&self) -> &::http::HeaderMap {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Conflict(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::headers(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::headers(inner),
-        }
+        self.failure().headers()
     }
 }
 /// Remove one third-party service integration
@@ -1347,10 +1117,7 @@ impl DeleteThirdPartyIntegration {
             "groupId",
             &crate::runtime::Rules {
                 pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
-                minimum: ::std::option::Option::None,
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             &mut violations,
         );
@@ -1390,84 +1157,49 @@ impl DeleteThirdPartyIntegration {
         match received.status().as_u16() {
             204u16 => ::std::result::Result::Ok(()),
             400u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::BadRequest(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            DeleteThirdPartyIntegrationError::BadRequest,
+                            DeleteThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             401u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::Unauthorized(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            DeleteThirdPartyIntegrationError::Unauthorized,
+                            DeleteThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             403u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::Forbidden(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            DeleteThirdPartyIntegrationError::Forbidden,
+                            DeleteThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             404u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::NotFound(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            DeleteThirdPartyIntegrationError::NotFound,
+                            DeleteThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             500u16 => {
-                match received.json::<super::types::ApiError>() {
-                    ::std::result::Result::Ok(body) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::InternalServerError(
-                                received.error(body),
-                            ),
-                        )
-                    }
-                    ::std::result::Result::Err(error) => {
-                        ::std::result::Result::Err(
-                            DeleteThirdPartyIntegrationError::Decode(error),
-                        )
-                    }
-                }
+                ::std::result::Result::Err(
+                    received
+                        .failure(
+                            DeleteThirdPartyIntegrationError::InternalServerError,
+                            DeleteThirdPartyIntegrationError::Decode,
+                        ),
+                )
             }
             _ => {
                 ::std::result::Result::Err(
@@ -1523,46 +1255,32 @@ pub enum DeleteThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+impl DeleteThirdPartyIntegrationError {
+    /// The response this error was made from, whichever kind it is.
+    fn failure(&self) -> &dyn crate::runtime::Failure {
+        match self {
+            Self::BadRequest(inner) => inner,
+            Self::Unauthorized(inner) => inner,
+            Self::Forbidden(inner) => inner,
+            Self::NotFound(inner) => inner,
+            Self::InternalServerError(inner) => inner,
+            Self::Undocumented(inner) => inner,
+            Self::Decode(inner) => inner,
+        }
+    }
+}
 impl ::std::fmt::Display for DeleteThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::BadRequest(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Unauthorized(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Forbidden(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::NotFound(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::InternalServerError(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Undocumented(inner) => ::std::fmt::Display::fmt(inner, f),
-            Self::Decode(inner) => ::std::fmt::Display::fmt(inner, f),
-        }
+        ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
 impl ::std::error::Error for DeleteThirdPartyIntegrationError {}
 impl crate::runtime::ResponseParts for DeleteThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::status(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::status(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::status(inner),
-        }
+        self.failure().status()
     }
     fn headers(&self) -> &::http::HeaderMap {
-        match self {
-            Self::BadRequest(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Unauthorized(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Forbidden(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::NotFound(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::InternalServerError(inner) => {
-                crate::runtime::ResponseParts::headers(inner)
-            }
-            Self::Undocumented(inner) => crate::runtime::ResponseParts::headers(inner),
-            Self::Decode(inner) => crate::runtime::ResponseParts::headers(inner),
-        }
+        self.failure().headers()
     }
 }
 impl crate::runtime::ErrorDetails for super::types::ApiError {

@@ -8,27 +8,17 @@
     clippy::single_match
 )]
 /// The body that the API returns when a request fails.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct ApiError {
     /// HTTP status code of the failure.
     pub error: i32,
     /// Human-readable explanation of what went wrong.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// Standard HTTP reason phrase that matches the status code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Stable machine-readable code that names the kind of failure.
-    #[serde(rename = "errorCode")]
     pub error_code: ::std::string::String,
     /// Values that were substituted into the error detail, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 impl ApiError {
@@ -46,21 +36,83 @@ impl ApiError {
         }
     }
 }
+impl ::serde::Serialize for ApiError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2usize + usize::from(self.detail.is_some())
+            + usize::from(self.reason.is_some())
+            + usize::from(self.parameters.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("ApiError", len)?,
+        );
+        object.field("error", &self.error);
+        object.optional("detail", &self.detail);
+        object.optional("reason", &self.reason);
+        object.field("errorCode", &self.error_code);
+        object.optional("parameters", &self.parameters);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::ApiError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ApiError")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut error = ::std::option::Option::None;
+                let mut detail = ::std::option::Option::None;
+                let mut reason = ::std::option::Option::None;
+                let mut error_code = ::std::option::Option::None;
+                let mut parameters = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "error" => __map.read_field(&mut error, "error"),
+                        "detail" => __map.read_field(&mut detail, "detail"),
+                        "reason" => __map.read_field(&mut reason, "reason"),
+                        "errorCode" => __map.read_field(&mut error_code, "errorCode"),
+                        "parameters" => __map.read_field(&mut parameters, "parameters"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::ApiError {
+                    error: crate::runtime::required_field(error, "error")?,
+                    detail: ::std::option::Option::flatten(detail),
+                    reason: ::std::option::Option::flatten(reason),
+                    error_code: crate::runtime::required_field(error_code, "errorCode")?,
+                    parameters: ::std::option::Option::flatten(parameters),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A hypertext link to a related resource.
 #[derive(
     ::std::clone::Clone,
     ::std::fmt::Debug,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Link {
     /// Address of the related resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub href: ::std::option::Option<::std::string::String>,
     /// How the linked resource relates to the current one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rel: ::std::option::Option<::std::string::String>,
 }
 impl Link {
@@ -72,19 +124,64 @@ impl Link {
         }
     }
 }
+impl ::serde::Serialize for Link {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = usize::from(self.href.is_some()) + usize::from(self.rel.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("Link", len)?,
+        );
+        object.optional("href", &self.href);
+        object.optional("rel", &self.rel);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Link {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::Link;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Link")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut href = ::std::option::Option::None;
+                let mut rel = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "href" => __map.read_field(&mut href, "href"),
+                        "rel" => __map.read_field(&mut rel, "rel"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::Link {
+                    href: ::std::option::Option::flatten(href),
+                    rel: ::std::option::Option::flatten(rel),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// One page of a project's third-party service integrations.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct PaginatedIntegrationView {
     /// Links to this page and to related pages or resources.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub links: ::std::option::Option<::std::vec::Vec<self::Link>>,
     /// The integrations on this page.
     ///
@@ -93,11 +190,6 @@ pub struct PaginatedIntegrationView {
     /// Total number of integrations across all pages. The server reports it only when includeCount is true.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(
-        rename = "totalCount",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_count: ::std::option::Option<i32>,
 }
 impl PaginatedIntegrationView {
@@ -110,6 +202,63 @@ impl PaginatedIntegrationView {
             results: results.into(),
             total_count: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for PaginatedIntegrationView {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1usize + usize::from(self.links.is_some())
+            + usize::from(self.total_count.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("PaginatedIntegrationView", len)?,
+        );
+        object.optional("links", &self.links);
+        object.field("results", &self.results);
+        object.optional("totalCount", &self.total_count);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PaginatedIntegrationView {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::PaginatedIntegrationView;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PaginatedIntegrationView")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut links = ::std::option::Option::None;
+                let mut results = ::std::option::Option::None;
+                let mut total_count = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "links" => __map.read_field(&mut links, "links"),
+                        "results" => __map.read_field(&mut results, "results"),
+                        "totalCount" => __map.read_field(&mut total_count, "totalCount"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::PaginatedIntegrationView {
+                    links: ::std::option::Option::flatten(links),
+                    results: crate::runtime::required_field(results, "results")?,
+                    total_count: ::std::option::Option::flatten(total_count),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for PaginatedIntegrationView {
@@ -140,11 +289,8 @@ impl crate::runtime::Validate for PaginatedIntegrationView {
             &self.total_count,
             &::std::format!("{path}/totalCount"),
             &crate::runtime::Rules {
-                pattern: ::std::option::Option::None,
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
                 minimum: ::std::option::Option::Some(0f64),
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             out,
         );
@@ -413,24 +559,15 @@ impl crate::runtime::Validate for ThirdPartyIntegration {
 /// PagerDuty Integration
 ///
 /// Settings that send project alerts to a PagerDuty service.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct PagerDuty {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// PagerDuty region that hosts the account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<self::PagerDutyRegion>,
     /// Integration key of the PagerDuty service. Responses show it masked except for its last four characters.
-    #[serde(rename = "serviceKey")]
     pub service_key: crate::runtime::Secret,
 }
 impl PagerDuty {
@@ -441,6 +578,66 @@ impl PagerDuty {
             region: ::std::option::Option::None,
             service_key: service_key.into(),
         }
+    }
+}
+impl ::serde::Serialize for PagerDuty {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1usize + usize::from(self.id.is_some())
+            + usize::from(self.region.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("PagerDuty", len)?,
+        );
+        object.optional("id", &self.id);
+        object.optional("region", &self.region);
+        object.field("serviceKey", &self.service_key);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PagerDuty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::PagerDuty;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PagerDuty")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut region = ::std::option::Option::None;
+                let mut service_key = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "region" => __map.read_field(&mut region, "region"),
+                        "serviceKey" => __map.read_field(&mut service_key, "serviceKey"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::PagerDuty {
+                    id: ::std::option::Option::flatten(id),
+                    region: ::std::option::Option::flatten(region),
+                    service_key: crate::runtime::required_field(
+                        service_key,
+                        "serviceKey",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for PagerDuty {
@@ -523,31 +720,17 @@ impl<'de> ::serde::Deserialize<'de> for PagerDutyRegion {
 /// Slack Integration
 ///
 /// Settings that post project alerts to a Slack channel.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct Slack {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// OAuth token that lets MongoDB Cloud post to the Slack workspace. Responses show it masked except for its last four characters.
-    #[serde(rename = "apiToken")]
     pub api_token: crate::runtime::Secret,
     /// Name of the Slack channel that receives the alerts.
-    #[serde(rename = "channelName")]
     pub channel_name: ::std::option::Option<::std::string::String>,
     /// Name of the Slack workspace (team) that owns the channel.
-    #[serde(
-        rename = "teamName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub team_name: ::std::option::Option<::std::string::String>,
 }
 impl Slack {
@@ -564,6 +747,69 @@ impl Slack {
             channel_name: channel_name.into(),
             team_name: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for Slack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2usize + usize::from(self.id.is_some())
+            + usize::from(self.team_name.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("Slack", len)?,
+        );
+        object.optional("id", &self.id);
+        object.field("apiToken", &self.api_token);
+        object.field("channelName", &self.channel_name);
+        object.optional("teamName", &self.team_name);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Slack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::Slack;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Slack")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut api_token = ::std::option::Option::None;
+                let mut channel_name = ::std::option::Option::None;
+                let mut team_name = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "apiToken" => __map.read_field(&mut api_token, "apiToken"),
+                        "channelName" => {
+                            __map.read_field(&mut channel_name, "channelName")
+                        }
+                        "teamName" => __map.read_field(&mut team_name, "teamName"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::Slack {
+                    id: ::std::option::Option::flatten(id),
+                    api_token: crate::runtime::required_field(api_token, "apiToken")?,
+                    channel_name: ::std::option::Option::flatten(channel_name),
+                    team_name: ::std::option::Option::flatten(team_name),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for Slack {
@@ -589,11 +835,9 @@ impl crate::runtime::Validate for Slack {
             &self.channel_name,
             &::std::format!("{path}/channelName"),
             &crate::runtime::Rules {
-                pattern: ::std::option::Option::None,
                 min_length: ::std::option::Option::Some(1usize),
                 max_length: ::std::option::Option::Some(80usize),
-                minimum: ::std::option::Option::None,
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             out,
         );
@@ -602,60 +846,31 @@ impl crate::runtime::Validate for Slack {
 /// Datadog Integration
 ///
 /// Settings that send project metrics and alerts to Datadog.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct Datadog {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Datadog API key used to submit data. Responses show it masked except for its last four characters.
-    #[serde(rename = "apiKey")]
     pub api_key: crate::runtime::Secret,
     /// Datadog site that hosts the account.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<self::DatadogRegion>,
     /// Whether to send latency metrics for individual collections.
     ///
     /// Defaults to `false`.
-    #[serde(
-        rename = "sendCollectionLatencyMetrics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_collection_latency_metrics: ::std::option::Option<bool>,
     /// Whether to send metrics for individual databases.
     ///
     /// Defaults to `false`.
-    #[serde(
-        rename = "sendDatabaseMetrics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_database_metrics: ::std::option::Option<bool>,
     /// Whether to send query statistics metrics.
     ///
     /// Defaults to `false`.
-    #[serde(
-        rename = "sendQueryStatsMetrics",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_query_stats_metrics: ::std::option::Option<bool>,
     /// Whether to attach the tags you defined on Atlas resources to the data sent.
     ///
     /// Defaults to `false`.
-    #[serde(
-        rename = "sendUserProvidedResourceTags",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_user_provided_resource_tags: ::std::option::Option<bool>,
 }
 impl Datadog {
@@ -670,6 +885,123 @@ impl Datadog {
             send_query_stats_metrics: ::std::option::Option::None,
             send_user_provided_resource_tags: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for Datadog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1usize + usize::from(self.id.is_some())
+            + usize::from(self.region.is_some())
+            + usize::from(self.send_collection_latency_metrics.is_some())
+            + usize::from(self.send_database_metrics.is_some())
+            + usize::from(self.send_query_stats_metrics.is_some())
+            + usize::from(self.send_user_provided_resource_tags.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("Datadog", len)?,
+        );
+        object.optional("id", &self.id);
+        object.field("apiKey", &self.api_key);
+        object.optional("region", &self.region);
+        object
+            .optional(
+                "sendCollectionLatencyMetrics",
+                &self.send_collection_latency_metrics,
+            );
+        object.optional("sendDatabaseMetrics", &self.send_database_metrics);
+        object.optional("sendQueryStatsMetrics", &self.send_query_stats_metrics);
+        object
+            .optional(
+                "sendUserProvidedResourceTags",
+                &self.send_user_provided_resource_tags,
+            );
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Datadog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::Datadog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Datadog")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut api_key = ::std::option::Option::None;
+                let mut region = ::std::option::Option::None;
+                let mut send_collection_latency_metrics = ::std::option::Option::None;
+                let mut send_database_metrics = ::std::option::Option::None;
+                let mut send_query_stats_metrics = ::std::option::Option::None;
+                let mut send_user_provided_resource_tags = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
+                        "region" => __map.read_field(&mut region, "region"),
+                        "sendCollectionLatencyMetrics" => {
+                            __map
+                                .read_field(
+                                    &mut send_collection_latency_metrics,
+                                    "sendCollectionLatencyMetrics",
+                                )
+                        }
+                        "sendDatabaseMetrics" => {
+                            __map
+                                .read_field(
+                                    &mut send_database_metrics,
+                                    "sendDatabaseMetrics",
+                                )
+                        }
+                        "sendQueryStatsMetrics" => {
+                            __map
+                                .read_field(
+                                    &mut send_query_stats_metrics,
+                                    "sendQueryStatsMetrics",
+                                )
+                        }
+                        "sendUserProvidedResourceTags" => {
+                            __map
+                                .read_field(
+                                    &mut send_user_provided_resource_tags,
+                                    "sendUserProvidedResourceTags",
+                                )
+                        }
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::Datadog {
+                    id: ::std::option::Option::flatten(id),
+                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
+                    region: ::std::option::Option::flatten(region),
+                    send_collection_latency_metrics: ::std::option::Option::flatten(
+                        send_collection_latency_metrics,
+                    ),
+                    send_database_metrics: ::std::option::Option::flatten(
+                        send_database_metrics,
+                    ),
+                    send_query_stats_metrics: ::std::option::Option::flatten(
+                        send_query_stats_metrics,
+                    ),
+                    send_user_provided_resource_tags: ::std::option::Option::flatten(
+                        send_user_provided_resource_tags,
+                    ),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for Datadog {
@@ -768,30 +1100,19 @@ impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
 /// New Relic Integration
 ///
 /// Settings that send project metrics to New Relic.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct NewRelic {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// 40-character hexadecimal identifier of the New Relic account.
-    #[serde(rename = "accountId")]
     pub account_id: ::std::string::String,
     /// 40-character hexadecimal license key of the New Relic account.
-    #[serde(rename = "licenseKey")]
     pub license_key: crate::runtime::Secret,
     /// Query key that lets MongoDB Cloud read data from the account.
-    #[serde(rename = "readToken")]
     pub read_token: crate::runtime::Secret,
     /// Insert key that lets MongoDB Cloud write data to the account.
-    #[serde(rename = "writeToken")]
     pub write_token: crate::runtime::Secret,
 }
 impl NewRelic {
@@ -809,6 +1130,76 @@ impl NewRelic {
             read_token: read_token.into(),
             write_token: write_token.into(),
         }
+    }
+}
+impl ::serde::Serialize for NewRelic {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4usize + usize::from(self.id.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("NewRelic", len)?,
+        );
+        object.optional("id", &self.id);
+        object.field("accountId", &self.account_id);
+        object.field("licenseKey", &self.license_key);
+        object.field("readToken", &self.read_token);
+        object.field("writeToken", &self.write_token);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NewRelic {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::NewRelic;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NewRelic")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut account_id = ::std::option::Option::None;
+                let mut license_key = ::std::option::Option::None;
+                let mut read_token = ::std::option::Option::None;
+                let mut write_token = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "accountId" => __map.read_field(&mut account_id, "accountId"),
+                        "licenseKey" => __map.read_field(&mut license_key, "licenseKey"),
+                        "readToken" => __map.read_field(&mut read_token, "readToken"),
+                        "writeToken" => __map.read_field(&mut write_token, "writeToken"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::NewRelic {
+                    id: ::std::option::Option::flatten(id),
+                    account_id: crate::runtime::required_field(account_id, "accountId")?,
+                    license_key: crate::runtime::required_field(
+                        license_key,
+                        "licenseKey",
+                    )?,
+                    read_token: crate::runtime::required_field(read_token, "readToken")?,
+                    write_token: crate::runtime::required_field(
+                        write_token,
+                        "writeToken",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for NewRelic {
@@ -845,10 +1236,7 @@ impl crate::runtime::Validate for NewRelic {
             &::std::format!("{path}/accountId"),
             &crate::runtime::Rules {
                 pattern: ::std::option::Option::Some("^([0-9a-f]){40}$"),
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
-                minimum: ::std::option::Option::None,
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             out,
         );
@@ -857,10 +1245,7 @@ impl crate::runtime::Validate for NewRelic {
             &::std::format!("{path}/licenseKey"),
             &crate::runtime::Rules {
                 pattern: ::std::option::Option::Some("^([0-9a-f]){40}$"),
-                min_length: ::std::option::Option::None,
-                max_length: ::std::option::Option::None,
-                minimum: ::std::option::Option::None,
-                maximum: ::std::option::Option::None,
+                ..crate::runtime::Rules::NONE
             },
             out,
         );
@@ -869,26 +1254,17 @@ impl crate::runtime::Validate for NewRelic {
 /// OpsGenie Integration
 ///
 /// Settings that send project alerts to Opsgenie.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct OpsGenie {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Opsgenie API key. Responses show it masked except for its last four characters.
-    #[serde(rename = "apiKey")]
     pub api_key: crate::runtime::Secret,
     /// Opsgenie region that hosts the account.
     ///
     /// Defaults to `"US"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<self::OpsGenieRegion>,
 }
 impl OpsGenie {
@@ -899,6 +1275,63 @@ impl OpsGenie {
             api_key: api_key.into(),
             region: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for OpsGenie {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1usize + usize::from(self.id.is_some())
+            + usize::from(self.region.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("OpsGenie", len)?,
+        );
+        object.optional("id", &self.id);
+        object.field("apiKey", &self.api_key);
+        object.optional("region", &self.region);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OpsGenie {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::OpsGenie;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OpsGenie")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut api_key = ::std::option::Option::None;
+                let mut region = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
+                        "region" => __map.read_field(&mut region, "region"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::OpsGenie {
+                    id: ::std::option::Option::flatten(id),
+                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
+                    region: ::std::option::Option::flatten(region),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for OpsGenie {
@@ -917,94 +1350,21 @@ impl crate::runtime::SecretFields for OpsGenie {
 /// Opsgenie region that hosts the account.
 ///
 /// Defaults to `"US"`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-pub enum OpsGenieRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// A value this version does not know, kept as received.
-    Unknown(::std::string::String),
-}
-impl OpsGenieRegion {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Us => "US",
-            Self::Eu => "EU",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpsGenieRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => Self::Us,
-            "EU" => Self::Eu,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl ::std::str::FromStr for OpsGenieRegion {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OpsGenieRegion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpsGenieRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpsGenieRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
+///
+/// The same values as [`PagerDutyRegion`].
+pub type OpsGenieRegion = self::PagerDutyRegion;
 /// VictorOps Integration
 ///
 /// Settings that send project alerts to Splunk On-Call, formerly VictorOps.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct VictorOps {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// API key of the Splunk On-Call account. Responses show it masked except for its last four characters.
-    #[serde(rename = "apiKey")]
     pub api_key: crate::runtime::Secret,
     /// Routing key that picks which team receives the alerts.
-    #[serde(
-        rename = "routingKey",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub routing_key: ::std::option::Option<::std::string::String>,
 }
 impl VictorOps {
@@ -1015,6 +1375,63 @@ impl VictorOps {
             api_key: api_key.into(),
             routing_key: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for VictorOps {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1usize + usize::from(self.id.is_some())
+            + usize::from(self.routing_key.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("VictorOps", len)?,
+        );
+        object.optional("id", &self.id);
+        object.field("apiKey", &self.api_key);
+        object.optional("routingKey", &self.routing_key);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VictorOps {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::VictorOps;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct VictorOps")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut api_key = ::std::option::Option::None;
+                let mut routing_key = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
+                        "routingKey" => __map.read_field(&mut routing_key, "routingKey"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::VictorOps {
+                    id: ::std::option::Option::flatten(id),
+                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
+                    routing_key: ::std::option::Option::flatten(routing_key),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for VictorOps {
@@ -1033,21 +1450,13 @@ impl crate::runtime::SecretFields for VictorOps {
 /// Webhook Integration
 ///
 /// Settings that send project alerts as HTTP requests to a URL you choose.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct Webhook {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Shared secret that MongoDB Cloud uses to sign each request, so the receiver can check where it came from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<crate::runtime::Secret>,
     /// Endpoint that receives the alert requests.
     pub url: crate::runtime::Secret,
@@ -1060,6 +1469,63 @@ impl Webhook {
             secret: ::std::option::Option::None,
             url: url.into(),
         }
+    }
+}
+impl ::serde::Serialize for Webhook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1usize + usize::from(self.id.is_some())
+            + usize::from(self.secret.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("Webhook", len)?,
+        );
+        object.optional("id", &self.id);
+        object.optional("secret", &self.secret);
+        object.field("url", &self.url);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Webhook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::Webhook;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Webhook")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut secret = ::std::option::Option::None;
+                let mut url = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "secret" => __map.read_field(&mut secret, "secret"),
+                        "url" => __map.read_field(&mut url, "url"),
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::Webhook {
+                    id: ::std::option::Option::flatten(id),
+                    secret: ::std::option::Option::flatten(secret),
+                    url: crate::runtime::required_field(url, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for Webhook {
@@ -1083,37 +1549,23 @@ impl crate::runtime::SecretFields for Webhook {
 /// Prometheus Integration
 ///
 /// Settings that let a Prometheus server scrape the project's metrics.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct Prometheus {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether the integration is switched on.
     pub enabled: bool,
     /// How Prometheus discovers the targets it scrapes.
-    #[serde(rename = "serviceDiscovery")]
     pub service_discovery: self::PrometheusServiceDiscovery,
     /// User name that Prometheus presents when it scrapes metrics.
     pub username: ::std::string::String,
     /// Password that Prometheus presents when it scrapes metrics. It is only sent to the API, never returned.
     ///
     /// Sent in requests only: never returned by the server.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<crate::runtime::Secret>,
     /// Whether to attach the tags you defined on Atlas resources to the metrics.
-    #[serde(
-        rename = "sendUserProvidedResourceTagsEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub send_user_provided_resource_tags_enabled: ::std::option::Option<bool>,
 }
 impl Prometheus {
@@ -1131,6 +1583,93 @@ impl Prometheus {
             password: ::std::option::Option::None,
             send_user_provided_resource_tags_enabled: ::std::option::Option::None,
         }
+    }
+}
+impl ::serde::Serialize for Prometheus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3usize + usize::from(self.id.is_some())
+            + usize::from(self.password.is_some())
+            + usize::from(self.send_user_provided_resource_tags_enabled.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("Prometheus", len)?,
+        );
+        object.optional("id", &self.id);
+        object.field("enabled", &self.enabled);
+        object.field("serviceDiscovery", &self.service_discovery);
+        object.field("username", &self.username);
+        object.optional("password", &self.password);
+        object
+            .optional(
+                "sendUserProvidedResourceTagsEnabled",
+                &self.send_user_provided_resource_tags_enabled,
+            );
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Prometheus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::Prometheus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Prometheus")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut enabled = ::std::option::Option::None;
+                let mut service_discovery = ::std::option::Option::None;
+                let mut username = ::std::option::Option::None;
+                let mut password = ::std::option::Option::None;
+                let mut send_user_provided_resource_tags_enabled = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "enabled" => __map.read_field(&mut enabled, "enabled"),
+                        "serviceDiscovery" => {
+                            __map.read_field(&mut service_discovery, "serviceDiscovery")
+                        }
+                        "username" => __map.read_field(&mut username, "username"),
+                        "password" => __map.read_field(&mut password, "password"),
+                        "sendUserProvidedResourceTagsEnabled" => {
+                            __map
+                                .read_field(
+                                    &mut send_user_provided_resource_tags_enabled,
+                                    "sendUserProvidedResourceTagsEnabled",
+                                )
+                        }
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::Prometheus {
+                    id: ::std::option::Option::flatten(id),
+                    enabled: crate::runtime::required_field(enabled, "enabled")?,
+                    service_discovery: crate::runtime::required_field(
+                        service_discovery,
+                        "serviceDiscovery",
+                    )?,
+                    username: crate::runtime::required_field(username, "username")?,
+                    password: ::std::option::Option::flatten(password),
+                    send_user_provided_resource_tags_enabled: ::std::option::Option::flatten(
+                        send_user_provided_resource_tags_enabled,
+                    ),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for Prometheus {
@@ -1213,21 +1752,13 @@ impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
 /// Microsoft Teams Integration
 ///
 /// Settings that post project alerts to a Microsoft Teams channel.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct MicrosoftTeams {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
     /// Set by the server: sent in responses only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Incoming webhook address of the Teams channel. Responses show it partly masked.
-    #[serde(rename = "microsoftTeamsWebhookUrl")]
     pub microsoft_teams_webhook_url: crate::runtime::Secret,
 }
 impl MicrosoftTeams {
@@ -1239,6 +1770,67 @@ impl MicrosoftTeams {
             id: ::std::option::Option::None,
             microsoft_teams_webhook_url: microsoft_teams_webhook_url.into(),
         }
+    }
+}
+impl ::serde::Serialize for MicrosoftTeams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1usize + usize::from(self.id.is_some());
+        let mut object = crate::runtime::ObjectWriter::new(
+            serializer.serialize_struct("MicrosoftTeams", len)?,
+        );
+        object.optional("id", &self.id);
+        object.field("microsoftTeamsWebhookUrl", &self.microsoft_teams_webhook_url);
+        object.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MicrosoftTeams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = self::MicrosoftTeams;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct MicrosoftTeams")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<Self::Value, A::Error> {
+                use crate::runtime::ReadFields as _;
+                let mut id = ::std::option::Option::None;
+                let mut microsoft_teams_webhook_url = ::std::option::Option::None;
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key::<crate::runtime::FieldKey<'de>>()?
+                {
+                    match __key.as_str() {
+                        "id" => __map.read_field(&mut id, "id"),
+                        "microsoftTeamsWebhookUrl" => {
+                            __map
+                                .read_field(
+                                    &mut microsoft_teams_webhook_url,
+                                    "microsoftTeamsWebhookUrl",
+                                )
+                        }
+                        _ => __map.skip_field(),
+                    }?;
+                }
+                ::std::result::Result::Ok(self::MicrosoftTeams {
+                    id: ::std::option::Option::flatten(id),
+                    microsoft_teams_webhook_url: crate::runtime::required_field(
+                        microsoft_teams_webhook_url,
+                        "microsoftTeamsWebhookUrl",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 impl crate::runtime::SecretFields for MicrosoftTeams {

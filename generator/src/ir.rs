@@ -17,7 +17,7 @@ pub struct Api {
 }
 
 /// A Rust name together with the name it has on the wire.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Name {
     /// The sanitised Rust identifier, without `r#`.
     pub rust: String,

@@ -13,6 +13,10 @@ const SHARED: &[(&str, &str)] = &[
         include_str!("../../generated/src/runtime/mod.rs"),
     ),
     (
+        "src/runtime/object.rs",
+        include_str!("../../generated/src/runtime/object.rs"),
+    ),
+    (
         "src/runtime/request.rs",
         include_str!("../../generated/src/runtime/request.rs"),
     ),

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codegen_tests::fixtures::{
-    discriminator_without_oneof, enum_values, keywords, recursive, secrets,
+    discriminator_without_oneof, enum_values, keywords, nullable, recursive, secrets,
 };
 use serde_json::{Value, json};
 
@@ -111,4 +111,87 @@ fn discriminator_without_one_of_is_a_tagged_enum() {
     );
     let other: Notification = round_trip(json!({"type": "PIGEON", "loft": 3}));
     assert_eq!(other.discriminator(), "PIGEON");
+}
+
+// The structs' serde impls are written out by the generator; on the wire they must behave as
+// serde's derive would for the same fields.
+
+fn contact(value: Value) -> Result<nullable::types::Contact, String> {
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+#[test]
+fn required_nullable_and_optional_fields_read_as_the_document_says() {
+    let full = contact(json!({
+        "name": "n", "nickname": null, "email": "e", "phone": null, "status": "ON"
+    }))
+    .unwrap();
+    assert_eq!(full.name, "n");
+    assert_eq!(full.nickname, None);
+    assert_eq!(full.email.as_deref(), Some("e"));
+    assert_eq!(full.phone, None);
+    assert_eq!(full.status, Some(nullable::types::Status::On));
+
+    // Absent nullable and optional fields are `None`, as with the derive.
+    let least = contact(json!({"name": "n"})).unwrap();
+    assert_eq!(
+        (least.nickname, least.email, least.phone, least.status),
+        (None, None, None, None)
+    );
+}
+
+#[test]
+fn absent_optional_fields_are_left_out_and_required_nullable_ones_are_sent_as_null() {
+    let value = nullable::types::Contact::new("n", None, None);
+    assert_eq!(
+        serde_json::to_value(&value).unwrap(),
+        json!({"name": "n", "nickname": null, "status": null})
+    );
+    let mut value = value;
+    value.email = Some("e".to_owned());
+    let text = serde_json::to_string(&value).unwrap();
+    // Fields keep document order.
+    assert_eq!(
+        text,
+        r#"{"name":"n","nickname":null,"email":"e","status":null}"#
+    );
+}
+
+#[test]
+fn struct_decoding_errors_name_the_field_or_the_struct() {
+    assert_eq!(
+        contact(json!({"nickname": "k"})).unwrap_err(),
+        "missing field `name`"
+    );
+    let repeated = r#"{"name": "a", "name": "b"}"#;
+    let error = serde_json::from_str::<nullable::types::Contact>(repeated).unwrap_err();
+    assert!(
+        error.to_string().starts_with("duplicate field `name`"),
+        "{error}"
+    );
+    let error = contact(json!(["n"])).unwrap_err();
+    assert!(error.contains("expected struct Contact"), "{error}");
+    let error = contact(json!({"name": 7})).unwrap_err();
+    assert!(
+        error.contains("invalid type: integer `7`, expected a string"),
+        "{error}"
+    );
+}
+
+#[test]
+fn unknown_keys_are_skipped_whatever_their_value() {
+    let value = contact(json!({
+        "name": "n", "extra": {"deep": [1, {"x": null}]}, "more": [true]
+    }))
+    .unwrap();
+    assert_eq!(value.name, "n");
+}
+
+#[test]
+fn escaped_keys_are_read_like_plain_ones() {
+    // A key with an escape cannot be borrowed from the input; it is read all the same.
+    let value: nullable::types::Contact =
+        serde_json::from_str(r#"{"n\u0061me": "n", "email": "e"}"#).unwrap();
+    assert_eq!(value.name, "n");
+    assert_eq!(value.email.as_deref(), Some("e"));
 }

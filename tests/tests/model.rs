@@ -970,3 +970,19 @@ fn the_other_constructors_set_required_fields_only() {
         json!({"results": []})
     );
 }
+
+#[test]
+fn enums_with_the_same_values_are_one_type_under_every_name() {
+    // Opsgenie's regions are PagerDuty's: one type, so a value of one is a value of the other.
+    let region: OpsGenieRegion = PagerDutyRegion::Eu;
+    assert_eq!(
+        std::any::TypeId::of::<OpsGenieRegion>(),
+        std::any::TypeId::of::<PagerDutyRegion>()
+    );
+    assert_eq!(region.as_str(), "EU");
+    // Datadog's regions differ, so they stay a type of their own.
+    assert_ne!(
+        std::any::TypeId::of::<DatadogRegion>(),
+        std::any::TypeId::of::<PagerDutyRegion>()
+    );
+}

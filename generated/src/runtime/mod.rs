@@ -1,17 +1,19 @@
 //! Hand-written support for the generated modules, shared by every crate the generator writes:
 //! the secret type, tagged-union decoding, request checks and encoding, and response decoding.
 
+mod object;
 mod request;
 mod response;
 mod secret;
 mod union;
 
+pub use object::{FieldKey, ObjectWriter, ReadFields, required_field};
 pub use request::{
     Check, Constraint, Operation, Query, RequestError, Rules, Validate, Violation, encode_segment,
 };
 pub use response::{
-    DecodeError, ErrorDetails, ErrorResponse, RateLimit, RawResponse, Received, ResponseParts,
-    asks_for_envelope, envelope_status, retry_after,
+    DecodeError, ErrorDetails, ErrorResponse, Failure, RateLimit, RawResponse, Received,
+    ResponseParts, asks_for_envelope, envelope_status, retry_after,
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
 #[cfg(feature = "client")]

@@ -93,6 +93,19 @@ impl Received {
         }
     }
 
+    /// The operation's error for a documented error status: the body decoded as `T` and wrapped
+    /// by `documented`, or `decode` of the reason it does not decode.
+    pub fn failure<T: DeserializeOwned, E>(
+        &self,
+        documented: fn(ErrorResponse<T>) -> E,
+        decode: fn(DecodeError) -> E,
+    ) -> E {
+        match self.json::<T>() {
+            Ok(body) => documented(self.error(body)),
+            Err(error) => decode(error),
+        }
+    }
+
     /// The response whole, for a status the document does not describe.
     pub fn into_raw(self) -> RawResponse {
         RawResponse {
@@ -147,6 +160,12 @@ pub trait ResponseParts {
         RateLimit::from_headers(self.headers())
     }
 }
+
+/// What every part of an operation error is: a response, with its status and headers, that
+/// describes itself. The generated error enums hand each call to the part they hold.
+pub trait Failure: ResponseParts + std::fmt::Display {}
+
+impl<T: ResponseParts + std::fmt::Display + ?Sized> Failure for T {}
 
 /// Reads `Retry-After` as a number of seconds or as an HTTP date.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {

@@ -432,10 +432,8 @@ impl Context<'_> {
                     let raw = received.into_raw();
                     ::std::result::Result::Err(#error::#variant(crate::runtime::ErrorResponse { status: raw.status, headers: raw.headers, body: raw.body }))
                 }),
-                ErrorBody::Json(ty) => quote!(#status => match received.json::<#ty>() {
-                    ::std::result::Result::Ok(body) => ::std::result::Result::Err(#error::#variant(received.error(body))),
-                    ::std::result::Result::Err(error) => ::std::result::Result::Err(#error::Decode(error)),
-                }),
+                // The body's type follows from the variant's.
+                ErrorBody::Json(_) => quote!(#status => ::std::result::Result::Err(received.failure(#error::#variant, #error::Decode))),
             }
         });
         let parse_doc = if envelope_parameter.is_none() {
@@ -487,11 +485,18 @@ impl Context<'_> {
                 Decode(crate::runtime::DecodeError),
             }
 
+            impl #error {
+                /// The response this error was made from, whichever kind it is.
+                fn failure(&self) -> &dyn crate::runtime::Failure {
+                    match self {
+                        #(Self::#names(inner) => inner,)*
+                    }
+                }
+            }
+
             impl ::std::fmt::Display for #error {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    match self {
-                        #(Self::#names(inner) => ::std::fmt::Display::fmt(inner, f),)*
-                    }
+                    ::std::fmt::Display::fmt(self.failure(), f)
                 }
             }
 
@@ -499,15 +504,11 @@ impl Context<'_> {
 
             impl crate::runtime::ResponseParts for #error {
                 fn status(&self) -> ::http::StatusCode {
-                    match self {
-                        #(Self::#names(inner) => crate::runtime::ResponseParts::status(inner),)*
-                    }
+                    self.failure().status()
                 }
 
                 fn headers(&self) -> &::http::HeaderMap {
-                    match self {
-                        #(Self::#names(inner) => crate::runtime::ResponseParts::headers(inner),)*
-                    }
+                    self.failure().headers()
                 }
             }
         }

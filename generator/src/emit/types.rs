@@ -1,13 +1,13 @@
 //! The `types` module: one Rust item per named type of the IR, with its serde impls.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, with_paragraph};
 use crate::ir::{
-    Api, Field, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, TypeRef, UntaggedUnion,
+    Api, Field, Name, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, TypeRef, UntaggedUnion,
 };
 use crate::naming::ident;
 
@@ -22,8 +22,12 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
         .filter(|t| matches!(t.kind, TypeKind::Struct(_)))
         .map(|t| t.name.as_str())
         .collect();
+    let shared = shared_enums(&api.types);
     let items = api.types.iter().map(|def| {
-        let item = emit_type(def, &structs);
+        let item = match shared.get(def.name.as_str()) {
+            Some(first) => emit_enum_alias(def, first),
+            None => emit_type(def, &structs),
+        };
         let secrets = super::secrets::emit_impl(def, &secret_holders);
         let validate = super::validate::emit_impl(def, &constrained);
         quote! { #item #secrets #validate }
@@ -32,6 +36,46 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
         #![doc = #title]
         #![allow(deprecated, clippy::large_enum_variant, clippy::too_many_arguments, clippy::single_match)]
         #(#items)*
+    }
+}
+
+/// String enums with exactly the values of an earlier one, each mapped to that earlier enum.
+///
+/// Documents repeat inline enums (the cloud providers, the regions) under many properties. Each
+/// repeat becomes an alias of the first, so the values are one type and the crate is compiled
+/// once per set rather than once per property; every name the document gives still exists.
+fn shared_enums(types: &[TypeDef]) -> HashMap<&str, &str> {
+    let mut first: HashMap<(&[Name], &str), &str> = HashMap::new();
+    let mut shared = HashMap::new();
+    for def in types {
+        if let TypeKind::Enum(e) = &def.kind {
+            let key = (e.values.as_slice(), e.fallback.as_str());
+            match first.get(&key) {
+                Some(name) => {
+                    shared.insert(def.name.as_str(), *name);
+                }
+                None => {
+                    first.insert(key, def.name.as_str());
+                }
+            }
+        }
+    }
+    shared
+}
+
+/// An enum whose values an earlier enum already has: an alias of it, with its own docs.
+fn emit_enum_alias(def: &TypeDef, first: &str) -> TokenStream {
+    let name = ident(&def.name);
+    let target = ident(first);
+    let doc = doc_attrs(def.doc.as_deref(), || format!("The `{}` schema.", def.name));
+    let same = format!(" The same values as [`{first}`].");
+    let deprecated = deprecated(def.deprecated);
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #same]
+        #deprecated
+        pub type #name = self::#target;
     }
 }
 
@@ -87,23 +131,11 @@ fn emit_struct(
             format!("The `{}` property.", field.name.wire)
         });
         let field_dep = deprecated(field.deprecated);
-        // Renamed only where the names differ. An absent optional value is left out; a required
-        // nullable one is sent as `null`.
-        let mut serde_args = Vec::new();
-        if field.name.rust != field.name.wire {
-            let wire = &field.name.wire;
-            serde_args.push(quote!(rename = #wire));
-        }
-        if !field.required {
-            serde_args.push(quote!(
-                default,
-                skip_serializing_if = "::std::option::Option::is_none"
-            ));
-        }
-        let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-        quote! { #field_doc #field_dep #serde_attr pub #field_name: #ty, }
+        quote! { #field_doc #field_dep pub #field_name: #ty, }
     });
     let constructor = emit_constructor(name, s);
+    let serialize = emit_struct_serialize(name, s);
+    let deserialize = emit_struct_deserialize(name, s);
     // With nothing required, an empty value is a sensible default.
     let default = s
         .fields
@@ -113,9 +145,123 @@ fn emit_struct(
     quote! {
         #doc
         #dep
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default)]
         pub struct #name { #(#fields)* }
         #constructor
+        #serialize
+        #deserialize
+    }
+}
+
+/// `Serialize` as an object in field order. An absent optional value is left out; a required
+/// nullable one is written as `null`.
+///
+/// Written out rather than derived: serde's derive also emits sequence forms and field visitors
+/// that JSON never uses, and on a document of hundreds of schemas that doubles the compiler's
+/// work on the crate.
+fn emit_struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let type_name = name.to_string();
+    // The number of fields written, as serde's derive counts them for formats that need it.
+    let always = s.fields.iter().filter(|f| f.required).count();
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if always > 0 {
+        terms.push(quote!(#always));
+    }
+    terms.extend(s.fields.iter().filter(|f| !f.required).map(|f| {
+        let n = ident(&f.name.rust);
+        quote!(usize::from(self.#n.is_some()))
+    }));
+    let len = if terms.is_empty() {
+        quote!(0)
+    } else {
+        quote!(#(#terms)+*)
+    };
+    let writes = s.fields.iter().map(|f| {
+        let n = ident(&f.name.rust);
+        let wire = &f.name.wire;
+        if f.required {
+            quote!(object.field(#wire, &self.#n);)
+        } else {
+            quote!(object.optional(#wire, &self.#n);)
+        }
+    });
+    let object = if s.fields.is_empty() {
+        quote!(object)
+    } else {
+        quote!(mut object)
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let len = #len;
+                let #object = crate::runtime::ObjectWriter::new(serializer.serialize_struct(#type_name, len)?);
+                #(#writes)*
+                object.end()
+            }
+        }
+    }
+}
+
+/// `Deserialize` from an object: unknown keys are skipped, a repeated key is an error, an absent
+/// required field is an error, an absent or `null` optional one is `None`. Required nullable
+/// fields may be absent too, as with serde's derive. Types are named by `self::` paths, so a schema
+/// called `Fields` or `A` cannot be confused with the visitor or its parameters.
+fn emit_struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let expecting = format!("struct {name}");
+    let slots = s.fields.iter().map(|f| {
+        let n = ident(&f.name.rust);
+        quote!(let mut #n = ::std::option::Option::None;)
+    });
+    let arms = s.fields.iter().map(|f| {
+        let n = ident(&f.name.rust);
+        let wire = &f.name.wire;
+        quote!(#wire => __map.read_field(&mut #n, #wire),)
+    });
+    // The locals are the fields' own names; the map and the key take names no field can have.
+    let read_keys = if s.fields.is_empty() {
+        quote! {
+            while __map.next_key::<crate::runtime::FieldKey<'de>>()?.is_some() {
+                __map.skip_field()?;
+            }
+        }
+    } else {
+        quote! {
+            while let ::std::option::Option::Some(__key) = __map.next_key::<crate::runtime::FieldKey<'de>>()? {
+                match __key.as_str() {
+                    #(#arms)*
+                    _ => __map.skip_field(),
+                }?;
+            }
+        }
+    };
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name.rust);
+        let wire = &f.name.wire;
+        if f.optional() {
+            quote!(#n: ::std::option::Option::flatten(#n),)
+        } else {
+            quote!(#n: crate::runtime::required_field(#n, #wire)?,)
+        }
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                    type Value = self::#name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<Self::Value, A::Error> {
+                        use crate::runtime::ReadFields as _;
+                        #(#slots)*
+                        #read_keys
+                        ::std::result::Result::Ok(self::#name { #(#inits)* })
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
     }
 }
 

@@ -45,26 +45,25 @@ pub(super) fn rules(c: &Constraints) -> Option<TokenStream> {
     if is_empty(c) {
         return None;
     }
-    let some_str = |v: &Option<String>| match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    };
-    let some_usize = |v: Option<usize>| match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    };
-    let some_f64 = |v: Option<f64>| match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    };
-    let (pattern, min_length, max_length) = (
-        some_str(&c.pattern),
-        some_usize(c.min_length),
-        some_usize(c.max_length),
-    );
-    let (minimum, maximum) = (some_f64(c.minimum), some_f64(c.maximum));
+    // Only the limits that are set are written; the rest come from `Rules::NONE`.
+    let mut set = Vec::new();
+    if let Some(v) = &c.pattern {
+        set.push(quote!(pattern: ::std::option::Option::Some(#v),));
+    }
+    if let Some(v) = c.min_length {
+        set.push(quote!(min_length: ::std::option::Option::Some(#v),));
+    }
+    if let Some(v) = c.max_length {
+        set.push(quote!(max_length: ::std::option::Option::Some(#v),));
+    }
+    if let Some(v) = c.minimum {
+        set.push(quote!(minimum: ::std::option::Option::Some(#v),));
+    }
+    if let Some(v) = c.maximum {
+        set.push(quote!(maximum: ::std::option::Option::Some(#v),));
+    }
     Some(quote! {
-        crate::runtime::Rules { pattern: #pattern, min_length: #min_length, max_length: #max_length, minimum: #minimum, maximum: #maximum }
+        crate::runtime::Rules { #(#set)* ..crate::runtime::Rules::NONE }
     })
 }
 

@@ -1,0 +1,131 @@
+//! Reading and writing JSON objects for the generated structs.
+//!
+//! Each struct's `Deserialize` and `Serialize` impls are written out in the `types` module as a
+//! loop over the object's keys and a list of fields. The steps they share live here, once, so
+//! that each struct adds only what is its own: its field names and types. The behaviour is that
+//! of serde's derive for the same struct: unknown keys are skipped, a repeated key is an error,
+//! an absent required field is an error, and an absent or `null` optional field is `None`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeStruct;
+
+/// A key of a JSON object, borrowed from the input where it can be.
+#[derive(Debug)]
+pub struct FieldKey<'de>(Cow<'de, str>);
+
+impl FieldKey<'_> {
+    /// The key as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = FieldKey<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Borrowed(value)))
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Owned(value.to_owned())))
+            }
+
+            fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Owned(value)))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The steps of reading a struct's fields from a map, for every `MapAccess`.
+pub trait ReadFields<'de>: MapAccess<'de> {
+    /// Reads the value of the key just read into `slot`; a key seen twice is an error.
+    fn read_field<T: Deserialize<'de>>(
+        &mut self,
+        slot: &mut Option<T>,
+        name: &'static str,
+    ) -> Result<(), Self::Error> {
+        if slot.is_some() {
+            return Err(de::Error::duplicate_field(name));
+        }
+        *slot = Some(self.next_value()?);
+        Ok(())
+    }
+
+    /// Skips the value of a key the struct does not know.
+    fn skip_field(&mut self) -> Result<(), Self::Error> {
+        self.next_value::<IgnoredAny>().map(|_| ())
+    }
+}
+
+impl<'de, A: MapAccess<'de>> ReadFields<'de> for A {}
+
+/// The value of a required field, or the error naming it when the object left it out.
+pub fn required_field<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// Writes a struct's fields into an object, stopping at the first error.
+///
+/// Each write is a plain call and the error is returned once, by [`ObjectWriter::end`], so the
+/// generated `Serialize` impls stay short.
+pub struct ObjectWriter<S: SerializeStruct> {
+    object: S,
+    error: Option<S::Error>,
+}
+
+impl<S: SerializeStruct> ObjectWriter<S> {
+    /// Writes into `object`, begun by `Serializer::serialize_struct`.
+    pub fn new(object: S) -> ObjectWriter<S> {
+        ObjectWriter {
+            object,
+            error: None,
+        }
+    }
+
+    /// Writes a field.
+    pub fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if self.error.is_none()
+            && let Err(error) = self.object.serialize_field(name, value)
+        {
+            self.error = Some(error);
+        }
+    }
+
+    /// Writes an optional field, or leaves it out when it is absent.
+    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        match value {
+            Some(value) => self.field(name, value),
+            None => {
+                if self.error.is_none()
+                    && let Err(error) = self.object.skip_field(name)
+                {
+                    self.error = Some(error);
+                }
+            }
+        }
+    }
+
+    /// Ends the object, or returns the first error.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.object.end(),
+        }
+    }
+}
