@@ -77,7 +77,9 @@ regex = "1"
 thiserror = "2"
 
 # The ready client: everything above is the sans-IO core, usable with any HTTP stack.
-reqwest = { version = "0.13", default-features = false, features = ["rustls"], optional = true }
+reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
+rustls-platform-verifier = { version = "0.7", optional = true }
 tokio = { version = "1", default-features = false, features = ["time", "sync"], optional = true }
 futures-util = { version = "0.3", default-features = false, features = ["std"], optional = true }
 digest_auth = { version = "0.3", optional = true }
@@ -85,7 +87,7 @@ fastrand = { version = "2", optional = true }
 
 [features]
 default = ["client"]
-client = ["dep:reqwest", "dep:tokio", "dep:futures-util", "dep:digest_auth", "dep:fastrand"]
+client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:futures-util", "dep:digest_auth", "dep:fastrand"]
 "#;
 
 /// Every file of a standalone crate named `name` holding `output`.

@@ -19,6 +19,18 @@ pub mod fixtures {
 
 use std::path::PathBuf;
 
+/// Makes `ring` the TLS crypto provider of this test process, once, before any plain
+/// `reqwest::Client` is built. The workspace builds reqwest without a provider of its own (the
+/// generated client brings its own TLS configuration), and reqwest refuses to build a client
+/// with none, even for the plain HTTP the tests speak on loopback.
+pub fn install_crypto_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Fails only when a provider is already installed, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 /// The workspace root, found from this crate's manifest directory.
 pub fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

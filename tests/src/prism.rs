@@ -100,6 +100,7 @@ impl MockServer {
         if !spec.is_file() {
             return Err(format!("no OpenAPI document at {}", spec.display()));
         }
+        crate::install_crypto_provider();
         let client = reqwest::blocking::Client::builder()
             .no_proxy()
             .timeout(REQUEST_TIMEOUT)

@@ -98,6 +98,7 @@ fn owner_key() -> Credentials {
 
 /// A token from the fake's token endpoint, fetched by hand.
 async fn issue_token(fake: &FakeAtlas) -> String {
+    codegen_tests::install_crypto_provider();
     let response = reqwest::Client::builder()
         .no_proxy()
         .build()

@@ -43,6 +43,7 @@ impl Answer {
 }
 
 fn client() -> Client {
+    codegen_tests::install_crypto_provider();
     Client::builder().no_proxy().build().unwrap()
 }
 

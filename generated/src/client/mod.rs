@@ -98,6 +98,9 @@ pub enum BuildError {
     /// reqwest could not build its client.
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+    /// TLS could not be set up, as when the system has no root certificates.
+    #[error("cannot set up TLS: {0}")]
+    Tls(#[source] rustls::Error),
 }
 
 /// Settings for a [`Client`].
@@ -174,6 +177,7 @@ impl ClientBuilder {
         }
         let credentials = self.credentials.ok_or(BuildError::NoCredentials)?;
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config()?)
             .user_agent(USER_AGENT)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -190,6 +194,22 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// TLS as reqwest sets it up by default, with the system's root certificates, but on the `ring`
+/// crypto provider, given to this client alone: nothing is installed process-wide.
+fn tls_config() -> Result<rustls::ClientConfig, BuildError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(BuildError::Tls)?
+        .with_platform_verifier()
+        .map_err(BuildError::Tls)?
+        .with_no_client_auth();
+    // reqwest leaves a preconfigured client's ALPN alone; it speaks HTTP/1.1 here.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 /// The `User-Agent` of every request: this crate and its version.
