@@ -112,6 +112,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     allow_http: bool,
     retry: RetryPolicy,
+    roots: Vec<rustls::pki_types::CertificateDer<'static>>,
 }
 
 impl Default for ClientBuilder {
@@ -123,6 +124,7 @@ impl Default for ClientBuilder {
             connect_timeout: Duration::from_secs(10),
             allow_http: false,
             retry: RetryPolicy::default(),
+            roots: Vec::new(),
         }
     }
 }
@@ -159,6 +161,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts one more root certificate (DER), besides the system's: for a private certificate
+    /// authority or a TLS-inspecting proxy.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> ClientBuilder {
+        self.roots
+            .push(rustls::pki_types::CertificateDer::from(der.into()));
+        self
+    }
+
     /// How throttled and unavailable answers are retried.
     pub fn retry(mut self, policy: RetryPolicy) -> ClientBuilder {
         self.retry = policy;
@@ -177,7 +187,7 @@ impl ClientBuilder {
         }
         let credentials = self.credentials.ok_or(BuildError::NoCredentials)?;
         let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config()?)
+            .tls_backend_preconfigured(tls_config(self.roots)?)
             .user_agent(USER_AGENT)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -196,20 +206,46 @@ impl ClientBuilder {
     }
 }
 
-/// TLS as reqwest sets it up by default, with the system's root certificates, but on the `ring`
-/// crypto provider, given to this client alone: nothing is installed process-wide.
-fn tls_config() -> Result<rustls::ClientConfig, BuildError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
+/// TLS as reqwest sets it up by default, with the system's root certificates (and `extra`), but on
+/// the `ring` crypto provider, given to this client alone: nothing is installed process-wide.
+fn tls_config(
+    extra: Vec<rustls::pki_types::CertificateDer<'static>>,
+) -> Result<rustls::ClientConfig, BuildError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = platform_verifier(extra, provider.clone())?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(BuildError::Tls)?
-        .with_platform_verifier()
-        .map_err(BuildError::Tls)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     // reqwest leaves a preconfigured client's ALPN alone; it speaks HTTP/1.1 here.
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
+}
+
+/// The platform's certificate verifier, trusting `extra` as well as the system's roots.
+#[cfg(not(target_os = "android"))]
+fn platform_verifier(
+    extra: Vec<rustls::pki_types::CertificateDer<'static>>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<rustls_platform_verifier::Verifier, BuildError> {
+    rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
+        .map_err(BuildError::Tls)
+}
+
+/// The platform's certificate verifier; Android's cannot take extra roots.
+#[cfg(target_os = "android")]
+fn platform_verifier(
+    extra: Vec<rustls::pki_types::CertificateDer<'static>>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<rustls_platform_verifier::Verifier, BuildError> {
+    if !extra.is_empty() {
+        return Err(BuildError::Tls(rustls::Error::General(
+            "extra root certificates are not supported on Android".to_owned(),
+        )));
+    }
+    rustls_platform_verifier::Verifier::new(provider).map_err(BuildError::Tls)
 }
 
 /// The `User-Agent` of every request: this crate and its version.
