@@ -100,24 +100,23 @@ impl<S: SerializeStruct> ObjectWriter<S> {
 
     /// Writes a field.
     pub fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if self.error.is_none()
-            && let Err(error) = self.object.serialize_field(name, value)
-        {
-            self.error = Some(error);
-        }
+        self.step(|object| object.serialize_field(name, value));
     }
 
     /// Writes an optional field, or leaves it out when it is absent.
     pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
         match value {
             Some(value) => self.field(name, value),
-            None => {
-                if self.error.is_none()
-                    && let Err(error) = self.object.skip_field(name)
-                {
-                    self.error = Some(error);
-                }
-            }
+            None => self.step(|object| object.skip_field(name)),
+        }
+    }
+
+    /// Runs one step unless an earlier one failed, keeping its error.
+    fn step(&mut self, write: impl FnOnce(&mut S) -> Result<(), S::Error>) {
+        if self.error.is_none()
+            && let Err(error) = write(&mut self.object)
+        {
+            self.error = Some(error);
         }
     }
 

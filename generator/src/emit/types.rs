@@ -1,5 +1,6 @@
 //! The `types` module: one Rust item per named type of the IR, with its serde impls.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
 use proc_macro2::TokenStream;
@@ -49,13 +50,12 @@ fn shared_enums(types: &[TypeDef]) -> HashMap<&str, &str> {
     let mut shared = HashMap::new();
     for def in types {
         if let TypeKind::Enum(e) = &def.kind {
-            let key = (e.values.as_slice(), e.fallback.as_str());
-            match first.get(&key) {
-                Some(name) => {
-                    shared.insert(def.name.as_str(), *name);
+            match first.entry((e.values.as_slice(), e.fallback.as_str())) {
+                Entry::Occupied(earlier) => {
+                    shared.insert(def.name.as_str(), *earlier.get());
                 }
-                None => {
-                    first.insert(key, def.name.as_str());
+                Entry::Vacant(slot) => {
+                    slot.insert(def.name.as_str());
                 }
             }
         }
