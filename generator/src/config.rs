@@ -13,6 +13,12 @@ pub struct Config {
     #[serde(default)]
     pub secrets: Vec<String>,
 
+    /// Rust names pinned by JSON pointer: a schema (`/components/schemas/NAME`), a property, an
+    /// enum value (`…/enum/0`), a parameter or an operation (`/paths/~1things/get`). A pinned
+    /// name is used as written and wins over every name the generator decides.
+    #[serde(default)]
+    pub names: std::collections::BTreeMap<String, String>,
+
     /// The command named in the `@generated` line of every emitted file.
     #[serde(skip)]
     pub command: String,

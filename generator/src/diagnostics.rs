@@ -21,19 +21,17 @@ pub enum Code {
     Config,
     /// A `$ref` names something the document does not define.
     UnresolvedRef,
-    /// A `$ref` points outside the document or to a place other than `components`.
+    /// A `$ref` points outside the document.
     ExternalRef,
     /// A schema construct this generator does not turn into Rust.
     Unsupported,
-    /// Two distinct things get the same Rust name after sanitising.
+    /// Two names pinned in the settings are the same Rust name.
     NameCollision,
-    /// A name has no character that can start or continue a Rust identifier.
-    EmptyName,
     /// A discriminator mapping entry names a schema that does not exist.
     DiscriminatorTarget,
     /// A discriminator with neither a mapping nor `oneOf` variants.
     DiscriminatorVariants,
-    /// An operation has no `operationId`.
+    /// An operation has no `operationId`; its builder is named after its method and path.
     MissingOperationId,
     /// A secret named in the settings is not a string property of the document.
     SecretTarget,
@@ -41,6 +39,8 @@ pub enum Code {
     UnsupportedPattern,
     /// A tag or operationId asked for that the document does not have.
     Selection,
+    /// Two things would get the same Rust name; one was given another name by the naming rules.
+    Renamed,
 }
 
 impl Code {
@@ -53,13 +53,13 @@ impl Code {
             Code::ExternalRef => "external-ref",
             Code::Unsupported => "unsupported",
             Code::NameCollision => "name-collision",
-            Code::EmptyName => "empty-name",
             Code::DiscriminatorTarget => "discriminator-target",
             Code::DiscriminatorVariants => "discriminator-variants",
             Code::MissingOperationId => "missing-operation-id",
             Code::SecretTarget => "secret-target",
             Code::UnsupportedPattern => "unsupported-pattern",
             Code::Selection => "selection",
+            Code::Renamed => "renamed",
         }
     }
 
@@ -77,13 +77,14 @@ impl Code {
             Code::Unsupported => {
                 "rewrite the schema with object, array, scalar, enum, oneOf, anyOf or allOf"
             }
-            Code::NameCollision => "rename one of them so that their Rust names differ",
-            Code::EmptyName => "give it a name containing at least one letter or digit",
+            Code::NameCollision => "pin different names for them under `names:` in the settings",
             Code::DiscriminatorTarget => {
                 "point the mapping entry at a schema under `components/schemas`"
             }
             Code::DiscriminatorVariants => "add a `mapping` or list the variants in `oneOf`",
-            Code::MissingOperationId => "give every operation a unique `operationId`",
+            Code::MissingOperationId => {
+                "give the operation an `operationId`, or pin its name under `names:` in the settings"
+            }
             Code::SecretTarget => {
                 "name a property of type string, as /components/schemas/NAME/properties/FIELD"
             }
@@ -91,6 +92,9 @@ impl Code {
                 "use a pattern without look-around or back-references to have it checked"
             }
             Code::Selection => "name a tag or an operationId that the document has",
+            Code::Renamed => {
+                "to choose the name yourself, pin it under `names:` in the settings by this pointer"
+            }
         }
     }
 }

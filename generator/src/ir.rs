@@ -214,8 +214,11 @@ pub enum Location {
 /// One operation of the document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
-    /// The operationId as Rust (`UpperCamelCase`) and as written.
+    /// The builder's Rust name (`UpperCamelCase`) and the operationId as written (for an
+    /// operation without one, the words its name was made of).
     pub name: Name,
+    /// The Rust name of the operation's error enum, `<Op>Error` unless a builder has that name.
+    pub error: String,
     /// Documentation from summary and description.
     pub doc: Option<String>,
     /// Whether the document marks the operation deprecated.

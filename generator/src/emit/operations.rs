@@ -53,7 +53,7 @@ impl Context<'_> {
 
     fn operation(&self, op: &Operation) -> TokenStream {
         let name = ident(&op.name.rust);
-        let error = format_ident!("{}Error", op.name.rust);
+        let error = ident(&op.error);
         let method_doc = match op.method {
             Method::Get => "GET",
             Method::Put => "PUT",

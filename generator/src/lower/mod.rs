@@ -4,6 +4,7 @@
 mod operation;
 mod reach;
 mod recursion;
+mod resolve;
 mod schema;
 
 use std::collections::{BTreeSet, HashMap};
@@ -30,6 +31,7 @@ pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics),
     cx.lower_components();
     cx.lower_operations();
     cx.check_secret_settings();
+    cx.check_pinned_names();
     let mut types: Vec<TypeDef> = std::mem::take(&mut cx.types)
         .into_iter()
         .flatten()
@@ -113,6 +115,15 @@ pub(crate) struct Lowerer<'a> {
     depth: usize,
     /// The selected operations and the schemas they reach.
     reach: reach::Reach<'a>,
+    /// Rust names the settings pin, by JSON pointer.
+    pinned: &'a std::collections::BTreeMap<String, String>,
+    /// The type given to each inline schema lowered so far, by pointer, so that a reference into
+    /// the middle of a schema and the schema's parent agree.
+    inline_at: HashMap<String, crate::ir::TypeRef>,
+    /// Inline schemas being lowered, by pointer.
+    inline_in_progress: std::collections::HashSet<String>,
+    /// Pinned names that named something, to report the rest.
+    used_pins: std::cell::RefCell<BTreeSet<String>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -133,31 +144,94 @@ impl<'a> Lowerer<'a> {
             operations: Vec::new(),
             depth: 0,
             reach: reach::Reach::default(),
+            pinned: &config.names,
+            inline_at: HashMap::new(),
+            inline_in_progress: std::collections::HashSet::new(),
+            used_pins: std::cell::RefCell::new(BTreeSet::new()),
         }
     }
 
     /// Decides the Rust name of every component schema up front, so that references can be
-    /// resolved to names in any order, and reports names that collide.
+    /// resolved to names in any order. Names that fold together are told apart by the naming
+    /// rules, and each rename is reported.
     fn name_components(&mut self) {
-        for (key, _) in self.reached_schemas() {
-            let at = pointer("/components/schemas", key);
-            let Some(name) = naming::rust_name(key, Kind::Type) else {
-                self.report.error(
-                    Code::EmptyName,
-                    &at,
-                    format!("schema name `{key}` has no usable characters"),
-                );
+        let reached = self.reached_schemas();
+        let pointers: Vec<String> = reached
+            .iter()
+            .map(|(key, _)| pointer("/components/schemas", key))
+            .collect();
+        let claimants: Vec<naming::Claimant<'_>> = reached
+            .iter()
+            .zip(&pointers)
+            .map(|((key, _), at)| self.claimant(key, at, naming::Precedence::Given))
+            .collect();
+        let (names, renames) = naming::Scope::new(Kind::Type, &[]).assign(&claimants);
+        self.report_renames("schema", &claimants, &renames);
+        for (((key, _), at), name) in reached.iter().zip(&pointers).zip(names) {
+            self.registered.insert(name.clone(), at.clone());
+            self.schema_names.insert(key.as_str(), name);
+        }
+    }
+
+    /// A claimant for a name, pinned where the settings give its pointer a name.
+    pub(crate) fn claimant<'n>(
+        &self,
+        wire: &'n str,
+        at: &'n str,
+        precedence: naming::Precedence,
+    ) -> naming::Claimant<'n>
+    where
+        'a: 'n,
+    {
+        match self.pinned.get(at) {
+            Some(pinned) => {
+                self.used_pins.borrow_mut().insert(at.to_owned());
+                naming::Claimant {
+                    wire,
+                    pointer: at,
+                    precedence: naming::Precedence::Pinned,
+                    pinned: Some(pinned.as_str()),
+                }
+            }
+            None => naming::Claimant {
+                wire,
+                pointer: at,
+                precedence,
+                pinned: None,
+            },
+        }
+    }
+
+    /// Reports each claimant that did not get the plain spelling of its name, naming both places.
+    pub(crate) fn report_renames(
+        &mut self,
+        what: &str,
+        claimants: &[naming::Claimant<'_>],
+        renames: &[naming::Rename],
+    ) {
+        for rename in renames {
+            let Some(claimant) = claimants.get(rename.index) else {
                 continue;
             };
-            if let Some(previous) = self.registered.get(&name) {
+            let holder = match rename.holder.and_then(|h| claimants.get(h)) {
+                Some(holder) => format!("the {what} at `{}`", holder.pointer),
+                None => "the generated code".to_owned(),
+            };
+            if claimant.pinned.is_some() {
                 let message = format!(
-                    "schema `{key}` is named `{name}` in Rust, as is the schema at `{previous}`"
+                    "the name `{}` pinned in the settings for {what} `{}` is taken by {holder}",
+                    rename.plain, claimant.wire
                 );
-                self.report.error(Code::NameCollision, &at, message);
+                self.report
+                    .error(Code::NameCollision, claimant.pointer, message);
                 continue;
             }
-            self.registered.insert(name.clone(), at);
-            self.schema_names.insert(key.as_str(), name);
+            let message = format!(
+                "{what} `{}` is named `{}` in Rust: `{}` is taken by {holder}",
+                claimant.wire, rename.chosen, rename.plain
+            );
+            self.report
+                .warning(Code::Renamed, claimant.pointer, message);
         }
     }
 
@@ -173,14 +247,14 @@ impl<'a> Lowerer<'a> {
             };
             let tag = discriminator.property_name.as_str();
             for target in discriminator.mapping.values() {
-                if let Some(key) = component_key(target) {
+                if let Some(key) = resolve::component_schema_key(self.api, target) {
                     self.variant_tags.insert(key, tag);
                 }
             }
             if let openapiv3::SchemaKind::OneOf { one_of } = &schema.schema_kind {
                 for variant in one_of {
                     if let ReferenceOr::Reference { reference } = variant
-                        && let Some(key) = component_key(reference)
+                        && let Some(key) = resolve::component_schema_key(self.api, reference)
                     {
                         self.variant_tags.insert(key, tag);
                     }
@@ -261,6 +335,23 @@ impl<'a> Lowerer<'a> {
         match self.type_named(&def.name) {
             Some(existing) if existing.kind == def.kind && existing.doc == def.doc => Claim::Same,
             _ => Claim::Taken,
+        }
+    }
+
+    /// Reports names pinned in the settings that are not identifiers or that named nothing.
+    fn check_pinned_names(&mut self) {
+        for (at, name) in self.pinned {
+            let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && name != "_";
+            let setting = pointer("/names", at);
+            if !valid {
+                let message = format!("`{name}` is not a Rust identifier");
+                self.config_report.error(Code::Config, &setting, message);
+            } else if !self.used_pins.borrow().contains(at) && self.reaches_pointer(at) {
+                let message = format!("`{at}` names nothing that gets a Rust name");
+                self.config_report.error(Code::Config, &setting, message);
+            }
         }
     }
 
@@ -363,35 +454,6 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// What looking up a local reference into one section of `components` found.
-pub(crate) enum Lookup<'a, T> {
-    /// The item, and its key in the section.
-    Found(&'a T, &'a str),
-    /// The reference does not point into this section of this document.
-    NotLocal,
-    /// Nothing has that key.
-    Missing,
-    /// The key holds another reference.
-    Indirect,
-}
-
-/// Looks up `reference` (`#/components/{section}/NAME`) among `items`.
-pub(crate) fn lookup<'a, T>(
-    reference: &str,
-    section: &str,
-    items: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
-) -> Lookup<'a, T> {
-    let prefix = format!("#/components/{section}/");
-    let Some(key) = reference.strip_prefix(&prefix).filter(|k| !k.contains('/')) else {
-        return Lookup::NotLocal;
-    };
-    match items.and_then(|items| items.get_key_value(key)) {
-        Some((key, ReferenceOr::Item(item))) => Lookup::Found(item, key),
-        Some((_, ReferenceOr::Reference { .. })) => Lookup::Indirect,
-        None => Lookup::Missing,
-    }
-}
-
 /// The item a value is, or the one its reference into `#/components/{section}` names; `None`
 /// when the reference does not resolve (reported elsewhere, where it matters).
 pub(crate) fn item<'a, T>(
@@ -399,18 +461,14 @@ pub(crate) fn item<'a, T>(
     section: &str,
     items: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
 ) -> Option<&'a T> {
-    match value {
-        ReferenceOr::Item(item) => Some(item),
-        ReferenceOr::Reference { reference } => match lookup(reference, section, items) {
-            Lookup::Found(item, _) => Some(item),
-            _ => None,
-        },
-    }
+    resolve::component(value, "", section, items)
+        .ok()
+        .map(|(item, _)| item)
 }
 
 impl<'a> Lowerer<'a> {
     /// Resolves a value that may be a reference into `#/components/{section}`, reporting one that
-    /// points elsewhere, at nothing, or at another reference. Returns the item and its pointer.
+    /// points elsewhere, at nothing, or round in a circle. Returns the item and its pointer.
     pub(crate) fn resolve_component<T>(
         &mut self,
         value: &'a ReferenceOr<T>,
@@ -418,44 +476,12 @@ impl<'a> Lowerer<'a> {
         section: &str,
         items: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
     ) -> Option<(&'a T, String)> {
-        let reference = match value {
-            ReferenceOr::Item(item) => return Some((item, at.to_owned())),
-            ReferenceOr::Reference { reference } => reference,
-        };
-        match lookup(reference, section, items) {
-            Lookup::Found(item, key) => {
-                Some((item, pointer(&format!("/components/{section}"), key)))
-            }
-            Lookup::NotLocal => {
-                let message =
-                    format!("`{reference}` is not a reference to `#/components/{section}/NAME`");
-                self.report.error(Code::ExternalRef, at, message);
-                None
-            }
-            Lookup::Missing => {
-                self.report.error(
-                    Code::UnresolvedRef,
-                    at,
-                    format!("`{reference}` does not exist"),
-                );
-                None
-            }
-            Lookup::Indirect => {
-                let message = format!("`{reference}` is a reference to another reference");
-                self.report.error(Code::Unsupported, at, message);
+        match resolve::component(value, at, section, items) {
+            Ok(found) => Some(found),
+            Err((error, reference)) => {
+                error.report(&mut self.report, at, reference);
                 None
             }
         }
-    }
-}
-
-/// The key under `components/schemas` that a local reference (or bare mapping name) names.
-pub(crate) fn component_key(reference: &str) -> Option<&str> {
-    if let Some(rest) = reference.strip_prefix("#/components/schemas/") {
-        (!rest.contains('/')).then_some(rest)
-    } else if !reference.contains('/') && !reference.contains('#') {
-        Some(reference)
-    } else {
-        None
     }
 }

@@ -16,7 +16,9 @@ use crate::naming::{self, Kind};
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) {
         let api: &'a openapiv3::OpenAPI = self.api;
-        let mut seen: Vec<(String, String)> = Vec::new();
+        // Every selected operation, with the name it asks for: its operationId, or one made of its
+        // method and path when it has none.
+        let mut selected = Vec::new();
         for (path, item) in &api.paths.paths {
             let path_at = pointer("/paths", path);
             let ReferenceOr::Item(item) = item else {
@@ -36,67 +38,91 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 let at = pointer(&path_at, method_name);
-                let Some(id) = operation.operation_id.as_deref() else {
-                    self.report.error(
-                        Code::MissingOperationId,
-                        &at,
-                        format!("`{} {path}` has no operationId", method_name.to_uppercase()),
-                    );
-                    continue;
+                let (wire, precedence) = match operation.operation_id.as_deref() {
+                    Some(id) => (id.to_owned(), naming::Precedence::Given),
+                    None => {
+                        let derived = derived_operation_id(method_name, path);
+                        let message = format!(
+                            "`{} {path}` has no operationId; its builder is named after method and path (`{derived}`)",
+                            method_name.to_uppercase()
+                        );
+                        self.report.warning(Code::MissingOperationId, &at, message);
+                        (derived, naming::Precedence::Derived)
+                    }
                 };
-                let Some(rust) = naming::rust_name(id, Kind::Type) else {
-                    self.report.error(
-                        Code::EmptyName,
-                        &pointer(&at, "operationId"),
-                        format!("operationId `{id}` has no usable characters"),
-                    );
-                    continue;
-                };
-                if let Some((other, _)) = seen.iter().find(|(r, _)| *r == rust) {
-                    let message =
-                        format!("operations `{other}` and `{id}` are both named `{rust}` in Rust");
-                    self.report
-                        .error(Code::NameCollision, &pointer(&at, "operationId"), message);
-                    continue;
-                }
-                seen.push((rust.clone(), id.to_owned()));
-                let mut parameters = self.lower_parameters(
-                    &rust,
-                    &path_at,
-                    &item.parameters,
-                    &at,
-                    &operation.parameters,
-                );
-                let body = self.lower_body(
-                    &rust,
-                    operation.request_body.as_ref(),
-                    &pointer(&at, "requestBody"),
-                );
-                let responses =
-                    self.lower_responses(&rust, &operation.responses, &pointer(&at, "responses"));
-                let accept = accepted_media_types(&operation.responses, api);
-                if let Some(body) = &body {
-                    self.bind_tag_parameter(&mut parameters, &body.ty);
-                }
-                let doc = join_doc(
-                    operation.summary.as_deref(),
-                    operation.description.as_deref(),
-                );
-                self.operations.push(Operation {
-                    name: Name {
-                        rust,
-                        wire: id.to_owned(),
-                    },
-                    doc,
-                    deprecated: operation.deprecated,
+                selected.push((
+                    path,
+                    path_at.clone(),
+                    item,
                     method,
-                    path: path.clone(),
-                    parameters,
-                    body,
-                    responses,
-                    accept,
-                });
+                    operation,
+                    at,
+                    wire,
+                    precedence,
+                ));
             }
+        }
+        let claimants: Vec<naming::Claimant<'_>> = selected
+            .iter()
+            .map(|(_, _, _, _, _, at, wire, precedence)| self.claimant(wire, at, *precedence))
+            .collect();
+        let (names, renames) = naming::Scope::new(Kind::Type, &[]).assign(&claimants);
+        self.report_renames("operation", &claimants, &renames);
+        // Each operation's error enum lives beside the builders: `<Op>Error`, unless a builder has
+        // that name.
+        let builders: Vec<&str> = names.iter().map(String::as_str).collect();
+        let error_wires: Vec<String> = names.iter().map(|n| format!("{n} error")).collect();
+        let error_claimants: Vec<naming::Claimant<'_>> = selected
+            .iter()
+            .zip(&error_wires)
+            .map(|(op, wire)| naming::Claimant {
+                wire,
+                pointer: &op.5,
+                precedence: naming::Precedence::Derived,
+                pinned: None,
+            })
+            .collect();
+        let (errors, error_renames) =
+            naming::Scope::new(Kind::Type, &builders).assign(&error_claimants);
+        self.report_renames("error enum", &error_claimants, &error_renames);
+        drop(claimants);
+        for ((op, rust), error) in selected.into_iter().zip(names).zip(errors) {
+            let (path, path_at, item, method, operation, at, wire, _) = op;
+            let mut parameters = self.lower_parameters(
+                &rust,
+                &path_at,
+                &item.parameters,
+                &at,
+                &operation.parameters,
+                operation.request_body.is_some(),
+            );
+            let body = self.lower_body(
+                &rust,
+                operation.request_body.as_ref(),
+                &pointer(&at, "requestBody"),
+            );
+            let responses =
+                self.lower_responses(&rust, &operation.responses, &pointer(&at, "responses"));
+            let accept = accepted_media_types(&operation.responses, api);
+            if let Some(body) = &body {
+                self.bind_tag_parameter(&mut parameters, &body.ty);
+            }
+            let doc = join_doc(
+                operation.summary.as_deref(),
+                operation.description.as_deref(),
+            );
+            self.operations.push(Operation {
+                name: Name { rust, wire },
+                error,
+                doc,
+                deprecated: operation.deprecated,
+                method,
+                path: path.clone(),
+                parameters,
+                body,
+                responses,
+                accept,
+            });
         }
     }
 
@@ -109,8 +135,9 @@ impl<'a> Lowerer<'a> {
         shared: &'a [ReferenceOr<Parameter>],
         at: &str,
         own: &'a [ReferenceOr<Parameter>],
+        has_body: bool,
     ) -> Vec<IrParameter> {
-        let mut out: Vec<IrParameter> = Vec::new();
+        let mut found: Vec<(&'a Parameter, String)> = Vec::new();
         let lists = [
             (pointer(path_at, "parameters"), shared),
             (pointer(at, "parameters"), own),
@@ -122,26 +149,45 @@ impl<'a> Lowerer<'a> {
                 else {
                     continue;
                 };
-                let Some(lowered) = self.lower_parameter(operation, parameter, &parameter_at)
-                else {
-                    continue;
-                };
-                out.retain(|p| {
-                    !(p.name.wire == lowered.name.wire && p.location == lowered.location)
+                // An operation's parameter replaces a path-level one of the same name and place.
+                let data = parameter.parameter_data_ref();
+                found.retain(|(p, _)| {
+                    let other = p.parameter_data_ref();
+                    !(other.name == data.name && location_name(p) == location_name(parameter))
                 });
-                if let Some(clash) = out.iter().find(|p| p.name.rust == lowered.name.rust) {
-                    let message = format!(
-                        "parameters `{}` and `{}` are both named `{}` in Rust",
-                        clash.name.wire, lowered.name.wire, lowered.name.rust
-                    );
-                    self.report
-                        .error(Code::NameCollision, &parameter_at, message);
-                    continue;
-                }
-                out.push(lowered);
+                found.push((parameter, parameter_at));
             }
         }
-        out
+        // The builder's own names: its constructor, `build`, `parse_response`, and `body` when the
+        // operation takes one.
+        let mut reserved = vec!["new", "build", "parse_response"];
+        if has_body {
+            reserved.push("body");
+        }
+        let claimants: Vec<naming::Claimant<'_>> = found
+            .iter()
+            .map(|(p, at)| {
+                // A path parameter keeps its name over a query or header parameter of the same
+                // name: the path is where the name comes from.
+                let precedence = match p {
+                    Parameter::Path { .. } => naming::Precedence::Given,
+                    _ => naming::Precedence::Derived,
+                };
+                self.claimant(&p.parameter_data_ref().name, at, precedence)
+            })
+            .collect();
+        let (names, renames) = naming::Scope::new(Kind::Field, &reserved)
+            .with_reserved_suffix("param")
+            .assign(&claimants);
+        self.report_renames("parameter", &claimants, &renames);
+        drop(claimants);
+        found
+            .into_iter()
+            .zip(names)
+            .filter_map(|((parameter, at), rust)| {
+                self.lower_parameter(operation, parameter, &at, rust)
+            })
+            .collect()
     }
 
     fn resolve_parameter(
@@ -163,6 +209,7 @@ impl<'a> Lowerer<'a> {
         operation: &str,
         parameter: &'a Parameter,
         at: &str,
+        rust: String,
     ) -> Option<IrParameter> {
         let (data, location): (&'a ParameterData, Location) = match parameter {
             Parameter::Path { parameter_data, .. } => (parameter_data, Location::Path),
@@ -177,27 +224,16 @@ impl<'a> Lowerer<'a> {
                 return None;
             }
         };
-        let Some(rust) = naming::rust_name(&data.name, Kind::Field) else {
-            self.report.error(
-                Code::EmptyName,
-                &pointer(at, "name"),
-                format!("parameter `{}` has no usable characters", data.name),
-            );
-            return None;
-        };
         let schema_at = pointer(at, "schema");
         let (ty, constraints) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let schema = RefOr::from(schema);
                 let ty = match schema {
                     RefOr::Item(s) if is_inline_enum(s) => {
-                        let candidates: Vec<String> = [
+                        let candidates: Vec<String> = vec![
                             naming::rust_name(&data.name, Kind::Type),
                             naming::nested_type_name(operation, &data.name),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .collect();
+                        ];
                         let ty = self.inline_type_named(s, &schema_at, &candidates);
                         self.document_parameter_type(&ty, data.description.as_deref());
                         ty
@@ -205,7 +241,7 @@ impl<'a> Lowerer<'a> {
                     _ => self.type_ref(
                         schema,
                         &schema_at,
-                        naming::nested_type_name(operation, &data.name),
+                        Some(naming::nested_type_name(operation, &data.name)),
                     ),
                 };
                 let constraints = match schema {
@@ -309,7 +345,7 @@ impl<'a> Lowerer<'a> {
             Some(schema) => self.type_ref(
                 RefOr::from(schema),
                 &pointer(&content_at, "schema"),
-                naming::nested_type_name(operation, "request body"),
+                Some(naming::nested_type_name(operation, "request body")),
             ),
             None => TypeRef::Json,
         };
@@ -353,7 +389,10 @@ impl<'a> Lowerer<'a> {
                             &pointer(&pointer(&response_at, "content"), media_type),
                             "schema",
                         );
-                        let hint = naming::nested_type_name(operation, &format!("response {code}"));
+                        let hint = Some(naming::nested_type_name(
+                            operation,
+                            &format!("response {code}"),
+                        ));
                         Content::Json(self.type_ref(RefOr::from(schema), &schema_at, hint))
                     }
                     None => Content::Json(TypeRef::Json),
@@ -456,6 +495,30 @@ fn status_name(code: u16) -> String {
     http::StatusCode::from_u16(code)
         .ok()
         .and_then(|s| s.canonical_reason())
-        .and_then(|reason| naming::rust_name(reason, Kind::Variant))
+        .map(|reason| naming::rust_name(reason, Kind::Variant))
         .unwrap_or_else(|| format!("Status{code}"))
+}
+
+/// Where a parameter travels, as OpenAPI names it.
+fn location_name(parameter: &Parameter) -> &'static str {
+    match parameter {
+        Parameter::Path { .. } => "path",
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+/// An operationId for an operation that has none, from its method and path: `GET /users/{id}/keys`
+/// is `get users id keys`, `GET /` is `get root`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        format!("{method} root")
+    } else {
+        format!("{method} {}", words.join(" "))
+    }
 }

@@ -28,6 +28,7 @@ pub(crate) fn reach<'a>(
         api,
         seen: BTreeSet::new(),
         pending: Vec::new(),
+        chained: Vec::new(),
     };
     let mut operations = BTreeSet::new();
     let mut matched: BTreeSet<&str> = BTreeSet::new();
@@ -100,11 +101,15 @@ struct Walker<'a> {
     /// Component schemas reached but not yet walked; a work list rather than recursion, so that
     /// long chains of references cannot exhaust the stack.
     pending: Vec<&'a Schema>,
+    /// References met as whole component schemas, not yet followed.
+    chained: Vec<&'a str>,
 }
 
 impl<'a> Walker<'a> {
-    fn reference(&mut self, reference: &'a str) {
-        let Some(key) = super::component_key(reference) else {
+    /// Reaches the component schema a reference points at or into. Chains of references are
+    /// followed by the work list, not by recursion.
+    fn reference(&mut self, reference: &str) {
+        let Some(key) = super::resolve::enclosing_schema_key(self.api, reference) else {
             return;
         };
         if !self.seen.insert(key) {
@@ -117,7 +122,7 @@ impl<'a> Walker<'a> {
             .and_then(|c| c.schemas.get(key))
         {
             Some(ReferenceOr::Item(schema)) => self.pending.push(schema),
-            Some(ReferenceOr::Reference { reference }) => self.reference(reference),
+            Some(ReferenceOr::Reference { reference }) => self.chained.push(reference),
             None => {}
         }
     }
@@ -181,8 +186,14 @@ impl<'a> Walker<'a> {
     }
 
     fn drain(&mut self) {
-        while let Some(schema) = self.pending.pop() {
-            self.schema(schema);
+        loop {
+            if let Some(schema) = self.pending.pop() {
+                self.schema(schema);
+            } else if let Some(reference) = self.chained.pop() {
+                self.reference(reference);
+            } else {
+                break;
+            }
         }
     }
 

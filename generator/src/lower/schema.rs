@@ -1,13 +1,11 @@
 //! Lowering schemas: named types, inline types and the type references of fields.
 
-use std::collections::HashMap;
-
 use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 
-use super::{Lowerer, RefOr, component_key};
+use super::{Lowerer, RefOr, resolve};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
     Constraints, Field, Name, StringEnum, Struct, TaggedUnion, TaggedVariant, TypeDef, TypeKind,
@@ -122,9 +120,17 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// An `allOf` of exactly one reference: the usual way to annotate a reference.
+    /// An `allOf` of exactly one reference, or of one inline schema that is not an object: the
+    /// usual ways to annotate a type. The schema is then that part's type.
     fn is_plain_ref(&self, all_of: &[ReferenceOr<Schema>]) -> bool {
-        matches!(all_of, [ReferenceOr::Reference { .. }])
+        match all_of {
+            [ReferenceOr::Reference { .. }] => true,
+            [ReferenceOr::Item(part)] => !matches!(
+                part.schema_kind,
+                SchemaKind::Type(Type::Object(_)) | SchemaKind::Any(_) | SchemaKind::AllOf { .. }
+            ),
+            _ => false,
+        }
     }
 
     /// Collects the properties of an object schema, following `allOf` parts and references.
@@ -193,93 +199,82 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    /// Finds a component schema by reference, following schemas that are themselves references,
-    /// and reporting a dangling, foreign or circular one.
+    /// Finds the schema a reference leads to (through chains, and into the middle of schemas),
+    /// reporting a dangling, foreign or circular one. Returns the schema and its pointer.
     pub(super) fn resolve_schema(
         &mut self,
         reference: &str,
         at: &str,
     ) -> Option<(&'a Schema, String)> {
-        let api: &'a openapiv3::OpenAPI = self.api;
-        let mut reference = reference;
-        let mut at = at.to_owned();
-        // A chain longer than the number of schemas must go round in a circle.
-        let limit = api.components.as_ref().map_or(0, |c| c.schemas.len()) + 1;
-        for _ in 0..limit {
-            let Some(key) = reference
-                .strip_prefix("#/components/schemas/")
-                .filter(|k| !k.contains('/'))
-            else {
-                let message =
-                    format!("`{reference}` is not a reference to `#/components/schemas/NAME`");
-                self.report.error(Code::ExternalRef, &at, message);
-                return None;
-            };
-            match api.components.as_ref().and_then(|c| c.schemas.get(key)) {
-                Some(ReferenceOr::Item(schema)) => {
-                    return Some((schema, pointer("/components/schemas", key)));
-                }
-                Some(ReferenceOr::Reference { reference: next }) => {
-                    reference = next;
-                    at = pointer("/components/schemas", key);
-                }
-                None => {
-                    self.report.error(
-                        Code::UnresolvedRef,
-                        &at,
-                        format!("`{reference}` does not exist"),
-                    );
-                    return None;
-                }
+        match resolve::schema(self.api, reference) {
+            Ok(found) => Some((found.schema, found.pointer)),
+            Err(error) => {
+                error.report(&mut self.report, at, reference);
+                None
             }
         }
-        self.report.error(
-            Code::UnresolvedRef,
-            &at,
-            format!("`{reference}` is part of a circle of references"),
-        );
-        None
     }
 
-    /// The schema data of a referenced component schema, if it resolves; reports nothing.
+    /// The schema data of a referenced schema, if it resolves; reports nothing.
     fn referenced_data(&self, reference: &str) -> Option<&'a SchemaData> {
-        let key = component_key(reference)?;
-        let api: &'a openapiv3::OpenAPI = self.api;
-        match api.components.as_ref()?.schemas.get(key)? {
-            ReferenceOr::Item(schema) => Some(&schema.schema_data),
-            ReferenceOr::Reference { .. } => None,
-        }
+        resolve::schema(self.api, reference)
+            .ok()
+            .map(|found| &found.schema.schema_data)
     }
 
-    /// The type a reference names, reporting a dangling or foreign reference.
+    /// The type a reference names, reporting a dangling, foreign or circular reference. A
+    /// reference to a whole component schema names that schema's type; one into the middle of a
+    /// schema names the type of the schema there, the same one its parent gets.
     pub(super) fn resolve_named(&mut self, reference: &str, at: &str) -> TypeRef {
-        let key = reference
-            .strip_prefix("#/components/schemas/")
-            .filter(|k| !k.contains('/'));
-        let Some(key) = key else {
-            let message =
-                format!("`{reference}` is not a reference to `#/components/schemas/NAME`");
-            self.report.error(Code::ExternalRef, at, message);
+        if let Some(key) = resolve::component_schema_key(self.api, reference)
+            .filter(|_| reference.starts_with('#'))
+        {
+            if let Some(name) = self.schema_names.get(key) {
+                return TypeRef::Named(name.clone());
+            }
+            // Not reached by the selection: it cannot be, since reach follows every reference.
+            return TypeRef::Json;
+        }
+        let Some((schema, target)) = self.resolve_schema(reference, at) else {
             return TypeRef::Json;
         };
-        match self.schema_names.get(key) {
-            Some(name) => TypeRef::Named(name.clone()),
-            None => {
-                let exists = self
-                    .api
-                    .components
-                    .as_ref()
-                    .is_some_and(|c| c.schemas.contains_key(key));
-                if !exists {
-                    self.report.error(
-                        Code::UnresolvedRef,
-                        at,
-                        format!("`{reference}` does not exist"),
-                    );
-                }
-                TypeRef::Json
-            }
+        if let Some(known) = self.inline_at.get(&target) {
+            return known.clone();
         }
+        if self.inline_in_progress.contains(&target) {
+            let message = format!(
+                "`{reference}` points into a schema that encloses it; the value is kept as free-form JSON"
+            );
+            self.report.warning(Code::Unsupported, at, message);
+            return TypeRef::Json;
+        }
+        let name = self.name_for_pointer(&target);
+        self.type_ref_item(schema, &target, Some(name))
+    }
+
+    /// The name the parent of the schema at `target` gives it: the enclosing component's name,
+    /// then each step's (`User` + `properties/role` is `UserRole`, `items` adds `Item`).
+    fn name_for_pointer(&self, target: &str) -> String {
+        let segments: Vec<String> = resolve::segments(&format!("#{target}")).unwrap_or_default();
+        let mut name = segments
+            .get(2)
+            .and_then(|key| self.schema_names.get(key.as_str()))
+            .cloned()
+            .unwrap_or_else(|| "Schema".to_owned());
+        let mut rest = segments.iter().skip(3);
+        while let Some(segment) = rest.next() {
+            let part = match segment.as_str() {
+                "properties" => rest.next().cloned().unwrap_or_default(),
+                "items" => "item".to_owned(),
+                "additionalProperties" => "value".to_owned(),
+                "oneOf" | "anyOf" | "allOf" => {
+                    format!("variant {}", rest.next().cloned().unwrap_or_default())
+                }
+                other => other.to_owned(),
+            };
+            name = naming::nested_type_name(&name, &part);
+        }
+        name
     }
 
     fn lower_struct(
@@ -288,26 +283,18 @@ impl<'a> Lowerer<'a> {
         properties: Vec<Property<'a>>,
         skip_tag: Option<&str>,
     ) -> Struct {
+        let properties: Vec<Property<'a>> = properties
+            .into_iter()
+            .filter(|p| Some(p.wire) != skip_tag)
+            .collect();
+        let claimants: Vec<naming::Claimant<'_>> = properties
+            .iter()
+            .map(|p| self.claimant(p.wire, &p.at, naming::Precedence::Given))
+            .collect();
+        let (names, renames) = naming::Scope::new(Kind::Field, &[]).assign(&claimants);
+        self.report_renames("property", &claimants, &renames);
         let mut fields = Vec::with_capacity(properties.len());
-        let mut seen: HashMap<String, &str> = HashMap::new();
-        for property in properties {
-            if Some(property.wire) == skip_tag {
-                continue;
-            }
-            let Some(rust) = naming::rust_name(property.wire, Kind::Field) else {
-                let message = format!("property `{}` has no usable characters", property.wire);
-                self.report.error(Code::EmptyName, &property.at, message);
-                continue;
-            };
-            if let Some(previous) = seen.insert(rust.clone(), property.wire) {
-                let message = format!(
-                    "properties `{previous}` and `{}` are both named `{rust}` in Rust",
-                    property.wire
-                );
-                self.report
-                    .error(Code::NameCollision, &property.at, message);
-                continue;
-            }
+        for (property, rust) in properties.into_iter().zip(names) {
             let data = match property.schema {
                 RefOr::Item(schema) => Some(&schema.schema_data),
                 RefOr::Ref(_) => None,
@@ -315,7 +302,7 @@ impl<'a> Lowerer<'a> {
             let ty = self.type_ref(
                 property.schema,
                 &property.at,
-                naming::nested_type_name(parent, property.wire),
+                Some(naming::nested_type_name(parent, property.wire)),
             );
             fields.push(Field {
                 name: Name {
@@ -348,21 +335,15 @@ impl<'a> Lowerer<'a> {
         discriminator: &'a openapiv3::Discriminator,
         one_of: Option<&'a [ReferenceOr<Schema>]>,
     ) -> TypeKind {
-        let mut variants: Vec<TaggedVariant> = Vec::new();
+        let mut pending: Vec<(&str, String, String)> = Vec::new();
         let mut targets = Vec::new();
         let mapping_at = pointer(&pointer(at, "discriminator"), "mapping");
         for (tag, target) in &discriminator.mapping {
             let entry_at = pointer(&mapping_at, tag);
-            let key = component_key(target);
+            let key = resolve::component_schema_key(self.api, target);
             let name = key.and_then(|k| self.schema_names.get(k));
             let Some(ty) = name.cloned() else {
-                let exists = key.is_some_and(|k| {
-                    self.api
-                        .components
-                        .as_ref()
-                        .is_some_and(|c| c.schemas.contains_key(k))
-                });
-                if !exists {
+                if key.is_none() {
                     let message = format!(
                         "discriminator value `{tag}` maps to `{target}`, which is not a schema here"
                     );
@@ -372,14 +353,14 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             targets.extend(key);
-            self.push_variant(&mut variants, tag, ty, &entry_at);
+            pending.push((tag.as_str(), ty, entry_at));
         }
         // Variants listed in `oneOf` but not in the mapping take their schema name as tag value.
         for (index, variant) in one_of.unwrap_or_default().iter().enumerate() {
             let variant_at = pointer(&pointer(at, "oneOf"), &index.to_string());
             match variant {
                 ReferenceOr::Reference { reference } => {
-                    let Some(key) = component_key(reference) else {
+                    let Some(key) = resolve::component_schema_key(self.api, reference) else {
                         self.resolve_named(reference, &variant_at);
                         continue;
                     };
@@ -387,9 +368,7 @@ impl<'a> Lowerer<'a> {
                         continue;
                     }
                     match self.resolve_named(reference, &variant_at) {
-                        TypeRef::Named(ty) => {
-                            self.push_variant(&mut variants, key, ty, &variant_at)
-                        }
+                        TypeRef::Named(ty) => pending.push((key, ty, variant_at)),
                         _ => continue,
                     }
                 }
@@ -399,6 +378,25 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let claimants: Vec<naming::Claimant<'_>> = pending
+            .iter()
+            .map(|(tag, _, at)| self.claimant(tag, at, naming::Precedence::Given))
+            .collect();
+        let (names, renames) = naming::Scope::new(Kind::Variant, &[]).assign(&claimants);
+        self.report_renames("discriminator value", &claimants, &renames);
+        let variants: Vec<TaggedVariant> = pending
+            .iter()
+            .zip(names)
+            .map(|((tag, ty, _), rust)| TaggedVariant {
+                name: Name {
+                    rust,
+                    wire: (*tag).to_owned(),
+                },
+                ty: ty.clone(),
+                // The variant's documentation is its struct's, filled in once every type is lowered.
+                doc: None,
+            })
+            .collect();
         if variants.is_empty() && discriminator.mapping.is_empty() {
             let message = format!(
                 "discriminator `{}` has no variants",
@@ -410,41 +408,14 @@ impl<'a> Lowerer<'a> {
                 message,
             );
         }
-        let taken: Vec<&str> = variants.iter().map(|v| v.name.rust.as_str()).collect();
+        let taken: std::collections::HashSet<&str> =
+            variants.iter().map(|v| v.name.rust.as_str()).collect();
         let fallback = fallback_name(&taken);
         TypeKind::Tagged(TaggedUnion {
             tag: discriminator.property_name.clone(),
             variants,
             fallback,
         })
-    }
-
-    fn push_variant(&mut self, variants: &mut Vec<TaggedVariant>, tag: &str, ty: String, at: &str) {
-        let Some(rust) = naming::rust_name(tag, Kind::Variant) else {
-            self.report.error(
-                Code::EmptyName,
-                at,
-                format!("discriminator value `{tag}` has no usable characters"),
-            );
-            return;
-        };
-        if let Some(previous) = variants.iter().find(|v| v.name.rust == rust) {
-            let message = format!(
-                "discriminator values `{}` and `{tag}` are both named `{rust}` in Rust",
-                previous.name.wire
-            );
-            self.report.error(Code::NameCollision, at, message);
-            return;
-        }
-        // The variant's documentation is its struct's, filled in once every type is lowered.
-        variants.push(TaggedVariant {
-            name: Name {
-                rust,
-                wire: tag.to_owned(),
-            },
-            ty,
-            doc: None,
-        });
     }
 
     fn lower_untagged(
@@ -460,7 +431,7 @@ impl<'a> Lowerer<'a> {
             let ty = self.type_ref(
                 schema,
                 &member_at,
-                naming::nested_type_name(name, &format!("variant {index}")),
+                Some(naming::nested_type_name(name, &format!("variant {index}"))),
             );
             let variant = match &ty {
                 TypeRef::Named(n) => n.clone(),
@@ -477,35 +448,33 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_enum(&mut self, at: &str, values: &[Option<String>]) -> TypeKind {
-        let mut names: Vec<Name> = Vec::new();
-        for (index, wire) in values.iter().enumerate() {
-            let Some(wire) = wire else { continue };
-            let value_at = pointer(&pointer(at, "enum"), &index.to_string());
-            let Some(rust) = naming::rust_name(wire, Kind::Variant) else {
-                self.report.error(
-                    Code::EmptyName,
-                    &value_at,
-                    format!("enum value `{wire}` has no usable characters"),
-                );
-                continue;
-            };
-            if let Some(previous) = names.iter().find(|n| n.rust == rust) {
-                if previous.wire == *wire {
-                    continue;
-                }
-                let message = format!(
-                    "enum values `{}` and `{wire}` are both named `{rust}` in Rust",
-                    previous.wire
-                );
-                self.report.error(Code::NameCollision, &value_at, message);
-                continue;
-            }
-            names.push(Name {
+        // A value listed twice is one value.
+        let mut seen = std::collections::HashSet::new();
+        let values: Vec<(&str, String)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(index, wire)| {
+                let wire = wire.as_deref()?;
+                seen.insert(wire)
+                    .then(|| (wire, pointer(&pointer(at, "enum"), &index.to_string())))
+            })
+            .collect();
+        let claimants: Vec<naming::Claimant<'_>> = values
+            .iter()
+            .map(|(wire, at)| self.claimant(wire, at, naming::Precedence::Given))
+            .collect();
+        let (names, renames) = naming::Scope::new(Kind::Variant, &[]).assign(&claimants);
+        self.report_renames("enum value", &claimants, &renames);
+        let names: Vec<Name> = values
+            .iter()
+            .zip(names)
+            .map(|((wire, _), rust)| Name {
                 rust,
-                wire: wire.clone(),
-            });
-        }
-        let taken: Vec<&str> = names.iter().map(|v| v.rust.as_str()).collect();
+                wire: (*wire).to_owned(),
+            })
+            .collect();
+        let taken: std::collections::HashSet<&str> =
+            names.iter().map(|v| v.rust.as_str()).collect();
         let fallback = fallback_name(&taken);
         TypeKind::Enum(StringEnum {
             values: names,
@@ -555,7 +524,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Array(array)) => {
                 let item = match &array.items {
                     Some(items) => {
-                        let item_name = name.and_then(|n| naming::nested_type_name(&n, "item"));
+                        let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
                         self.type_ref(RefOr::from(items), &pointer(at, "items"), item_name)
                     }
                     None => TypeRef::Json,
@@ -565,7 +534,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
                 match &object.additional_properties {
                     Some(AdditionalProperties::Schema(value)) => {
-                        let value_name = name.and_then(|n| naming::nested_type_name(&n, "value"));
+                        let value_name = name.map(|n| naming::nested_type_name(&n, "value"));
                         let value = self.type_ref(
                             RefOr::from(value.as_ref()),
                             &pointer(at, "additionalProperties"),
@@ -580,7 +549,10 @@ impl<'a> Lowerer<'a> {
                 Some(ReferenceOr::Reference { reference }) => {
                     self.resolve_named(reference, &pointer(&pointer(at, "allOf"), "0"))
                 }
-                _ => TypeRef::Json,
+                Some(ReferenceOr::Item(part)) => {
+                    self.type_ref_item(part, &pointer(&pointer(at, "allOf"), "0"), name)
+                }
+                None => TypeRef::Json,
             },
             // Without properties, only a discriminator with a mapping makes a type of it; anything
             // else is a free-form value (and must not come back here through `inline_type`).
@@ -623,14 +595,17 @@ impl<'a> Lowerer<'a> {
         at: &str,
         candidates: &[String],
     ) -> TypeRef {
-        let Some(first) = candidates.first() else {
-            self.report.error(
-                Code::EmptyName,
-                at,
-                "an inline schema here cannot be given a Rust name",
-            );
-            return TypeRef::Json;
+        let fallback;
+        let first = match candidates.first() {
+            Some(first) => first,
+            None => {
+                fallback = self.name_for_pointer(at);
+                &fallback
+            }
         };
+        if let Some(known) = self.inline_at.get(at) {
+            return known.clone();
+        }
         if self.depth >= MAX_DEPTH {
             let message = format!("inline schemas nest deeper than {MAX_DEPTH} levels here");
             self.report.error(Code::Unsupported, at, message);
@@ -638,7 +613,9 @@ impl<'a> Lowerer<'a> {
         }
         let slot = self.reserve();
         self.depth += 1;
+        self.inline_in_progress.insert(at.to_owned());
         let kind = self.lower_kind(first, at, schema, None);
+        self.inline_in_progress.remove(at);
         self.depth -= 1;
         let mut def = TypeDef {
             name: first.clone(),
@@ -647,18 +624,39 @@ impl<'a> Lowerer<'a> {
             deprecated: schema.schema_data.deprecated,
             kind,
         };
+        let mut free = false;
         for candidate in candidates {
             def.name.clone_from(candidate);
             if !matches!(self.claim(&def), super::Claim::Taken) {
+                free = true;
                 break;
             }
         }
+        if !free {
+            // Every name it could have is another type's: the first with a number that is free.
+            let holder = self.registered.get(first).cloned().unwrap_or_default();
+            let mut n = 2;
+            loop {
+                def.name = naming::numbered(first, n, Kind::Type);
+                if !matches!(self.claim(&def), super::Claim::Taken) {
+                    break;
+                }
+                n += 1;
+            }
+            let message = format!(
+                "the schema here is named `{}` in Rust: `{first}` is taken by the schema at `{holder}`",
+                def.name
+            );
+            self.report.warning(Code::Renamed, at, message);
+        }
         let name = def.name.clone();
-        if self.register(def, slot) {
+        let ty = if self.register(def, slot) {
             TypeRef::Named(name)
         } else {
             TypeRef::Json
-        }
+        };
+        self.inline_at.insert(at.to_owned(), ty.clone());
+        ty
     }
 }
 
@@ -684,8 +682,8 @@ fn has_values(values: &[Option<String>]) -> bool {
     values.iter().any(Option::is_some)
 }
 
-fn fallback_name(taken: &[&str]) -> String {
-    let free = FALLBACK_NAMES.iter().find(|n| !taken.contains(n));
+fn fallback_name(taken: &std::collections::HashSet<&str>) -> String {
+    let free = FALLBACK_NAMES.iter().find(|n| !taken.contains(**n));
     free.map_or_else(|| format!("Unknown{}", taken.len()), |n| (*n).to_owned())
 }
 
