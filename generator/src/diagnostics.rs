@@ -41,6 +41,8 @@ pub enum Code {
     UnsupportedPattern,
     /// A tag or operationId asked for that the document does not have.
     Selection,
+    /// The name asked for a standalone crate is not a valid package name.
+    CrateName,
 }
 
 impl Code {
@@ -60,6 +62,7 @@ impl Code {
             Code::SecretTarget => "secret-target",
             Code::UnsupportedPattern => "unsupported-pattern",
             Code::Selection => "selection",
+            Code::CrateName => "crate-name",
         }
     }
 
@@ -91,6 +94,10 @@ impl Code {
                 "use a pattern without look-around or back-references to have it checked"
             }
             Code::Selection => "name a tag or an operationId that the document has",
+            Code::CrateName => {
+                "use ASCII letters, digits, `-` and `_`, starting with a letter or `_`, and no \
+                 Rust keyword or name Cargo reserves (`test`, `core`, `std`, ...)"
+            }
         }
     }
 }
