@@ -41,6 +41,8 @@ pub enum Code {
     Selection,
     /// Two things would get the same Rust name; one was given another name by the naming rules.
     Renamed,
+    /// The name asked for a standalone crate is not a valid package name.
+    CrateName,
 }
 
 impl Code {
@@ -60,6 +62,7 @@ impl Code {
             Code::UnsupportedPattern => "unsupported-pattern",
             Code::Selection => "selection",
             Code::Renamed => "renamed",
+            Code::CrateName => "crate-name",
         }
     }
 
@@ -94,6 +97,10 @@ impl Code {
             Code::Selection => "name a tag or an operationId that the document has",
             Code::Renamed => {
                 "to choose the name yourself, pin it under `names:` in the settings by this pointer"
+            }
+            Code::CrateName => {
+                "use ASCII letters, digits, `-` and `_`, starting with a letter or `_`, and no \
+                 Rust keyword or name Cargo reserves (`test`, `core`, `std`, ...)"
             }
         }
     }

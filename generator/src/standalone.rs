@@ -90,7 +90,8 @@ default = ["client"]
 client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:futures-util", "dep:digest_auth", "dep:fastrand"]
 "#;
 
-/// Every file of a standalone crate named `name` holding `output`.
+/// Every file of a standalone crate named `name` holding `output`. Each starts with `header`, an
+/// `@generated` line (as a `#` comment in the manifest).
 pub fn crate_files(output: &Output, name: &str, title: &str, header: &str) -> Vec<OutputFile> {
     let integrations = INTEGRATIONS_NEEDS
         .iter()
@@ -123,9 +124,11 @@ pub fn crate_files(output: &Output, name: &str, title: &str, header: &str) -> Ve
         },
     ];
     let shared = SHARED.iter().chain(integrations.then_some(&INTEGRATIONS));
+    // Copies of hand-written files, marked like every file the generator writes, so that a
+    // later run recognises them as its own.
     files.extend(shared.map(|(path, text)| OutputFile {
         path: PathBuf::from(path),
-        contents: (*text).to_owned(),
+        contents: format!("{header}\n\n{text}"),
     }));
     files.extend(output.files.iter().cloned());
     files

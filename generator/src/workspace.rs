@@ -1,8 +1,17 @@
 //! The layout of this workspace: where the document, the settings and the generated crate live,
-//! shared by `cargo xtask codegen` and the test that checks the generated crate is fresh.
+//! shared by `cargo xtask codegen` and the test that checks the generated crate is fresh; and the
+//! command itself, as [`codegen`], which takes the directory it runs in explicitly.
+//!
+//! The output is one of two targets. The workspace's own crate (`generated/`, however the path is
+//! spelled) only ever gets its generated modules. Anywhere else a whole standalone crate is
+//! written, but only into a missing or empty directory or one holding a crate the generator wrote
+//! before: every file the generator writes starts with an `@generated` line, and a file without
+//! one is never overwritten.
 
-use std::path::{Path, PathBuf};
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
 
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::{Config, Diagnostics, Document, Output};
 
 /// The document `cargo xtask codegen` reads by default, relative to the workspace root.
@@ -58,7 +67,9 @@ pub fn generate(paths: &Paths) -> Result<Output, Diagnostics> {
 }
 
 /// As [`generate`], for the selected operations. Written anywhere but the workspace's own
-/// crate, the output is a whole standalone crate: manifest, `lib.rs`, runtime and client.
+/// crate (see [`is_workspace_crate`]), the output is a whole standalone crate: manifest,
+/// `lib.rs`, runtime and client, named `selection.name` (checked by [`check_crate_name`]) or
+/// after the directory (see [`default_crate_name`]).
 pub fn generate_selected(paths: &Paths, selection: &Selection) -> Result<Output, Diagnostics> {
     let spec_label = slashed(&paths.spec);
     let document = crate::load::read_text(&paths.root.join(&paths.spec), &spec_label)
@@ -71,12 +82,31 @@ pub fn generate_selected(paths: &Paths, selection: &Selection) -> Result<Output,
         }
         None => Ok(Config::default()),
     };
-    let (document, config) = match (document, config) {
-        (Ok(d), Ok(c)) => (d, c),
-        (d, c) => {
+    let workspace_crate = is_workspace_crate(paths);
+    let name = match (&selection.name, workspace_crate) {
+        (Some(_), true) => Err(format!(
+            "`--name` names a standalone crate; the workspace crate {DEFAULT_CRATE} keeps its own"
+        )),
+        (Some(name), false) => check_crate_name(name)
+            .map(|()| name.clone())
+            .map_err(|why| format!("`{name}` is not a valid crate name: {why}")),
+        (None, _) => Ok(default_crate_name(&absolute(&paths.root.join(&paths.out)))),
+    };
+    let (document, config, name) = match (document, config, name) {
+        (Ok(d), Ok(c), Ok(n)) => (d, c, n),
+        (d, c, n) => {
             let mut all = Diagnostics::default();
             all.extend(d.err().unwrap_or_default());
             all.extend(c.err().unwrap_or_default());
+            if let Err(message) = n {
+                all.push(Diagnostic {
+                    severity: Severity::Error,
+                    code: Code::CrateName,
+                    file: slashed(&paths.out),
+                    pointer: String::new(),
+                    message,
+                });
+            }
             return Err(all);
         }
     };
@@ -84,30 +114,137 @@ pub fn generate_selected(paths: &Paths, selection: &Selection) -> Result<Output,
         .with_command(COMMAND)
         .with_selection(selection.tags.clone(), selection.operations.clone());
     let output = crate::generate(&document, &config)?;
-    if paths.out == Path::new(DEFAULT_CRATE) {
+    if workspace_crate {
         return Ok(output);
     }
-    let name = selection
-        .name
-        .clone()
-        .unwrap_or_else(|| crate_name(&paths.out));
     let header = crate::format::header(COMMAND, &spec_label);
     let files = crate::standalone::crate_files(&output, &name, &output.title, &header);
     Ok(Output { files, ..output })
 }
 
-/// A crate name from a directory's name: lower case, words joined by dashes.
-fn crate_name(dir: &Path) -> String {
+/// Whether `paths.out` is the workspace's own crate, `DEFAULT_CRATE` under `paths.root`: the
+/// same directory once both are canonicalised (so `./generated`, an absolute path, one through
+/// `..` or a symbolic link all are), or, when either does not exist, the same path once `.` and
+/// `..` are taken out.
+pub fn is_workspace_crate(paths: &Paths) -> bool {
+    let out = paths.root.join(&paths.out);
+    let own = paths.root.join(DEFAULT_CRATE);
+    match (out.canonicalize(), own.canonicalize()) {
+        (Ok(out), Ok(own)) => out == own,
+        _ => absolute(&out) == absolute(&own),
+    }
+}
+
+/// Rust keywords, strict and reserved, of every edition: none can name a crate.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "_",
+];
+
+/// Names Cargo refuses or warns about: the standard library's crates, its own output
+/// directories, and names Windows reserves for devices.
+const RESERVED: &[&str] = &[
+    "alloc",
+    "core",
+    "proc_macro",
+    "proc-macro",
+    "std",
+    "test",
+    "build",
+    "deps",
+    "examples",
+    "incremental",
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    "com1",
+    "com2",
+    "com3",
+    "com4",
+    "com5",
+    "com6",
+    "com7",
+    "com8",
+    "com9",
+    "lpt1",
+    "lpt2",
+    "lpt3",
+    "lpt4",
+    "lpt5",
+    "lpt6",
+    "lpt7",
+    "lpt8",
+    "lpt9",
+];
+
+/// The longest name accepted.
+const MAX_NAME: usize = 64;
+
+/// Checks a crate name against Cargo's rules for package names: not empty, at most 64
+/// characters, only ASCII letters, digits, `-` and `_`, starting with a letter or `_`, and
+/// neither a Rust keyword nor a name Cargo reserves (`test`, `core`, `std`, ...). The error
+/// says which rule the name breaks.
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    let Some(first) = name.chars().next() else {
+        return Err("it is empty".to_owned());
+    };
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(format!("{c:?} is not an ASCII letter, digit, `-` or `_`"));
+    }
+    if first.is_ascii_digit() {
+        return Err("it starts with a digit".to_owned());
+    }
+    if first == '-' {
+        return Err("it starts with `-`".to_owned());
+    }
+    if name.len() > MAX_NAME {
+        return Err(format!("it is longer than {MAX_NAME} characters"));
+    }
+    if KEYWORDS.contains(&name) {
+        return Err("it is a Rust keyword".to_owned());
+    }
+    if RESERVED.contains(&name.to_ascii_lowercase().as_str()) {
+        return Err("it is a name Cargo reserves".to_owned());
+    }
+    Ok(())
+}
+
+/// The name of a crate written into `dir`, from the directory's own name: its ASCII letters and
+/// digits, in words joined by `-` and lower case (`Zoo Client` and `zoo_client` give
+/// `zoo-client`). A result that is not a valid name (see [`check_crate_name`]), because it starts
+/// with a digit or is a keyword or reserved name, gets `api-` in front (`03` gives `api-03`,
+/// `test` gives `api-test`); a directory name without letters or digits gives
+/// `generated-client`. Names are cut to 64 characters.
+pub fn default_crate_name(dir: &Path) -> String {
     let base = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let name = heck::ToKebabCase::to_kebab_case(base.as_str());
+    let words: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let name = heck::ToKebabCase::to_kebab_case(words.trim());
     if name.is_empty() {
-        "generated-client".to_owned()
-    } else {
-        name
+        return "generated-client".to_owned();
     }
+    let cut = |name: &str| {
+        name[..name.len().min(MAX_NAME)]
+            .trim_end_matches('-')
+            .to_owned()
+    };
+    let name = cut(&name);
+    if check_crate_name(&name).is_err() {
+        return cut(&format!("api-{name}"));
+    }
+    name
 }
 
 /// The names of the generated files under the workspace crate that differ from what the current
@@ -115,6 +252,337 @@ fn crate_name(dir: &Path) -> String {
 pub fn stale(paths: &Paths) -> Result<Vec<PathBuf>, Diagnostics> {
     let output = generate(paths)?;
     Ok(output.stale(&paths.root.join(&paths.out)))
+}
+
+/// Finds the workspace `start` is in: the nearest directory at or above it whose `Cargo.toml`
+/// has a `[workspace]` table and which holds `generator/` and `spec/`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = absolute(start);
+    start
+        .ancestors()
+        .find(|dir| {
+            dir.join("generator").is_dir()
+                && dir.join("spec").is_dir()
+                && std::fs::read_to_string(dir.join("Cargo.toml"))
+                    .is_ok_and(|text| text.lines().any(|line| line.trim() == "[workspace]"))
+        })
+        .map(Path::to_path_buf)
+}
+
+/// What `cargo xtask codegen` was given on its command line; relative paths are taken from the
+/// directory it runs in.
+#[derive(Clone, Debug, Default)]
+pub struct Args {
+    /// Change nothing; fail naming each stale file.
+    pub check: bool,
+    /// The document; by default the workspace's `spec/atlas-integrations.yaml`.
+    pub spec: Option<PathBuf>,
+    /// The settings; by default `spec/codegen.yaml` for the workspace's default document, none
+    /// for any other.
+    pub config: Option<PathBuf>,
+    /// The directory to write into; by default the workspace's `generated` crate.
+    pub out: Option<PathBuf>,
+    /// The operations, and the name of a standalone crate.
+    pub selection: Selection,
+}
+
+/// Where one run of [`codegen`] reads and writes.
+#[derive(Clone, Debug)]
+pub struct Invocation {
+    /// The paths, relative to the workspace root when inside it or beside it (so that the labels
+    /// printed and written into files do not depend on the directory the command runs in),
+    /// absolute otherwise.
+    pub paths: Paths,
+    /// The output directory as the user named it, for messages.
+    pub out_label: PathBuf,
+}
+
+/// Finds the workspace from `cwd` and resolves `args` given in `cwd` against it: a path given
+/// is taken from `cwd`, a default names the workspace's own file.
+pub fn resolve(cwd: &Path, args: &Args) -> Result<Invocation, Failure> {
+    let cwd = absolute(cwd);
+    let root = find_root(&cwd).ok_or_else(|| Failure::NoWorkspace(cwd.clone()))?;
+    // Inside the workspace or beside it (`../shared/...`), relative to the root; elsewhere
+    // absolute.
+    let from_cwd = |path: &Path| {
+        let path = absolute(&cwd.join(path));
+        relative(&root, &path)
+            .filter(|rel| {
+                rel.components()
+                    .take(2)
+                    .filter(|c| *c == Component::ParentDir)
+                    .count()
+                    < 2
+            })
+            .unwrap_or(path)
+    };
+    let spec = args
+        .spec
+        .as_deref()
+        .map_or_else(|| PathBuf::from(DEFAULT_SPEC), from_cwd);
+    let config = match &args.config {
+        Some(config) => Some(from_cwd(config)),
+        None => same_file(&root.join(&spec), &root.join(DEFAULT_SPEC))
+            .then(|| PathBuf::from(DEFAULT_CONFIG)),
+    };
+    let out = args
+        .out
+        .as_deref()
+        .map_or_else(|| PathBuf::from(DEFAULT_CRATE), from_cwd);
+    let out_label = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CRATE));
+    Ok(Invocation {
+        paths: Paths {
+            root,
+            spec,
+            config,
+            out,
+        },
+        out_label,
+    })
+}
+
+/// Why a run of [`codegen`] failed. Whatever the reason, nothing was written.
+#[derive(Debug)]
+pub enum Failure {
+    /// No workspace at or above this directory.
+    NoWorkspace(PathBuf),
+    /// The document or settings have problems, or the crate name is not valid.
+    Diagnostics(Diagnostics),
+    /// The output directory is not one the generator may write into; the message lists why.
+    Refused(String),
+    /// `--check` found these files out of date (named as the user named the directory).
+    Stale(Vec<PathBuf>),
+    /// Writing failed, and every file was left or put back as it was.
+    Write(String),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::NoWorkspace(dir) => write!(
+                f,
+                "no workspace at or above {}: run the command inside the checkout (a directory \
+                 whose Cargo.toml has [workspace] and which holds generator/ and spec/)",
+                dir.display()
+            ),
+            Failure::Diagnostics(diagnostics) => write!(f, "{diagnostics}\nnothing was written"),
+            Failure::Refused(message) => write!(f, "{message}\nnothing was written"),
+            Failure::Stale(files) => {
+                for file in files {
+                    writeln!(f, "stale: {}", file.display())?;
+                }
+                write!(f, "run `{COMMAND}` to regenerate")
+            }
+            Failure::Write(message) => write!(f, "{message}\nnothing was changed"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// What a successful run of [`codegen`] did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Problems that did not stop generation.
+    pub warnings: Diagnostics,
+    /// The files written (named as the user named the directory); empty for `--check`, or when
+    /// everything was up to date.
+    pub written: Vec<PathBuf>,
+}
+
+/// `cargo xtask codegen`, run in `cwd`: resolves the arguments (see [`resolve`]), generates,
+/// and checks or writes. The output directory is checked before anything is written (see
+/// [`check_target`]); writing is all or nothing.
+pub fn codegen(cwd: &Path, args: &Args) -> Result<Report, Failure> {
+    let invocation = resolve(cwd, args)?;
+    let paths = &invocation.paths;
+    let output = generate_selected(paths, &args.selection).map_err(Failure::Diagnostics)?;
+    let dir = paths.root.join(&paths.out);
+    let label = &invocation.out_label;
+    if args.check {
+        let stale = output.stale(&dir);
+        if !stale.is_empty() {
+            return Err(Failure::Stale(
+                stale.iter().map(|path| label.join(path)).collect(),
+            ));
+        }
+        return Ok(Report {
+            warnings: output.warnings,
+            written: Vec::new(),
+        });
+    }
+    check_target(paths, &output, label).map_err(Failure::Refused)?;
+    let written = output.write(&dir).map_err(|error| {
+        Failure::Write(format!("cannot write under {}: {error}", label.display()))
+    })?;
+    Ok(Report {
+        warnings: output.warnings,
+        written: written.iter().map(|path| label.join(path)).collect(),
+    })
+}
+
+/// Checks that `output` may be written under `paths.out`, naming it `label` in the refusal.
+///
+/// Into the workspace's own crate, only its generated modules, replacing only files with an
+/// `@generated` first line. Anywhere else, a standalone crate goes into a missing or empty
+/// directory, or one holding a crate the generator wrote (a `Cargo.toml` with an `@generated`
+/// first line) where every file to be replaced has such a line too.
+pub fn check_target(paths: &Paths, output: &Output, label: &Path) -> Result<(), String> {
+    let dir = paths.root.join(&paths.out);
+    let shown = label.display();
+    let foreign: Vec<&Path> = output
+        .files
+        .iter()
+        .map(|file| file.path.as_path())
+        .filter(|path| {
+            dir.join(path).symlink_metadata().is_ok() && !is_generated_file(&dir.join(path))
+        })
+        .collect();
+    let listed = |paths: &[&Path]| -> String {
+        paths
+            .iter()
+            .map(|path| format!("\n  {}", label.join(path).display()))
+            .collect()
+    };
+    if is_workspace_crate(paths) {
+        let modules: Vec<&Path> = crate::emit::MODULES
+            .iter()
+            .map(|m| Path::new(m.path))
+            .collect();
+        let extra: Vec<&Path> = output
+            .files
+            .iter()
+            .map(|file| file.path.as_path())
+            .filter(|path| !modules.contains(path))
+            .collect();
+        if !extra.is_empty() {
+            return Err(format!(
+                "refusing to write into the workspace crate {shown}: it gets only its generated \
+                 modules, not{}",
+                listed(&extra)
+            ));
+        }
+        if !foreign.is_empty() {
+            return Err(format!(
+                "refusing to write into the workspace crate {shown}: these files have no \
+                 `@generated` first line and would be overwritten:{}",
+                listed(&foreign)
+            ));
+        }
+        return Ok(());
+    }
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !dir.is_symlink() => {
+            return Ok(());
+        }
+        Err(error) => {
+            return Err(format!(
+                "refusing to write a crate into {shown}: it is not a directory that can be read \
+                 ({error})"
+            ));
+        }
+    };
+    let mut held: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    if held.is_empty() {
+        return Ok(());
+    }
+    let ours = is_generated_file(&dir.join("Cargo.toml"));
+    if ours && foreign.is_empty() {
+        return Ok(());
+    }
+    let mut message = format!(
+        "refusing to write a crate into {shown}: it is not empty, and not a crate the generator \
+         wrote"
+    );
+    if foreign.is_empty() {
+        held.sort();
+        message.push_str(&format!(
+            " (it has no Cargo.toml with an `@generated` first line; it holds {})",
+            held.join(", ")
+        ));
+    } else {
+        message.push_str(&format!(
+            "; these files have no `@generated` first line and would be overwritten:{}",
+            listed(&foreign)
+        ));
+    }
+    message
+        .push_str("\nwrite into a missing or empty directory, or one the generator wrote before");
+    Err(message)
+}
+
+/// Whether the file at `path` is one the generator wrote: its first line is an `@generated`
+/// comment (`// @generated ...` in Rust, `# @generated ...` in a manifest).
+pub fn is_generated_file(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or_default();
+    let comment = first
+        .strip_prefix("//")
+        .or_else(|| first.strip_prefix('#'))
+        .unwrap_or(first);
+    comment != first && comment.trim_start().starts_with("@generated ")
+}
+
+/// Whether two paths name the same file: canonically, or when either does not exist, as the
+/// same path without `.` and `..`.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => absolute(a) == absolute(b),
+    }
+}
+
+/// `path` made absolute (from the current directory) with `.` and `..` taken out, without
+/// reading the file system.
+fn absolute(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            // Above the root is the root.
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base` (both absolute and without `.` or `..`), going up with `..` where
+/// needed; `None` when they share no root.
+fn relative(base: &Path, path: &Path) -> Option<PathBuf> {
+    let base: Vec<Component> = base.components().collect();
+    let path: Vec<Component> = path.components().collect();
+    if base.first() != path.first() {
+        return None;
+    }
+    let common = base.iter().zip(&path).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for component in &path[common..] {
+        out.push(component);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    Some(out)
 }
 
 fn slashed(path: &Path) -> String {

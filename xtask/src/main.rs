@@ -1,6 +1,6 @@
 //! Project automation, run as `cargo xtask <command>`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -18,29 +18,33 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Regenerate the generated crate from the OpenAPI document, or generate a standalone crate
-    /// from any OpenAPI document into another directory.
+    /// from any OpenAPI document into another directory. Paths are taken from the current
+    /// directory; defaults name the workspace's own files.
     Codegen {
         /// Change nothing; fail naming each generated file that is out of date.
         #[arg(long)]
         check: bool,
-        /// The OpenAPI document (YAML or JSON).
-        #[arg(long, default_value = generator::workspace::DEFAULT_SPEC)]
-        spec: PathBuf,
+        /// The OpenAPI document, YAML or JSON (default: the workspace's
+        /// `spec/atlas-integrations.yaml`).
+        #[arg(long)]
+        spec: Option<PathBuf>,
         /// The code generation settings (default: `spec/codegen.yaml` for the default document,
         /// none for any other).
         #[arg(long)]
         config: Option<PathBuf>,
-        /// The directory to write into. The workspace's `generated` crate gets its generated
-        /// modules; any other directory gets a whole crate of its own.
-        #[arg(long, default_value = generator::workspace::DEFAULT_CRATE)]
-        out: PathBuf,
+        /// The directory to write into (default: the workspace's `generated`). The workspace's
+        /// crate gets only its generated modules; any other directory gets a whole crate of its
+        /// own, and must be missing, empty, or a crate the generator wrote before.
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Generate the operations with this tag (repeatable); with `--operation`, the union.
         #[arg(long = "tag")]
         tags: Vec<String>,
         /// Generate the operation with this operationId (repeatable).
         #[arg(long = "operation")]
         operations: Vec<String>,
-        /// The name of a standalone crate (default: the output directory's name).
+        /// The name of a standalone crate (default: from the output directory's name, with
+        /// `api-` in front when that is not a valid package name).
         #[arg(long)]
         name: Option<String>,
     },
@@ -62,7 +66,24 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = workspace_root();
+    // Everything is found from the directory the command runs in, not from where xtask was
+    // built: a moved checkout or a shared target directory runs on the tree it is run in.
+    let cwd = match std::env::current_dir() {
+        Ok(cwd) => cwd,
+        Err(error) => {
+            eprintln!("cannot read the current directory: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let root = || {
+        generator::workspace::find_root(&cwd).ok_or_else(|| {
+            eprintln!(
+                "{}",
+                generator::workspace::Failure::NoWorkspace(cwd.clone())
+            );
+            ExitCode::FAILURE
+        })
+    };
     match cli.command {
         Command::Codegen {
             check,
@@ -73,86 +94,66 @@ fn main() -> ExitCode {
             operations,
             name,
         } => {
-            let config = config.or_else(|| {
-                (spec == Path::new(generator::workspace::DEFAULT_SPEC))
-                    .then(|| PathBuf::from(generator::workspace::DEFAULT_CONFIG))
-            });
-            let paths = generator::workspace::Paths {
-                root: root.clone(),
+            let args = generator::workspace::Args {
+                check,
                 spec,
                 config,
                 out,
+                selection: generator::workspace::Selection {
+                    tags,
+                    operations,
+                    name,
+                },
             };
-            let selection = generator::workspace::Selection {
-                tags,
-                operations,
-                name,
-            };
-            codegen(&paths, &selection, check)
+            codegen(&cwd, &args)
         }
         Command::Upstream {
             documents,
             same_shape,
-        } => match upstream::run(&root, &documents, &same_shape) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("{error}");
-                ExitCode::FAILURE
+        } => {
+            let root = match root() {
+                Ok(root) => root,
+                Err(code) => return code,
+            };
+            // Documents are named from the current directory, like codegen's paths.
+            let documents: Vec<PathBuf> = documents.iter().map(|d| cwd.join(d)).collect();
+            let same_shape: Vec<PathBuf> = same_shape.iter().map(|d| cwd.join(d)).collect();
+            match upstream::run(&root, &documents, &same_shape) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::FAILURE
+                }
             }
+        }
+        Command::Bench(args) => match root() {
+            Ok(root) => bench::run(&root, args),
+            Err(code) => code,
         },
-        Command::Bench(args) => bench::run(&root, args),
     }
 }
 
-fn codegen(
-    paths: &generator::workspace::Paths,
-    selection: &generator::workspace::Selection,
-    check: bool,
-) -> ExitCode {
-    let output = match generator::workspace::generate_selected(paths, selection) {
-        Ok(output) => output,
-        Err(diagnostics) => {
-            eprintln!("{diagnostics}");
-            eprintln!("nothing was written");
-            return ExitCode::FAILURE;
-        }
-    };
-    if !output.warnings.is_empty() {
-        eprintln!("{}", output.warnings);
-    }
-    let out = paths.root.join(&paths.out);
-    if check {
-        let stale = output.stale(&out);
-        if stale.is_empty() {
-            return ExitCode::SUCCESS;
-        }
-        for path in stale {
-            eprintln!("stale: {}", paths.out.join(path).display());
-        }
-        eprintln!("run `cargo xtask codegen` to regenerate");
-        return ExitCode::FAILURE;
-    }
-    match output.write(&out) {
-        Ok(written) => {
-            for path in &written {
-                println!("wrote {}", paths.out.join(path).display());
+fn codegen(cwd: &std::path::Path, args: &generator::workspace::Args) -> ExitCode {
+    match generator::workspace::codegen(cwd, args) {
+        Ok(report) => {
+            if !report.warnings.is_empty() {
+                eprintln!("{}", report.warnings);
             }
-            if written.is_empty() {
-                println!("{} is up to date", paths.out.display());
+            for path in &report.written {
+                println!("wrote {}", path.display());
+            }
+            if report.written.is_empty() && !args.check {
+                let out = args
+                    .out
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(generator::workspace::DEFAULT_CRATE));
+                println!("{} is up to date", out.display());
             }
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            eprintln!("cannot write under {}: {error}", out.display());
+        Err(failure) => {
+            eprintln!("{failure}");
             ExitCode::FAILURE
         }
     }
-}
-
-/// The workspace root: the parent of this crate's directory.
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
-        .map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
 }
