@@ -1,7 +1,9 @@
 //! The typed intermediate representation between the OpenAPI document and Rust code.
 //!
 //! Nothing here refers to `openapiv3`: lowering fills it, emitting reads it. Every named thing keeps
-//! its Rust name and, where it has one, its name on the wire.
+//! its Rust name and, where it has one, its name on the wire. Types refer to each other by
+//! [`TypeId`], a handle into [`Api::types`]; the analyses emitting needs (which types hold
+//! secrets or constraints, which enums repeat another) are computed once, in [`Analysis`].
 
 /// Everything the emitter needs from one document.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,9 +13,53 @@ pub struct Api {
     /// The document's description.
     pub description: Option<String>,
     /// Named types, in the order the document declares them, inline types after their parent.
+    /// A [`TypeId`] is an index into this list.
     pub types: Vec<TypeDef>,
     /// Operations, in document order.
     pub operations: Vec<Operation>,
+    /// What the types hold, computed once after lowering.
+    pub analysis: Analysis,
+}
+
+impl Api {
+    /// The type a handle stands for.
+    pub fn def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The Rust name of the type a handle stands for.
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.types[id.0].name
+    }
+}
+
+/// A handle to a named type: its index in [`Api::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Facts about the types that emitting needs, each computed once over the whole type table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Analysis {
+    /// For each type, whether a value of it can hold a secret.
+    pub holds_secret: Vec<bool>,
+    /// For each type, whether a value of it has a field with a constraint to check.
+    pub holds_constraint: Vec<bool>,
+    /// String enums with exactly the values of an earlier one, each with that earlier enum.
+    pub enum_alias_of: std::collections::HashMap<TypeId, TypeId>,
+}
+
+impl Analysis {
+    /// Whether a value of `ty` can hold a secret.
+    pub fn secret_in(&self, ty: &TypeRef) -> bool {
+        ty.reaches(&|id| self.holds_secret[id.0], &|t| {
+            matches!(t, TypeRef::Secret)
+        })
+    }
+
+    /// Whether a value of `ty` holds a constrained field.
+    pub fn constraint_in(&self, ty: &TypeRef) -> bool {
+        ty.reaches(&|id| self.holds_constraint[id.0], &|_| false)
+    }
 }
 
 /// A Rust name together with the name it has on the wire.
@@ -86,6 +132,31 @@ impl Field {
     pub fn optional(&self) -> bool {
         !self.required || self.nullable
     }
+
+    /// Whether the field has a constraint the runtime can check on its type.
+    pub fn checked(&self) -> bool {
+        let checkable = matches!(
+            self.ty,
+            TypeRef::String
+                | TypeRef::Secret
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::F32
+                | TypeRef::F64
+        );
+        checkable && !self.constraints.is_empty()
+    }
+}
+
+impl Constraints {
+    /// Whether no limit is set.
+    pub fn is_empty(&self) -> bool {
+        self.pattern.is_none()
+            && self.min_length.is_none()
+            && self.max_length.is_none()
+            && self.minimum.is_none()
+            && self.maximum.is_none()
+    }
 }
 
 /// Limits a schema puts on a value.
@@ -123,13 +194,48 @@ pub enum TypeRef {
     /// Any JSON value.
     Json,
     /// A named type of this document.
-    Named(String),
+    Named(TypeId),
     /// A named type held behind a `Box` to break a cycle.
-    Boxed(String),
+    Boxed(TypeId),
     /// A JSON array.
     List(Box<TypeRef>),
     /// A JSON object with arbitrary keys.
     Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Whether the reference satisfies `leaf`, or names (directly or through lists and maps) a
+    /// type for which `named` holds.
+    pub fn reaches(&self, named: &dyn Fn(TypeId) -> bool, leaf: &dyn Fn(&TypeRef) -> bool) -> bool {
+        leaf(self)
+            || match self {
+                TypeRef::Named(id) | TypeRef::Boxed(id) => named(*id),
+                TypeRef::List(inner) | TypeRef::Map(inner) => inner.reaches(named, leaf),
+                _ => false,
+            }
+    }
+
+    /// The named type this reference holds directly or through lists, maps and boxes.
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => Some(*id),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+impl TypeKind {
+    /// The references a type holds: fields, variants, the aliased type.
+    pub fn refs(&self) -> Box<dyn Iterator<Item = TypeRef> + '_> {
+        match self {
+            TypeKind::Struct(s) => Box::new(s.fields.iter().map(|f| f.ty.clone())),
+            TypeKind::Tagged(t) => Box::new(t.variants.iter().map(|v| TypeRef::Named(v.ty))),
+            TypeKind::Untagged(u) => Box::new(u.variants.iter().map(|v| v.ty.clone())),
+            TypeKind::Alias(ty) => Box::new(std::iter::once(ty.clone())),
+            TypeKind::Enum(_) => Box::new(std::iter::empty()),
+        }
+    }
 }
 
 /// An enum of structs selected by the value of one property.
@@ -149,7 +255,7 @@ pub struct TaggedVariant {
     /// The variant's Rust name, and the tag value on the wire.
     pub name: Name,
     /// The struct the variant wraps.
-    pub ty: String,
+    pub ty: TypeId,
     /// Documentation.
     pub doc: Option<String>,
 }

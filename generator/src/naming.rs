@@ -185,6 +185,9 @@ pub struct Claimant<'a> {
     pub precedence: Precedence,
     /// A Rust name given by the settings, used as it is.
     pub pinned: Option<&'a str>,
+    /// A second Rust name to try before the rules change the first (for an inline enum of a
+    /// parameter: the parameter's own name first, then the operation's and the parameter's).
+    pub alternative: Option<&'a str>,
 }
 
 /// A claimant that did not get the plain spelling of its name.
@@ -273,9 +276,9 @@ impl Scope {
         let mut renames = Vec::new();
         for &index in &order {
             if names[index].is_none() {
-                let rename = self.rename(index, &claimants[index]);
-                names[index] = Some(rename.chosen.clone());
-                renames.push(rename);
+                let (name, rename) = self.rename(index, &claimants[index]);
+                names[index] = Some(name);
+                renames.extend(rename);
             }
         }
         renames.sort_by_key(|r| r.index);
@@ -295,7 +298,7 @@ impl Scope {
 
     /// Takes the first free name for one claimant whose plain spelling is taken: the spelling
     /// with punctuation spelt out, else the plain one with the first free number.
-    fn rename(&mut self, index: usize, claimant: &Claimant<'_>) -> Rename {
+    fn rename(&mut self, index: usize, claimant: &Claimant<'_>) -> (String, Option<Rename>) {
         let plain = self.plain(claimant);
         let holder = self.taken.get(&plain).copied().flatten();
         let spelt = finish(&spelt(claimant.wire), self.kind);
@@ -306,7 +309,14 @@ impl Scope {
             )),
             _ => None,
         };
-        let chosen = if let Some(suffixed) = suffixed.filter(|n| !self.taken.contains_key(n)) {
+        let alternative = claimant
+            .alternative
+            .filter(|a| claimant.pinned.is_none() && !self.taken.contains_key(*a));
+        let chosen = if let Some(alternative) = alternative {
+            // Taking the second name it asked for is no rename.
+            self.taken.insert(alternative.to_owned(), Some(index));
+            return (alternative.to_owned(), None);
+        } else if let Some(suffixed) = suffixed.filter(|n| !self.taken.contains_key(n)) {
             suffixed
         } else if claimant.pinned.is_none() && !self.taken.contains_key(&spelt) {
             spelt
@@ -321,12 +331,13 @@ impl Scope {
             }
         };
         self.taken.insert(chosen.clone(), Some(index));
-        Rename {
+        let rename = Rename {
             index,
             plain,
-            chosen,
+            chosen: chosen.clone(),
             holder,
-        }
+        };
+        (chosen, Some(rename))
     }
 }
 
@@ -399,6 +410,7 @@ mod tests {
             pointer,
             precedence: Precedence::Given,
             pinned: None,
+            alternative: None,
         }
     }
 
@@ -497,6 +509,7 @@ mod tests {
                 pointer: "/components/schemas/Document/properties/options",
                 precedence: Precedence::Derived,
                 pinned: None,
+                alternative: None,
             },
             given("DocumentOptions", "/components/schemas/DocumentOptions"),
             Claimant {
@@ -504,6 +517,7 @@ mod tests {
                 pointer: "/components/schemas/x",
                 precedence: Precedence::Pinned,
                 pinned: Some("DocumentOptions"),
+                alternative: None,
             },
         ];
         let (names, renames) = Scope::new(Kind::Type, &[]).assign(&claimants);

@@ -2,7 +2,6 @@
 
 mod docs;
 mod operations;
-mod reach;
 mod secrets;
 mod types;
 mod validate;
@@ -37,7 +36,7 @@ pub const MODULES: &[Module] = &[
 /// The Rust type for a reference, fully qualified so that no type of the document can shadow the
 /// standard library. Document types are written behind `types`: `self` inside the `types` module,
 /// so that no local item of a generated function can shadow them, and `super::types` elsewhere.
-pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream) -> TokenStream {
+pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream, api: &Api) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Secret => quote!(crate::runtime::Secret),
@@ -47,20 +46,20 @@ pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream) -> TokenStream {
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(::serde_json::Value),
-        TypeRef::Named(name) => {
-            let ident = crate::naming::ident(name);
+        TypeRef::Named(id) => {
+            let ident = crate::naming::ident(api.name(*id));
             quote!(#types::#ident)
         }
-        TypeRef::Boxed(name) => {
-            let ident = crate::naming::ident(name);
+        TypeRef::Boxed(id) => {
+            let ident = crate::naming::ident(api.name(*id));
             quote!(::std::boxed::Box<#types::#ident>)
         }
         TypeRef::List(item) => {
-            let item = rust_type(item, types);
+            let item = rust_type(item, types, api);
             quote!(::std::vec::Vec<#item>)
         }
         TypeRef::Map(value) => {
-            let value = rust_type(value, types);
+            let value = rust_type(value, types, api);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
     }

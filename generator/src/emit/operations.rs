@@ -1,29 +1,17 @@
 //! The `operations` module: a request builder and an error enum per operation.
 
-use std::collections::{BTreeSet, HashMap};
-
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, with_paragraph};
 use crate::ir::{
-    Api, Content, Location, Method, Operation, Parameter, Response, TypeKind, TypeRef,
+    Api, Content, Location, Method, Operation, Parameter, Response, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::ident;
 
 /// The whole `operations` module.
 pub(crate) fn emit(api: &Api) -> TokenStream {
-    let secrets = super::secrets::holders(&api.types);
-    let constrained = super::validate::holders(&api.types);
-    let cx = Context {
-        kinds: api
-            .types
-            .iter()
-            .map(|t| (t.name.as_str(), &t.kind))
-            .collect(),
-        secrets: &secrets,
-        constrained: &constrained,
-    };
+    let cx = Context { api };
     let operations = api.operations.iter().map(|op| cx.operation(op));
     let details = error_details(api);
     quote! {
@@ -35,20 +23,21 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
 }
 
 struct Context<'a> {
-    /// Each named type's kind, looked up for every parameter of every operation.
-    kinds: HashMap<&'a str, &'a TypeKind>,
-    secrets: &'a BTreeSet<String>,
-    constrained: &'a BTreeSet<String>,
+    api: &'a Api,
 }
 
 /// A type as written from the `operations` module.
-fn rust_type(ty: &TypeRef) -> TokenStream {
-    super::rust_type(ty, &quote!(super::types))
+fn rust_type(ty: &TypeRef, api: &Api) -> TokenStream {
+    super::rust_type(ty, &quote!(super::types), api)
 }
 
 impl Context<'_> {
-    fn kind(&self, name: &str) -> Option<&TypeKind> {
-        self.kinds.get(name).copied()
+    fn kind(&self, id: TypeId) -> Option<&TypeKind> {
+        self.api.types.get(id.0).map(|t| &t.kind)
+    }
+
+    fn rust_type(&self, ty: &TypeRef) -> TokenStream {
+        rust_type(ty, self.api)
     }
 
     fn operation(&self, op: &Operation) -> TokenStream {
@@ -74,7 +63,7 @@ impl Context<'_> {
         let given: Vec<&Parameter> = op.parameters.iter().filter(|p| !p.from_body_tag).collect();
         let fields = given.iter().map(|p| {
             let field = ident(&p.name.rust);
-            let ty = rust_type(&p.ty);
+            let ty = self.rust_type(&p.ty);
             if p.required {
                 quote!(#field: #ty,)
             } else {
@@ -82,7 +71,7 @@ impl Context<'_> {
             }
         });
         let body_field = op.body.as_ref().map(|b| {
-            let ty = rust_type(&b.ty);
+            let ty = self.rust_type(&b.ty);
             quote!(body: #ty,)
         });
 
@@ -100,11 +89,11 @@ impl Context<'_> {
         });
         let new_params = required.iter().map(|p| {
             let field = ident(&p.name.rust);
-            let ty = rust_type(&p.ty);
+            let ty = self.rust_type(&p.ty);
             quote!(#field: impl ::std::convert::Into<#ty>)
         });
         let body_param = op.body.as_ref().map(|b| {
-            let ty = rust_type(&b.ty);
+            let ty = self.rust_type(&b.ty);
             quote!(body: impl ::std::convert::Into<#ty>)
         });
         let new_params = new_params.chain(body_param);
@@ -121,7 +110,7 @@ impl Context<'_> {
 
         let setters = given.iter().filter(|p| !p.required).map(|p| {
             let field = ident(&p.name.rust);
-            let ty = rust_type(&p.ty);
+            let ty = self.rust_type(&p.ty);
             let text = with_paragraph(
                 p.doc.as_deref(),
                 &format!(
@@ -195,14 +184,12 @@ impl Context<'_> {
             checkable.then(|| quote! { crate::runtime::Check::check(&self.#field, #wire, &#rules, &mut violations); })
         });
         let body_checks = op.body.as_ref().map(|b| {
-            let validate = super::reach::reaches(&b.ty, self.constrained, |_| false).then(|| {
+            let validate = self.api.analysis.constraint_in(&b.ty).then(|| {
                 quote! { crate::runtime::Validate::validate(&self.body, "body", &mut violations); }
             });
-            let secrets =
-                super::reach::reaches(&b.ty, self.secrets, |ty| matches!(ty, TypeRef::Secret))
-                    .then(|| {
-                        quote! { crate::runtime::ensure_supplied(&self.body)?; }
-                    });
+            let secrets = self.api.analysis.secret_in(&b.ty).then(|| {
+                quote! { crate::runtime::ensure_supplied(&self.body)?; }
+            });
             (validate, secrets)
         });
         let (body_validate, body_secrets) = body_checks.unwrap_or_default();
@@ -351,12 +338,12 @@ impl Context<'_> {
         match ty {
             TypeRef::String => (quote!(::std::string::String::as_str(#value)), false),
             TypeRef::Secret => (quote!(crate::runtime::Secret::expose(#value)), false),
-            TypeRef::Named(name) if matches!(self.kind(name), Some(TypeKind::Enum(_))) => {
-                let name = ident(name);
+            TypeRef::Named(id) if matches!(self.kind(*id), Some(TypeKind::Enum(_))) => {
+                let name = ident(self.api.name(*id));
                 (quote!(super::types::#name::as_str(#value)), false)
             }
             TypeRef::Named(name)
-                if matches!(self.kind(name), Some(TypeKind::Alias(TypeRef::String))) =>
+                if matches!(self.kind(*name), Some(TypeKind::Alias(TypeRef::String))) =>
             {
                 (quote!(::std::string::String::as_str(#value)), false)
             }
@@ -398,7 +385,7 @@ impl Context<'_> {
             .map_or(Content::Empty, |r| r.content.clone());
         let output = match &output_content {
             Content::Empty => quote!(()),
-            Content::Json(ty) => rust_type(ty),
+            Content::Json(ty) => self.rust_type(ty),
             Content::Bytes => quote!(::std::vec::Vec<u8>),
         };
         let envelope_parameter = op.parameters.iter().find(|p| {
@@ -426,7 +413,7 @@ impl Context<'_> {
         let error_arms = op.responses.iter().filter(|r| !r.is_success()).map(|r| {
             let status = r.status;
             let variant = ident(&r.name);
-            match error_body(r) {
+            match error_body(r, self.api) {
                 ErrorBody::Empty => quote!(#status => ::std::result::Result::Err(#error::#variant(received.error(())))),
                 ErrorBody::Bytes => quote!(#status => {
                     let raw = received.into_raw();
@@ -460,7 +447,7 @@ impl Context<'_> {
         let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.is_success()).collect();
         let variants = errors.iter().map(|r| {
             let variant = ident(&r.name);
-            let ty = error_body(r).ty();
+            let ty = error_body(r, self.api).ty();
             let text = with_paragraph(r.doc.as_deref(), &format!("Status {}.", r.status));
             let doc = doc_attrs(Some(&text), String::new);
             quote! { #doc #variant(crate::runtime::ErrorResponse<#ty>), }
@@ -535,13 +522,11 @@ impl ErrorBody {
 
 /// How an error response's body decodes. Structs of the document are kept; any other JSON shape
 /// is read as a JSON value, which still shows `errorCode` and `detail`.
-fn error_body(response: &Response) -> ErrorBody {
+fn error_body(response: &Response, api: &Api) -> ErrorBody {
     match &response.content {
         Content::Empty => ErrorBody::Empty,
         Content::Bytes => ErrorBody::Bytes,
-        Content::Json(TypeRef::Named(name)) => {
-            ErrorBody::Json(rust_type(&TypeRef::Named(name.clone())))
-        }
+        Content::Json(TypeRef::Named(id)) => ErrorBody::Json(rust_type(&TypeRef::Named(*id), api)),
         Content::Json(_) => ErrorBody::Json(quote!(::serde_json::Value)),
     }
 }
@@ -549,19 +534,19 @@ fn error_body(response: &Response) -> ErrorBody {
 /// `ErrorDetails` for the struct types that error responses carry: their `errorCode` and
 /// `detail` string properties, where they have them.
 fn error_details(api: &Api) -> TokenStream {
-    let mut names: Vec<&str> = api
+    let mut ids: Vec<TypeId> = api
         .operations
         .iter()
         .flat_map(|op| op.responses.iter().filter(|r| !r.is_success()))
         .filter_map(|r| match &r.content {
-            Content::Json(TypeRef::Named(name)) => Some(name.as_str()),
+            Content::Json(TypeRef::Named(id)) => Some(*id),
             _ => None,
         })
         .collect();
-    names.sort_unstable();
-    names.dedup();
-    let impls = names.into_iter().filter_map(|name| {
-        let def = api.types.iter().find(|t| t.name == name)?;
+    ids.sort_unstable();
+    ids.dedup();
+    let impls = ids.into_iter().filter_map(|id| {
+        let def = api.types.get(id.0)?;
         let TypeKind::Struct(s) = &def.kind else {
             return None;
         };
@@ -583,7 +568,7 @@ fn error_details(api: &Api) -> TokenStream {
             }
         };
         let (code, detail) = (accessor("errorCode"), accessor("detail"));
-        let ty = rust_type(&TypeRef::Named(name.to_owned()));
+        let ty = rust_type(&TypeRef::Named(id), api);
         Some(quote! {
             impl crate::runtime::ErrorDetails for #ty {
                 fn error_code(&self) -> ::std::option::Option<&str> { #code }

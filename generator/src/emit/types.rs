@@ -1,36 +1,25 @@
 //! The `types` module: one Rust item per named type of the IR, with its serde impls.
 
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, with_paragraph};
 use crate::ir::{
-    Api, Field, Name, StringEnum, Struct, TaggedUnion, TypeDef, TypeKind, TypeRef, UntaggedUnion,
+    Api, Field, StringEnum, Struct, TaggedUnion, TypeDef, TypeId, TypeKind, TypeRef, UntaggedUnion,
 };
 use crate::naming::ident;
 
 /// The whole `types` module.
 pub(crate) fn emit(api: &Api) -> TokenStream {
-    let secret_holders = super::secrets::holders(&api.types);
-    let constrained = super::validate::holders(&api.types);
     let title = format!(" Data types of {}.", api.title.trim().trim_end_matches('.'));
-    let structs: BTreeSet<&str> = api
-        .types
-        .iter()
-        .filter(|t| matches!(t.kind, TypeKind::Struct(_)))
-        .map(|t| t.name.as_str())
-        .collect();
-    let shared = shared_enums(&api.types);
-    let items = api.types.iter().map(|def| {
-        let item = match shared.get(def.name.as_str()) {
-            Some(first) => emit_enum_alias(def, first),
-            None => emit_type(def, &structs),
+    let items = api.types.iter().enumerate().map(|(index, def)| {
+        let id = TypeId(index);
+        let item = match api.analysis.enum_alias_of.get(&id) {
+            Some(first) => emit_enum_alias(def, api.name(*first)),
+            None => emit_type(def, api),
         };
-        let secrets = super::secrets::emit_impl(def, &secret_holders);
-        let validate = super::validate::emit_impl(def, &constrained);
+        let secrets = super::secrets::emit_impl(id, api);
+        let validate = super::validate::emit_impl(id, api);
         quote! { #item #secrets #validate }
     });
     quote! {
@@ -38,29 +27,6 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
         #![allow(deprecated, clippy::large_enum_variant, clippy::too_many_arguments, clippy::single_match)]
         #(#items)*
     }
-}
-
-/// String enums with exactly the values of an earlier one, each mapped to that earlier enum.
-///
-/// Documents repeat inline enums (the cloud providers, the regions) under many properties. Each
-/// repeat becomes an alias of the first, so the values are one type and the crate is compiled
-/// once per set rather than once per property; every name the document gives still exists.
-fn shared_enums(types: &[TypeDef]) -> HashMap<&str, &str> {
-    let mut first: HashMap<(&[Name], &str), &str> = HashMap::new();
-    let mut shared = HashMap::new();
-    for def in types {
-        if let TypeKind::Enum(e) = &def.kind {
-            match first.entry((e.values.as_slice(), e.fallback.as_str())) {
-                Entry::Occupied(earlier) => {
-                    shared.insert(def.name.as_str(), *earlier.get());
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(def.name.as_str());
-                }
-            }
-        }
-    }
-    shared
 }
 
 /// An enum whose values an earlier enum already has: an alias of it, with its own docs.
@@ -79,25 +45,25 @@ fn emit_enum_alias(def: &TypeDef, first: &str) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef, structs: &BTreeSet<&str>) -> TokenStream {
+fn emit_type(def: &TypeDef, api: &Api) -> TokenStream {
     let name = ident(&def.name);
     let doc = doc_attrs(def.doc.as_deref(), || format!("The `{}` schema.", def.name));
     let deprecated = deprecated(def.deprecated);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, &doc, &deprecated, s),
-        TypeKind::Tagged(t) => emit_tagged(&name, &doc, &deprecated, t, structs),
-        TypeKind::Untagged(u) => emit_untagged(&name, &doc, &deprecated, u),
+        TypeKind::Struct(s) => emit_struct(&name, &doc, &deprecated, s, api),
+        TypeKind::Tagged(t) => emit_tagged(&name, &doc, &deprecated, t, api),
+        TypeKind::Untagged(u) => emit_untagged(&name, &doc, &deprecated, u, api),
         TypeKind::Enum(e) => emit_enum(&name, &doc, &deprecated, e),
         TypeKind::Alias(target) => {
-            let target = rust_type(target);
+            let target = rust_type(target, api);
             quote! { #doc #deprecated pub type #name = #target; }
         }
     }
 }
 
 /// A type as written inside the `types` module.
-fn rust_type(ty: &TypeRef) -> TokenStream {
-    super::rust_type(ty, &quote!(self))
+fn rust_type(ty: &TypeRef, api: &Api) -> TokenStream {
+    super::rust_type(ty, &quote!(self), api)
 }
 
 fn deprecated(flag: bool) -> TokenStream {
@@ -109,8 +75,8 @@ fn deprecated(flag: bool) -> TokenStream {
 }
 
 /// The Rust type of a field, with the `Option` its presence rules call for.
-fn field_type(field: &Field) -> TokenStream {
-    let ty = rust_type(&field.ty);
+fn field_type(field: &Field, api: &Api) -> TokenStream {
+    let ty = rust_type(&field.ty, api);
     if field.optional() {
         quote!(::std::option::Option<#ty>)
     } else {
@@ -123,17 +89,18 @@ fn emit_struct(
     doc: &TokenStream,
     dep: &TokenStream,
     s: &Struct,
+    api: &Api,
 ) -> TokenStream {
     let fields = s.fields.iter().map(|field| {
         let field_name = ident(&field.name.rust);
-        let ty = field_type(field);
+        let ty = field_type(field, api);
         let field_doc = doc_attrs(field.doc.as_deref(), || {
             format!("The `{}` property.", field.name.wire)
         });
         let field_dep = deprecated(field.deprecated);
         quote! { #field_doc #field_dep pub #field_name: #ty, }
     });
-    let constructor = emit_constructor(name, s);
+    let constructor = emit_constructor(name, s, api);
     let serialize = emit_struct_serialize(name, s);
     let deserialize = emit_struct_deserialize(name, s);
     // With nothing required, an empty value is a sensible default.
@@ -266,11 +233,11 @@ fn emit_struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream
 }
 
 /// `new` takes the required fields; optional ones start as `None`.
-fn emit_constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenStream {
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
     let params = required.iter().map(|f| {
         let n = ident(&f.name.rust);
-        let ty = field_type(f);
+        let ty = field_type(f, api);
         quote!(#n: impl ::std::convert::Into<#ty>)
     });
     let inits = s.fields.iter().map(|f| {
@@ -308,7 +275,7 @@ fn emit_tagged(
     doc: &TokenStream,
     dep: &TokenStream,
     t: &TaggedUnion,
-    structs: &BTreeSet<&str>,
+    api: &Api,
 ) -> TokenStream {
     let tag = &t.tag;
     let fallback = ident(&t.fallback);
@@ -318,14 +285,14 @@ fn emit_tagged(
     );
     let variants = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
-        let ty = ident(&v.ty);
+        let ty = ident(api.name(v.ty));
         let text = with_paragraph(v.doc.as_deref(), &format!("`{tag}` is `{}`.", v.name.wire));
         let doc = doc_attrs(Some(&text), String::new);
         quote! { #doc #variant(self::#ty), }
     });
     let mirror = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
-        let ty = ident(&v.ty);
+        let ty = ident(api.name(v.ty));
         let wire = &v.name.wire;
         quote! { #[serde(rename = #wire)] #variant(&'a self::#ty), }
     });
@@ -349,12 +316,12 @@ fn emit_tagged(
         // A conversion only from a struct wrapped by exactly one variant: an alias may name the
         // same type as another variant's, and two impls for one type would conflict.
         .filter(|v| {
-            structs.contains(v.ty.as_str())
+            matches!(api.def(v.ty).kind, TypeKind::Struct(_))
                 && t.variants.iter().filter(|o| o.ty == v.ty).count() == 1
         })
         .map(|v| {
             let variant = ident(&v.name.rust);
-            let ty = ident(&v.ty);
+            let ty = ident(api.name(v.ty));
             quote! {
                 impl ::std::convert::From<self::#ty> for #name {
                     fn from(value: self::#ty) -> Self { Self::#variant(value) }
@@ -420,10 +387,11 @@ fn emit_untagged(
     doc: &TokenStream,
     dep: &TokenStream,
     u: &UntaggedUnion,
+    api: &Api,
 ) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = rust_type(&v.ty);
+        let ty = rust_type(&v.ty, api);
         let text = format!(" A value of the `{}` shape.", v.name);
         quote! { #[doc = #text] #variant(#ty), }
     });

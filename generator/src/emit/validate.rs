@@ -1,48 +1,15 @@
 //! `Validate` impls: the constraints of a type's fields, checked before a request is built.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diagnostics::pointer;
-use crate::ir::{Constraints, Field, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, TypeId, TypeKind, TypeRef};
 use crate::naming::ident;
-
-/// The names of the types with a constrained field, directly or through other types.
-pub(super) fn holders(types: &[TypeDef]) -> BTreeSet<String> {
-    let seed = |def: &TypeDef| match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(checked),
-        _ => false,
-    };
-    super::reach::closure(types, seed, |_| false)
-}
-
-/// Whether a field has a constraint the runtime can check on its type.
-fn checked(field: &Field) -> bool {
-    let checkable = matches!(
-        field.ty,
-        TypeRef::String
-            | TypeRef::Secret
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::F32
-            | TypeRef::F64
-    );
-    checkable && !is_empty(&field.constraints)
-}
-
-fn is_empty(c: &Constraints) -> bool {
-    c.pattern.is_none()
-        && c.min_length.is_none()
-        && c.max_length.is_none()
-        && c.minimum.is_none()
-        && c.maximum.is_none()
-}
 
 /// A `Rules` value for the constraints, or `None` when there are none.
 pub(super) fn rules(c: &Constraints) -> Option<TokenStream> {
-    if is_empty(c) {
+    if c.is_empty() {
         return None;
     }
     // Only the limits that are set are written; the rest come from `Rules::NONE`.
@@ -68,18 +35,19 @@ pub(super) fn rules(c: &Constraints) -> Option<TokenStream> {
 }
 
 /// The `Validate` impl of one type, or nothing when nothing inside it is constrained.
-pub(super) fn emit_impl(def: &TypeDef, holders: &BTreeSet<String>) -> TokenStream {
-    if !holders.contains(&def.name) {
+pub(super) fn emit_impl(id: TypeId, api: &Api) -> TokenStream {
+    let def = api.def(id);
+    if !api.analysis.holds_constraint[id.0] {
         return TokenStream::new();
     }
-    let holds = |ty: &TypeRef| super::reach::reaches(ty, holders, |_| false);
+    let holds = |ty: &TypeRef| api.analysis.constraint_in(ty);
     let body = match &def.kind {
         TypeKind::Struct(s) => {
             let checks = s.fields.iter().map(|f| {
                 let field = ident(&f.name.rust);
                 let segment = pointer("", &f.name.wire).replace('{', "{{").replace('}', "}}");
                 let template = format!("{{path}}{segment}");
-                let rules = if checked(f) { rules(&f.constraints) } else { None };
+                let rules = if f.checked() { rules(&f.constraints) } else { None };
                 let check = rules.map(|rules| {
                     quote! { crate::runtime::Check::check(&self.#field, &::std::format!(#template), &#rules, out); }
                 });
@@ -91,7 +59,7 @@ pub(super) fn emit_impl(def: &TypeDef, holders: &BTreeSet<String>) -> TokenStrea
             quote! { #(#checks)* }
         }
         TypeKind::Tagged(t) => {
-            let arms = t.variants.iter().filter(|v| holders.contains(&v.ty)).map(|v| {
+            let arms = t.variants.iter().filter(|v| api.analysis.holds_constraint[v.ty.0]).map(|v| {
                 let variant = ident(&v.name.rust);
                 quote! { Self::#variant(value) => crate::runtime::Validate::validate(value, path, out), }
             });

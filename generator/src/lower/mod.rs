@@ -1,6 +1,9 @@
-//! Checks the document and lowers it to the [`ir`](crate::ir): resolves references, decides every
-//! name, and collects all problems before anything is emitted.
+//! Checks the document and lowers it to the [`ir`](crate::ir): resolves references, lowers every
+//! reached schema and operation, then [finishes](finish) the IR: final names, boxing, union trial
+//! order and the analyses emitting needs. Every problem is collected before anything is emitted.
 
+mod analysis;
+mod finish;
 mod operation;
 mod reach;
 mod recursion;
@@ -13,7 +16,7 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostics, Reporter, pointer};
-use crate::ir::{Api, TypeDef};
+use crate::ir::{Api, TypeDef, TypeId, TypeRef};
 use crate::load::Document;
 use crate::naming::{self, Kind};
 
@@ -26,19 +29,13 @@ pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics),
         let message = format!("no operation has the tag or operationId `{name}`");
         cx.report.error(Code::Selection, "", message);
     }
-    cx.name_components();
+    cx.reserve_components();
     cx.find_variants();
     cx.lower_components();
     cx.lower_operations();
     cx.check_secret_settings();
+    let api = finish::finish(&mut cx, document);
     cx.check_pinned_names();
-    let mut types: Vec<TypeDef> = std::mem::take(&mut cx.types)
-        .into_iter()
-        .flatten()
-        .collect();
-    recursion::box_cycles(&mut types);
-    document_variants(&mut types);
-    order_untagged(&mut types);
 
     let mut diagnostics = cx.report.diagnostics;
     diagnostics.extend(cx.config_report.diagnostics);
@@ -46,12 +43,6 @@ pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics),
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let api = Api {
-        title: document.api.info.title.clone(),
-        description: document.api.info.description.clone(),
-        types,
-        operations: cx.operations,
-    };
     Ok((api, diagnostics))
 }
 
@@ -80,14 +71,16 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for RefOr<'a> {
     }
 }
 
-/// What registering a type name found.
-enum Claim {
-    /// The name was free and now belongs to the new type.
-    New,
-    /// The same type is already registered under the name.
-    Same,
-    /// A different type already has the name.
-    Taken,
+/// What lowering knows of a type's name before the final naming: the names it asks for, in
+/// order of preference, and how strongly.
+#[derive(Clone, Debug)]
+pub(crate) struct Wanted {
+    /// Rust names, most wanted first; the first is also the name given to the types nested in it.
+    pub(crate) candidates: Vec<String>,
+    /// The component key, for a component schema (its name is decided from the key).
+    pub(crate) key: Option<String>,
+    /// Where the schema is.
+    pub(crate) pointer: String,
 }
 
 /// The state of one lowering run.
@@ -95,19 +88,23 @@ pub(crate) struct Lowerer<'a> {
     api: &'a OpenAPI,
     report: Reporter,
     config_report: Reporter,
-    /// Rust names of component schemas, by their key in `components/schemas`.
-    schema_names: HashMap<&'a str, String>,
+    /// The handle of each reached component schema, by its key in `components/schemas`.
+    schema_ids: HashMap<&'a str, TypeId>,
     /// Component schemas that are variants of a tagged union, with the tag property they omit.
     variant_tags: HashMap<&'a str, &'a str>,
-    /// Every registered type name and the pointer of the schema it came from.
-    registered: HashMap<String, String>,
     secrets: BTreeSet<&'a str>,
     secret_list: &'a [String],
     used_secrets: BTreeSet<String>,
-    /// The types in output order; a slot is empty where a reserved type was not registered.
+    /// The type table: a slot per handle, empty until the type is lowered (or for ever, where an
+    /// identical type was found instead).
     types: Vec<Option<TypeDef>>,
-    /// The slot of each registered type.
-    by_name: HashMap<String, usize>,
+    /// The name each slot asks for.
+    wanted: Vec<Wanted>,
+    /// Where each slot goes in the output: the order lowering began each type in.
+    positions: Vec<usize>,
+    next_position: usize,
+    /// Inline types by the names they ask for, so that identical ones are one type.
+    inline_by_candidates: HashMap<Vec<String>, Vec<TypeId>>,
     /// Patterns already compiled, with the reason each cannot be, if it cannot.
     patterns: HashMap<String, Option<String>>,
     operations: Vec<crate::ir::Operation>,
@@ -119,7 +116,7 @@ pub(crate) struct Lowerer<'a> {
     pinned: &'a std::collections::BTreeMap<String, String>,
     /// The type given to each inline schema lowered so far, by pointer, so that a reference into
     /// the middle of a schema and the schema's parent agree.
-    inline_at: HashMap<String, crate::ir::TypeRef>,
+    inline_at: HashMap<String, TypeRef>,
     /// Inline schemas being lowered, by pointer.
     inline_in_progress: std::collections::HashSet<String>,
     /// Pinned names that named something, to report the rest.
@@ -132,14 +129,16 @@ impl<'a> Lowerer<'a> {
             api,
             report: Reporter::new(file),
             config_report: Reporter::new(&config.file),
-            schema_names: HashMap::new(),
+            schema_ids: HashMap::new(),
             variant_tags: HashMap::new(),
-            registered: HashMap::new(),
             secrets: config.secrets.iter().map(String::as_str).collect(),
             secret_list: &config.secrets,
             used_secrets: BTreeSet::new(),
             types: Vec::new(),
-            by_name: HashMap::new(),
+            wanted: Vec::new(),
+            positions: Vec::new(),
+            next_position: 0,
+            inline_by_candidates: HashMap::new(),
             patterns: HashMap::new(),
             operations: Vec::new(),
             depth: 0,
@@ -151,26 +150,50 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Decides the Rust name of every component schema up front, so that references can be
-    /// resolved to names in any order. Names that fold together are told apart by the naming
-    /// rules, and each rename is reported.
-    fn name_components(&mut self) {
-        let reached = self.reached_schemas();
-        let pointers: Vec<String> = reached
-            .iter()
-            .map(|(key, _)| pointer("/components/schemas", key))
-            .collect();
-        let claimants: Vec<naming::Claimant<'_>> = reached
-            .iter()
-            .zip(&pointers)
-            .map(|((key, _), at)| self.claimant(key, at, naming::Precedence::Given))
-            .collect();
-        let (names, renames) = naming::Scope::new(Kind::Type, &[]).assign(&claimants);
-        self.report_renames("schema", &claimants, &renames);
-        for (((key, _), at), name) in reached.iter().zip(&pointers).zip(names) {
-            self.registered.insert(name.clone(), at.clone());
-            self.schema_names.insert(key.as_str(), name);
+    /// Gives every reached component schema its handle up front, so that references resolve in
+    /// any order. Names are decided once everything is lowered.
+    fn reserve_components(&mut self) {
+        for (key, _) in self.reached_schemas() {
+            let wanted = Wanted {
+                candidates: vec![naming::rust_name(key, Kind::Type)],
+                key: Some(key.clone()),
+                pointer: pointer("/components/schemas", key),
+            };
+            let id = self.allocate(wanted);
+            self.schema_ids.insert(key.as_str(), id);
         }
+    }
+
+    /// A new, empty slot in the type table.
+    fn allocate(&mut self, wanted: Wanted) -> TypeId {
+        self.types.push(None);
+        self.wanted.push(wanted);
+        self.positions.push(usize::MAX);
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Marks the start of lowering a type: it goes before the inline types its lowering adds.
+    fn place(&mut self, id: TypeId) {
+        self.positions[id.0] = self.next_position;
+        self.next_position += 1;
+    }
+
+    /// The type behind a handle, once lowered.
+    fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
+        self.types.get(id.0).and_then(Option::as_ref)
+    }
+
+    /// The type behind a handle, to change.
+    fn type_def_mut(&mut self, id: TypeId) -> Option<&mut TypeDef> {
+        self.types.get_mut(id.0).and_then(Option::as_mut)
+    }
+
+    /// The name lowering knows a type by until the final naming: the first it asks for.
+    fn provisional_name(&self, id: TypeId) -> &str {
+        self.wanted
+            .get(id.0)
+            .and_then(|w| w.candidates.first())
+            .map_or("", String::as_str)
     }
 
     /// A claimant for a name, pinned where the settings give its pointer a name.
@@ -191,6 +214,7 @@ impl<'a> Lowerer<'a> {
                     pointer: at,
                     precedence: naming::Precedence::Pinned,
                     pinned: Some(pinned.as_str()),
+                    alternative: None,
                 }
             }
             None => naming::Claimant {
@@ -198,6 +222,7 @@ impl<'a> Lowerer<'a> {
                 pointer: at,
                 precedence,
                 pinned: None,
+                alternative: None,
             },
         }
     }
@@ -265,76 +290,12 @@ impl<'a> Lowerer<'a> {
 
     fn lower_components(&mut self) {
         for (key, schema) in self.reached_schemas() {
-            let Some(name) = self.schema_names.get(key.as_str()).cloned() else {
+            let Some(&id) = self.schema_ids.get(key.as_str()) else {
                 continue;
             };
             let at = pointer("/components/schemas", key);
             let skip_tag = self.variant_tags.get(key.as_str()).copied();
-            self.lower_named(name, &at, RefOr::from(schema), skip_tag);
-        }
-    }
-
-    /// Reserves the place of a type in the output before lowering it, so that a parent comes
-    /// before the inline types its lowering adds.
-    fn reserve(&mut self) -> usize {
-        self.types.push(None);
-        self.types.len() - 1
-    }
-
-    /// The type registered under `name`.
-    fn type_named(&self, name: &str) -> Option<&TypeDef> {
-        self.by_name
-            .get(name)
-            .and_then(|&slot| self.types.get(slot))
-            .and_then(Option::as_ref)
-    }
-
-    /// The type registered under `name`, to change.
-    fn type_named_mut(&mut self, name: &str) -> Option<&mut TypeDef> {
-        let slot = *self.by_name.get(name)?;
-        self.types.get_mut(slot).and_then(Option::as_mut)
-    }
-
-    /// Registers a type under its name, in its reserved `slot` of the output: reusing an identical one,
-    /// reporting a different one.
-    fn register(&mut self, def: TypeDef, slot: usize) -> bool {
-        match self.claim(&def) {
-            Claim::New => {
-                self.registered.insert(def.name.clone(), def.source.clone());
-                self.by_name.insert(def.name.clone(), slot);
-                if let Some(place) = self.types.get_mut(slot) {
-                    *place = Some(def);
-                }
-                true
-            }
-            Claim::Same => true,
-            Claim::Taken => {
-                let previous = self.registered.get(&def.name).cloned().unwrap_or_default();
-                let message = format!(
-                    "the schema here and the one at `{previous}` are both named `{}` in Rust",
-                    def.name
-                );
-                self.report.error(Code::NameCollision, &def.source, message);
-                false
-            }
-        }
-    }
-
-    fn claim(&self, def: &TypeDef) -> Claim {
-        let Some(source) = self.registered.get(&def.name) else {
-            return Claim::New;
-        };
-        if *source == def.source {
-            // A component schema claimed its name up front; its definition is not pushed yet.
-            return if self.by_name.contains_key(&def.name) {
-                Claim::Same
-            } else {
-                Claim::New
-            };
-        }
-        match self.type_named(&def.name) {
-            Some(existing) if existing.kind == def.kind && existing.doc == def.doc => Claim::Same,
-            _ => Claim::Taken,
+            self.lower_named(id, &at, RefOr::from(schema), skip_tag);
         }
     }
 
@@ -383,61 +344,6 @@ impl Lowerer<'_> {
                 self.reach.schemas.contains(key.as_str())
             }
             None => true,
-        }
-    }
-}
-
-/// Orders the variants of each untagged union so that serde, which takes the first that decodes,
-/// tries the most demanding first: objects with more required fields before those with fewer,
-/// objects that accept anything last among objects, scalars next, then lists and maps, and a
-/// free-form value last. Document order breaks ties.
-fn order_untagged(types: &mut [TypeDef]) {
-    use crate::ir::{TypeKind, TypeRef};
-    let rank: HashMap<String, (u8, usize)> = types
-        .iter()
-        .map(|t| {
-            let rank = match &t.kind {
-                TypeKind::Struct(s) => {
-                    let required = s.fields.iter().filter(|f| f.required).count();
-                    if required == 0 {
-                        (1, 0)
-                    } else {
-                        (0, usize::MAX - required)
-                    }
-                }
-                TypeKind::Tagged(_) => (0, usize::MAX - 1),
-                TypeKind::Untagged(_) => (1, 0),
-                TypeKind::Enum(_) => (2, 0),
-                TypeKind::Alias(_) => (3, 0),
-            };
-            (t.name.clone(), rank)
-        })
-        .collect();
-    let of = |ty: &TypeRef| match ty {
-        TypeRef::Named(name) | TypeRef::Boxed(name) => rank.get(name).copied().unwrap_or((3, 0)),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => (2, 0),
-        TypeRef::String | TypeRef::Secret => (2, 1),
-        TypeRef::List(_) | TypeRef::Map(_) => (3, 0),
-        TypeRef::Json => (4, 0),
-    };
-    for def in types.iter_mut() {
-        if let TypeKind::Untagged(union) = &mut def.kind {
-            union.variants.sort_by_key(|v| of(&v.ty));
-        }
-    }
-}
-
-/// Gives each variant of a tagged union the documentation of the struct it wraps.
-fn document_variants(types: &mut [TypeDef]) {
-    let docs: HashMap<String, Option<String>> = types
-        .iter()
-        .map(|t| (t.name.clone(), t.doc.clone()))
-        .collect();
-    for def in types.iter_mut() {
-        if let crate::ir::TypeKind::Tagged(union) = &mut def.kind {
-            for variant in &mut union.variants {
-                variant.doc = docs.get(&variant.ty).cloned().flatten();
-            }
         }
     }
 }

@@ -80,6 +80,7 @@ impl<'a> Lowerer<'a> {
                 pointer: &op.5,
                 precedence: naming::Precedence::Derived,
                 pinned: None,
+                alternative: None,
             })
             .collect();
         let (errors, error_renames) =
@@ -278,10 +279,10 @@ impl<'a> Lowerer<'a> {
 impl Lowerer<'_> {
     /// An enum declared inside a parameter usually documents itself through the parameter.
     fn document_parameter_type(&mut self, ty: &TypeRef, description: Option<&str>) {
-        let (TypeRef::Named(name), Some(description)) = (ty, description) else {
+        let (TypeRef::Named(id), Some(description)) = (ty, description) else {
             return;
         };
-        if let Some(def) = self.type_named_mut(name).filter(|t| t.doc.is_none()) {
+        if let Some(def) = self.type_def_mut(*id).filter(|t| t.doc.is_none()) {
             def.doc = Some(description.trim().to_owned());
         }
     }
@@ -413,7 +414,7 @@ impl<'a> Lowerer<'a> {
     /// is the body's discriminator, so the two cannot disagree.
     fn bind_tag_parameter(&self, parameters: &mut [IrParameter], body: &TypeRef) {
         let TypeRef::Named(body) = body else { return };
-        let Some(TypeKind::Tagged(union)) = self.type_named(body).map(|t| &t.kind) else {
+        let Some(TypeKind::Tagged(union)) = self.type_def(*body).map(|t| &t.kind) else {
             return;
         };
         let candidates: Vec<usize> = parameters
@@ -421,10 +422,10 @@ impl<'a> Lowerer<'a> {
             .enumerate()
             .filter(|(_, p)| p.location == Location::Path)
             .filter(|(_, p)| {
-                let TypeRef::Named(name) = &p.ty else {
+                let TypeRef::Named(id) = &p.ty else {
                     return false;
                 };
-                let Some(TypeKind::Enum(values)) = self.type_named(name).map(|t| &t.kind) else {
+                let Some(TypeKind::Enum(values)) = self.type_def(*id).map(|t| &t.kind) else {
                     return false;
                 };
                 !union.variants.is_empty()

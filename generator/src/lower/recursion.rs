@@ -1,42 +1,37 @@
 //! Breaks cycles of types that hold each other by value, which Rust cannot size, by boxing every
 //! by-value reference between types of one strongly connected component.
 
-use std::collections::HashMap;
-
-use crate::ir::{TypeDef, TypeKind, TypeRef};
+use crate::ir::{TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Replaces `Named` by `Boxed` on each by-value edge that lies on a cycle.
 pub(super) fn box_cycles(types: &mut [TypeDef]) {
-    let index: HashMap<&str, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.as_str(), i))
-        .collect();
+    let n = types.len();
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| {
             by_value_refs(&t.kind)
-                .filter_map(|name| index.get(name).copied())
+                .map(|id| id.0)
+                .filter(|&to| to < n)
                 .collect()
         })
         .collect();
     let component = strongly_connected(&edges);
-    let same_component = |from: usize, to: &str| {
-        index.get(to).is_some_and(|&to| {
-            component[to] == component[from] && (to != from || edges[from].contains(&from))
-        })
+    let same_component = |from: usize, to: TypeId| {
+        to.0 < n
+            && component[to.0] == component[from]
+            && (to.0 != from || edges[from].contains(&from))
     };
     let mut boxed = Vec::new();
     for (from, def) in types.iter().enumerate() {
         let slots: Vec<usize> = match &def.kind {
             TypeKind::Struct(s) => (0..s.fields.len())
                 .filter(
-                    |&i| matches!(&s.fields[i].ty, TypeRef::Named(n) if same_component(from, n)),
+                    |&i| matches!(&s.fields[i].ty, TypeRef::Named(n) if same_component(from, *n)),
                 )
                 .collect(),
             TypeKind::Untagged(u) => (0..u.variants.len())
                 .filter(
-                    |&i| matches!(&u.variants[i].ty, TypeRef::Named(n) if same_component(from, n)),
+                    |&i| matches!(&u.variants[i].ty, TypeRef::Named(n) if same_component(from, *n)),
                 )
                 .collect(),
             _ => Vec::new(),
@@ -50,27 +45,27 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) {
                 TypeKind::Untagged(u) => &mut u.variants[slot].ty,
                 _ => continue,
             };
-            if let TypeRef::Named(name) = ty {
-                *ty = TypeRef::Boxed(std::mem::take(name));
+            if let TypeRef::Named(id) = ty {
+                *ty = TypeRef::Boxed(*id);
             }
         }
     }
 }
 
-/// The names a type holds by value (not behind a `Vec`, a map or a box).
-fn by_value_refs(kind: &TypeKind) -> Box<dyn Iterator<Item = &str> + '_> {
+/// The types a type holds by value (not behind a `Vec`, a map or a box).
+fn by_value_refs(kind: &TypeKind) -> Box<dyn Iterator<Item = TypeId> + '_> {
     match kind {
         TypeKind::Struct(s) => Box::new(s.fields.iter().filter_map(|f| direct(&f.ty))),
         TypeKind::Untagged(u) => Box::new(u.variants.iter().filter_map(|v| direct(&v.ty))),
-        TypeKind::Tagged(t) => Box::new(t.variants.iter().map(|v| v.ty.as_str())),
+        TypeKind::Tagged(t) => Box::new(t.variants.iter().map(|v| v.ty)),
         TypeKind::Alias(ty) => Box::new(direct(ty).into_iter()),
         TypeKind::Enum(_) => Box::new(std::iter::empty()),
     }
 }
 
-fn direct(ty: &TypeRef) -> Option<&str> {
+fn direct(ty: &TypeRef) -> Option<TypeId> {
     match ty {
-        TypeRef::Named(name) => Some(name.as_str()),
+        TypeRef::Named(id) => Some(*id),
         _ => None,
     }
 }

@@ -8,8 +8,8 @@ use openapiv3::{
 use super::{Lowerer, RefOr, resolve};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
-    Constraints, Field, Name, StringEnum, Struct, TaggedUnion, TaggedVariant, TypeDef, TypeKind,
-    TypeRef, UntaggedUnion, UntaggedVariant,
+    Constraints, Field, Name, StringEnum, Struct, TaggedUnion, TaggedVariant, TypeDef, TypeId,
+    TypeKind, TypeRef, UntaggedUnion, UntaggedVariant,
 };
 use crate::naming::{self, Kind};
 
@@ -32,16 +32,17 @@ const MAX_DEPTH: usize = 64;
 const FALLBACK_NAMES: &[&str] = &["Unknown", "Other", "UnknownValue", "UnrecognisedValue"];
 
 impl<'a> Lowerer<'a> {
-    /// Lowers a schema that gets its own named type, and registers it.
+    /// Lowers a component schema into the slot reserved for it.
     pub(super) fn lower_named(
         &mut self,
-        name: String,
+        id: TypeId,
         at: &str,
         schema: RefOr<'a>,
         skip_tag: Option<&str>,
     ) {
         // The type goes before the inline types its lowering adds, so that a parent reads first.
-        let slot = self.reserve();
+        self.place(id);
+        let name = self.provisional_name(id).to_owned();
         let (kind, data) = match schema {
             RefOr::Ref(reference) => {
                 // A circle of references has no type at its end; it is reported here.
@@ -64,7 +65,7 @@ impl<'a> Lowerer<'a> {
             deprecated: data.is_some_and(|d| d.deprecated),
             kind,
         };
-        self.register(def, slot);
+        self.types[id.0] = Some(def);
     }
 
     fn lower_kind(
@@ -229,8 +230,8 @@ impl<'a> Lowerer<'a> {
         if let Some(key) = resolve::component_schema_key(self.api, reference)
             .filter(|_| reference.starts_with('#'))
         {
-            if let Some(name) = self.schema_names.get(key) {
-                return TypeRef::Named(name.clone());
+            if let Some(&id) = self.schema_ids.get(key) {
+                return TypeRef::Named(id);
             }
             // Not reached by the selection: it cannot be, since reach follows every reference.
             return TypeRef::Json;
@@ -258,8 +259,8 @@ impl<'a> Lowerer<'a> {
         let segments: Vec<String> = resolve::segments(&format!("#{target}")).unwrap_or_default();
         let mut name = segments
             .get(2)
-            .and_then(|key| self.schema_names.get(key.as_str()))
-            .cloned()
+            .and_then(|key| self.schema_ids.get(key.as_str()))
+            .map(|&id| self.provisional_name(id).to_owned())
             .unwrap_or_else(|| "Schema".to_owned());
         let mut rest = segments.iter().skip(3);
         while let Some(segment) = rest.next() {
@@ -335,14 +336,13 @@ impl<'a> Lowerer<'a> {
         discriminator: &'a openapiv3::Discriminator,
         one_of: Option<&'a [ReferenceOr<Schema>]>,
     ) -> TypeKind {
-        let mut pending: Vec<(&str, String, String)> = Vec::new();
+        let mut pending: Vec<(&str, TypeId, String)> = Vec::new();
         let mut targets = Vec::new();
         let mapping_at = pointer(&pointer(at, "discriminator"), "mapping");
         for (tag, target) in &discriminator.mapping {
             let entry_at = pointer(&mapping_at, tag);
             let key = resolve::component_schema_key(self.api, target);
-            let name = key.and_then(|k| self.schema_names.get(k));
-            let Some(ty) = name.cloned() else {
+            let Some(ty) = key.and_then(|k| self.schema_ids.get(k)).copied() else {
                 if key.is_none() {
                     let message = format!(
                         "discriminator value `{tag}` maps to `{target}`, which is not a schema here"
@@ -392,7 +392,7 @@ impl<'a> Lowerer<'a> {
                     rust,
                     wire: (*tag).to_owned(),
                 },
-                ty: ty.clone(),
+                ty: *ty,
                 // The variant's documentation is its struct's, filled in once every type is lowered.
                 doc: None,
             })
@@ -433,16 +433,11 @@ impl<'a> Lowerer<'a> {
                 &member_at,
                 Some(naming::nested_type_name(name, &format!("variant {index}"))),
             );
-            let variant = match &ty {
-                TypeRef::Named(n) => n.clone(),
-                other => scalar_variant_name(other, index),
-            };
-            let variant = if variants.iter().any(|v| v.name == variant) {
-                format!("{variant}{index}")
-            } else {
-                variant
-            };
-            variants.push(UntaggedVariant { name: variant, ty });
+            // Named once every type has its final name.
+            variants.push(UntaggedVariant {
+                name: String::new(),
+                ty,
+            });
         }
         TypeKind::Untagged(UntaggedUnion { variants })
     }
@@ -611,50 +606,48 @@ impl<'a> Lowerer<'a> {
             self.report.error(Code::Unsupported, at, message);
             return TypeRef::Json;
         }
-        let slot = self.reserve();
+        let mut candidates = candidates.to_vec();
+        if candidates.is_empty() {
+            candidates.push(first.clone());
+        }
+        let id = self.allocate(super::Wanted {
+            candidates: candidates.clone(),
+            key: None,
+            pointer: at.to_owned(),
+        });
+        self.place(id);
         self.depth += 1;
         self.inline_in_progress.insert(at.to_owned());
         let kind = self.lower_kind(first, at, schema, None);
         self.inline_in_progress.remove(at);
         self.depth -= 1;
-        let mut def = TypeDef {
+        let def = TypeDef {
             name: first.clone(),
             source: at.to_owned(),
             doc: schema_doc(&schema.schema_data),
             deprecated: schema.schema_data.deprecated,
             kind,
         };
-        let mut free = false;
-        for candidate in candidates {
-            def.name.clone_from(candidate);
-            if !matches!(self.claim(&def), super::Claim::Taken) {
-                free = true;
-                break;
+        // An identical type that asks for the same names is the same type (an enum parameter
+        // repeated across operations, say).
+        let same = self.inline_by_candidates.get(&candidates).and_then(|ids| {
+            ids.iter().copied().find(|&other| {
+                self.type_def(other)
+                    .is_some_and(|o| o.kind == def.kind && o.doc == def.doc)
+            })
+        });
+        let id = match same {
+            Some(other) => other,
+            None => {
+                self.types[id.0] = Some(def);
+                self.inline_by_candidates
+                    .entry(candidates)
+                    .or_default()
+                    .push(id);
+                id
             }
-        }
-        if !free {
-            // Every name it could have is another type's: the first with a number that is free.
-            let holder = self.registered.get(first).cloned().unwrap_or_default();
-            let mut n = 2;
-            loop {
-                def.name = naming::numbered(first, n, Kind::Type);
-                if !matches!(self.claim(&def), super::Claim::Taken) {
-                    break;
-                }
-                n += 1;
-            }
-            let message = format!(
-                "the schema here is named `{}` in Rust: `{first}` is taken by the schema at `{holder}`",
-                def.name
-            );
-            self.report.warning(Code::Renamed, at, message);
-        }
-        let name = def.name.clone();
-        let ty = if self.register(def, slot) {
-            TypeRef::Named(name)
-        } else {
-            TypeRef::Json
         };
+        let ty = TypeRef::Named(id);
         self.inline_at.insert(at.to_owned(), ty.clone());
         ty
     }
@@ -685,18 +678,6 @@ fn has_values(values: &[Option<String>]) -> bool {
 fn fallback_name(taken: &std::collections::HashSet<&str>) -> String {
     let free = FALLBACK_NAMES.iter().find(|n| !taken.contains(**n));
     free.map_or_else(|| format!("Unknown{}", taken.len()), |n| (*n).to_owned())
-}
-
-fn scalar_variant_name(ty: &TypeRef, index: usize) -> String {
-    match ty {
-        TypeRef::String | TypeRef::Secret => "String".to_owned(),
-        TypeRef::Bool => "Bool".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
-        TypeRef::List(_) => "List".to_owned(),
-        TypeRef::Map(_) => "Map".to_owned(),
-        TypeRef::Json | TypeRef::Named(_) | TypeRef::Boxed(_) => format!("Variant{index}"),
-    }
 }
 
 /// Documentation for a type: title and description, then the default.

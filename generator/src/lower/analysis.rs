@@ -1,0 +1,82 @@
+//! Facts about the finished type table that emitting needs, each computed once and in time
+//! linear in the size of the table: which types can hold a secret, which hold a constrained
+//! field, and which string enums repeat the values of an earlier one.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use crate::ir::{Analysis, Name, TypeDef, TypeId, TypeKind, TypeRef};
+
+/// Analyses the type table.
+pub(super) fn analyse(types: &[TypeDef]) -> Analysis {
+    let holds_secret = closure(types, |_| false, |ty| matches!(ty, TypeRef::Secret));
+    let holds_constraint = closure(
+        types,
+        |def| matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.checked())),
+        |_| false,
+    );
+    Analysis {
+        holds_secret,
+        holds_constraint,
+        enum_alias_of: shared_enums(types),
+    }
+}
+
+/// For each type: whether `seed` holds for it, or it holds (through fields, variants, aliases,
+/// lists and maps) a reference satisfying `leaf` or a type for which this holds. A work list over
+/// the reversed references visits each reference once.
+fn closure(
+    types: &[TypeDef],
+    seed: impl Fn(&TypeDef) -> bool,
+    leaf: fn(&TypeRef) -> bool,
+) -> Vec<bool> {
+    let mut held_by: Vec<Vec<usize>> = vec![Vec::new(); types.len()];
+    let mut marked = vec![false; types.len()];
+    let mut pending = Vec::new();
+    for (index, def) in types.iter().enumerate() {
+        let mut direct = seed(def);
+        for ty in def.kind.refs() {
+            direct |= ty.reaches(&|_| false, &leaf);
+            if let Some(target) = ty.named().filter(|t| t.0 < types.len()) {
+                held_by[target.0].push(index);
+            }
+        }
+        if direct {
+            marked[index] = true;
+            pending.push(index);
+        }
+    }
+    while let Some(index) = pending.pop() {
+        for &holder in &held_by[index] {
+            if !marked[holder] {
+                marked[holder] = true;
+                pending.push(holder);
+            }
+        }
+    }
+    marked
+}
+
+/// String enums with exactly the values of an earlier one, each mapped to that earlier enum.
+///
+/// Documents repeat inline enums (the cloud providers, the regions) under many properties. Each
+/// repeat becomes an alias of the first, so the values are one type and the crate is compiled
+/// once per set rather than once per property; every name the document gives still exists. The
+/// first is the one earliest in output order, which follows the document's paths and components.
+fn shared_enums(types: &[TypeDef]) -> HashMap<TypeId, TypeId> {
+    let mut first: HashMap<(&[Name], &str), TypeId> = HashMap::new();
+    let mut shared = HashMap::new();
+    for (index, def) in types.iter().enumerate() {
+        if let TypeKind::Enum(e) = &def.kind {
+            match first.entry((e.values.as_slice(), e.fallback.as_str())) {
+                Entry::Occupied(earlier) => {
+                    shared.insert(TypeId(index), *earlier.get());
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(TypeId(index));
+                }
+            }
+        }
+    }
+    shared
+}

@@ -1,0 +1,232 @@
+//! The last stage of lowering, once every schema and operation is lowered: each type gets its
+//! final name (by the naming rules, so that no name depends on the order of keys in the
+//! document), the type table is put in output order, cycles are boxed, untagged unions are named
+//! and ordered, and the analyses emitting needs are computed once.
+
+use std::collections::HashMap;
+
+use super::{Lowerer, analysis, recursion};
+use crate::ir::{Api, Content, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::load::Document;
+use crate::naming::{self, Kind, Precedence};
+
+/// Builds the finished IR from everything lowered.
+pub(super) fn finish(cx: &mut Lowerer<'_>, document: &Document) -> Api {
+    name_types(cx);
+    let (mut types, remap) = compact(cx);
+    let mut operations = std::mem::take(&mut cx.operations);
+    let map = |ty: &mut TypeRef| rewrite(ty, &remap);
+    for def in &mut types {
+        each_ref_mut(&mut def.kind, &remap, &map);
+    }
+    for op in &mut operations {
+        for parameter in &mut op.parameters {
+            map(&mut parameter.ty);
+        }
+        if let Some(body) = &mut op.body {
+            map(&mut body.ty);
+        }
+        for response in &mut op.responses {
+            if let Content::Json(ty) = &mut response.content {
+                map(ty);
+            }
+        }
+    }
+    name_untagged(&mut types);
+    recursion::box_cycles(&mut types);
+    document_variants(&mut types);
+    order_untagged(&mut types);
+    let analysis = analysis::analyse(&types);
+    Api {
+        title: document.api.info.title.clone(),
+        description: document.api.info.description.clone(),
+        types,
+        operations,
+        analysis,
+    }
+}
+
+/// Decides every type's name in one scope: component names as the document gives them, inline
+/// types by the names lowering derived for them, pinned names first. Renames are reported.
+fn name_types(cx: &mut Lowerer<'_>) {
+    let lowered: Vec<usize> = (0..cx.types.len())
+        .filter(|&i| cx.types[i].is_some())
+        .collect();
+    let wanted: Vec<super::Wanted> = lowered.iter().map(|&i| cx.wanted[i].clone()).collect();
+    let claimants: Vec<naming::Claimant<'_>> = wanted
+        .iter()
+        .map(|w| {
+            let (wire, precedence) = match &w.key {
+                Some(key) => (key.as_str(), Precedence::Given),
+                None => (
+                    w.candidates.first().map_or("", String::as_str),
+                    Precedence::Derived,
+                ),
+            };
+            let mut claimant = cx.claimant(wire, &w.pointer, precedence);
+            if w.key.is_none() {
+                claimant.alternative = w.candidates.get(1).map(String::as_str);
+            }
+            claimant
+        })
+        .collect();
+    let (names, renames) = naming::Scope::new(Kind::Type, &[]).assign(&claimants);
+    cx.report_renames("schema", &claimants, &renames);
+    drop(claimants);
+    for (slot, name) in lowered.into_iter().zip(names) {
+        if let Some(def) = &mut cx.types[slot] {
+            def.name = name;
+        }
+    }
+}
+
+/// The lowered types in output order, and each old handle's new one.
+fn compact(cx: &mut Lowerer<'_>) -> (Vec<TypeDef>, Vec<Option<TypeId>>) {
+    let mut order: Vec<usize> = (0..cx.types.len())
+        .filter(|&i| cx.types[i].is_some())
+        .collect();
+    order.sort_by_key(|&i| cx.positions[i]);
+    let mut remap = vec![None; cx.types.len()];
+    let mut types = Vec::with_capacity(order.len());
+    for (new, old) in order.into_iter().enumerate() {
+        remap[old] = Some(TypeId(new));
+        if let Some(def) = cx.types[old].take() {
+            types.push(def);
+        }
+    }
+    (types, remap)
+}
+
+/// A reference with its handles renumbered; one to a type that was never lowered becomes JSON.
+fn rewrite(ty: &mut TypeRef, remap: &[Option<TypeId>]) {
+    match ty {
+        TypeRef::Named(id) | TypeRef::Boxed(id) => match remap.get(id.0).copied().flatten() {
+            Some(new) => *id = new,
+            None => *ty = TypeRef::Json,
+        },
+        TypeRef::List(inner) | TypeRef::Map(inner) => rewrite(inner, remap),
+        _ => {}
+    }
+}
+
+/// Applies `map` to every reference a type holds, and renumbers its tagged variants (dropping one
+/// whose struct was never lowered).
+fn each_ref_mut(kind: &mut TypeKind, remap: &[Option<TypeId>], map: &dyn Fn(&mut TypeRef)) {
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| map(&mut f.ty)),
+        TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| map(&mut v.ty)),
+        TypeKind::Alias(ty) => map(ty),
+        TypeKind::Tagged(t) => t.variants.retain_mut(|v| match remap.get(v.ty.0) {
+            Some(Some(new)) => {
+                v.ty = *new;
+                true
+            }
+            _ => false,
+        }),
+        TypeKind::Enum(_) => {}
+    }
+}
+
+/// Names the variants of untagged unions after the types they wrap (`Integer`, `List`, … for
+/// types without a name), unique within each union.
+fn name_untagged(types: &mut [TypeDef]) {
+    let names: Vec<String> = types.iter().map(|t| t.name.clone()).collect();
+    for def in types.iter_mut() {
+        let TypeKind::Untagged(union) = &mut def.kind else {
+            continue;
+        };
+        let wires: Vec<String> = union
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(index, v)| match &v.ty {
+                TypeRef::Named(id) | TypeRef::Boxed(id) => names[id.0].clone(),
+                other => scalar_variant_name(other, index),
+            })
+            .collect();
+        let pointers: Vec<String> = (0..wires.len())
+            .map(|i| format!("{}/{i:010}", def.source))
+            .collect();
+        let claimants: Vec<naming::Claimant<'_>> = wires
+            .iter()
+            .zip(&pointers)
+            .map(|(wire, pointer)| naming::Claimant {
+                wire,
+                pointer,
+                precedence: Precedence::Given,
+                pinned: None,
+                alternative: None,
+            })
+            .collect();
+        let (chosen, _) = naming::Scope::new(Kind::Variant, &[]).assign(&claimants);
+        for (variant, name) in union.variants.iter_mut().zip(chosen) {
+            variant.name = name;
+        }
+    }
+}
+
+/// The name of an untagged variant that holds no named type.
+fn scalar_variant_name(ty: &TypeRef, index: usize) -> String {
+    match ty {
+        TypeRef::String | TypeRef::Secret => "String".to_owned(),
+        TypeRef::Bool => "Bool".to_owned(),
+        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::List(_) => "List".to_owned(),
+        TypeRef::Map(_) => "Map".to_owned(),
+        TypeRef::Json | TypeRef::Named(_) | TypeRef::Boxed(_) => format!("Variant{index}"),
+    }
+}
+
+/// Orders the variants of each untagged union so that serde, which takes the first that decodes,
+/// tries the most demanding first: objects with more required fields before those with fewer,
+/// objects that accept anything last among objects, scalars next, then lists and maps, and a
+/// free-form value last. Document order breaks ties.
+fn order_untagged(types: &mut [TypeDef]) {
+    let rank: Vec<(u8, usize)> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct(s) => {
+                let required = s.fields.iter().filter(|f| f.required).count();
+                if required == 0 {
+                    (1, 0)
+                } else {
+                    (0, usize::MAX - required)
+                }
+            }
+            TypeKind::Tagged(_) => (0, usize::MAX - 1),
+            TypeKind::Untagged(_) => (1, 0),
+            TypeKind::Enum(_) => (2, 0),
+            TypeKind::Alias(_) => (3, 0),
+        })
+        .collect();
+    let of = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) | TypeRef::Boxed(id) => rank.get(id.0).copied().unwrap_or((3, 0)),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => (2, 0),
+        TypeRef::String | TypeRef::Secret => (2, 1),
+        TypeRef::List(_) | TypeRef::Map(_) => (3, 0),
+        TypeRef::Json => (4, 0),
+    };
+    for def in types.iter_mut() {
+        if let TypeKind::Untagged(union) = &mut def.kind {
+            union.variants.sort_by_key(|v| of(&v.ty));
+        }
+    }
+}
+
+/// Gives each variant of a tagged union the documentation of the struct it wraps.
+fn document_variants(types: &mut [TypeDef]) {
+    let docs: HashMap<usize, Option<String>> = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.doc.is_some())
+        .map(|(i, t)| (i, t.doc.clone()))
+        .collect();
+    for def in types.iter_mut() {
+        if let TypeKind::Tagged(union) = &mut def.kind {
+            for variant in &mut union.variants {
+                variant.doc = docs.get(&variant.ty.0).cloned().flatten();
+            }
+        }
+    }
+}
