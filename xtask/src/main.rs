@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod corpus;
 mod upstream;
 
 #[derive(Parser)]
@@ -55,6 +56,9 @@ enum Command {
         #[arg(long = "same-shape")]
         same_shape: Vec<PathBuf>,
     },
+    /// Generate a crate from every OpenAPI document in the folders given, check it with
+    /// warnings denied and run its tests; one line per document, and why each failure failed.
+    Corpus(corpus::Args),
     /// Measure the generator on a large document: time and peak memory of parsing, generating
     /// the whole document and one tag, and a clean check of the whole document's crate.
     Bench(bench::Args),
@@ -100,6 +104,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Corpus(args) => corpus::run(&root, &args),
         Command::Bench(args) => bench::run(&root, args),
     }
 }
