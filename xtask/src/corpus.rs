@@ -337,47 +337,87 @@ fn check(work: &Path, args: &Args, documents: &mut [Document]) -> Result<(), Str
     Ok(())
 }
 
-/// `cargo test` (unit tests and doctests) of every crate that checked.
+/// `cargo test` (unit tests and doctests) of every crate that checked. A crate whose tests do
+/// not compile stops cargo before any test runs, so the others are then tested again without it.
 fn test(work: &Path, args: &Args, documents: &mut [Document]) -> Result<(), String> {
-    let packages: Vec<String> = documents
-        .iter()
-        .filter(|d| matches!(d.outcome, Outcome::Checked))
-        .map(|d| d.package.clone())
-        .collect();
-    if packages.is_empty() {
+    loop {
+        let packages: Vec<String> = documents
+            .iter()
+            .filter(|d| matches!(d.outcome, Outcome::Checked))
+            .map(|d| d.package.clone())
+            .collect();
+        if packages.is_empty() {
+            return Ok(());
+        }
+        eprintln!("--- cargo test of {} crate(s)", packages.len());
+        let mut command = cargo_in(work, "test", args, &packages);
+        command.arg("--no-fail-fast");
+        let run = Run::of(command)?;
+        if !run.failures.is_empty() {
+            for document in documents.iter_mut() {
+                if let Some(failure) = run.failures.get(&document.stem) {
+                    document.outcome = Outcome::TestsFailed(failure.clone());
+                }
+            }
+            continue;
+        }
+        let failed: Vec<&String> = packages
+            .iter()
+            .filter(|p| {
+                run.stderr.contains(&format!("`-p {p} "))
+                    || run.stderr.contains(&format!("`-p {p}`"))
+            })
+            .collect();
+        if !run.success && failed.is_empty() {
+            return Err(format!("cargo test failed:\n{}", run.stderr));
+        }
+        for document in documents
+            .iter_mut()
+            .filter(|d| matches!(d.outcome, Outcome::Checked))
+        {
+            document.outcome = if failed.contains(&&document.package) {
+                // A failing doctest is named after its file, under the crate's folder; a unit
+                // test is not, so that crate's tests run again alone.
+                let failure = match failed_tests(&run.output, &document.stem) {
+                    Some(failure) => failure,
+                    None => rerun_tests(work, &document.package)?,
+                };
+                Outcome::TestsFailed(failure)
+            } else {
+                Outcome::Ok
+            };
+        }
         return Ok(());
     }
-    eprintln!("--- cargo test of {} crate(s)", packages.len());
-    let mut command = cargo_in(work, "test", args, &packages);
-    command.arg("--no-fail-fast");
-    let run = Run::of(command)?;
-    // Test binaries and doctests print to stdout without naming their crate, so a crate cargo
-    // names as failing is run again alone for its output.
-    let failed: Vec<String> = packages
-        .iter()
-        .filter(|p| {
-            run.stderr.contains(&format!("`-p {p} "))
-                || run.stderr.contains(&format!("`-p {p}`"))
-                || run.stderr.contains(&format!("could not compile `{p}`"))
-        })
-        .cloned()
-        .collect();
-    for document in documents
-        .iter_mut()
-        .filter(|d| matches!(d.outcome, Outcome::Checked))
-    {
-        if let Some(failure) = run.failures.get(&document.stem) {
-            document.outcome = Outcome::TestsFailed(failure.clone());
-        } else if failed.contains(&document.package) {
-            document.outcome = Outcome::TestsFailed(rerun_tests(work, &document.package)?);
-        } else if run.success || !failed.is_empty() {
-            document.outcome = Outcome::Ok;
+}
+
+/// The failing doctests of the crate in folder `stem`, as the test harness printed them.
+fn failed_tests(output: &[String], stem: &str) -> Option<Failure> {
+    let header = format!("---- {stem}/");
+    let mut failure = Failure::default();
+    let mut lines = 0;
+    let mut inside = false;
+    for line in output {
+        if line.starts_with("---- ") {
+            inside = line.starts_with(&header);
+        } else if line == "failures:" {
+            inside = false;
+        }
+        if !inside {
+            continue;
+        }
+        if failure.first.is_empty() {
+            failure.first = line.trim_matches(|c| c == '-' || c == ' ').to_owned();
+        } else if line.starts_with("error") && !failure.first.contains(": error") {
+            failure.first = format!("{}: {line}", failure.first);
+        }
+        if lines < ERROR_LINES {
+            failure.text.push_str(line);
+            failure.text.push('\n');
+            lines += 1;
         }
     }
-    if !run.success && failed.is_empty() && run.failures.is_empty() {
-        return Err(format!("cargo test failed:\n{}", run.stderr));
-    }
-    Ok(())
+    (!failure.first.is_empty()).then_some(failure)
 }
 
 /// Runs one crate's tests alone and keeps the first lines of what failed.
@@ -445,6 +485,8 @@ struct Run {
     failures: BTreeMap<String, Failure>,
     /// When each crate's library was built, from the start of the run.
     built: BTreeMap<String, Duration>,
+    /// What the tests printed.
+    output: Vec<String>,
     stderr: String,
 }
 
@@ -467,6 +509,7 @@ impl Run {
             success: false,
             failures: BTreeMap::new(),
             built: BTreeMap::new(),
+            output: Vec::new(),
             stderr: String::new(),
         };
         let mut lines_of: BTreeMap<String, usize> = BTreeMap::new();
@@ -474,6 +517,7 @@ impl Run {
             for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
                 let line = line.map_err(|e| format!("cannot read cargo's output: {e}"))?;
                 let Ok(message) = serde_json::from_str::<serde_json::Value>(&line) else {
+                    run.output.push(line);
                     continue;
                 };
                 let Some(stem) = message["manifest_path"].as_str().and_then(member) else {
