@@ -17,6 +17,10 @@ pub struct Output {
     pub names: Vec<String>,
     /// The document's title.
     pub title: String,
+    /// How many places of the generated API hold a free-form JSON value (`serde_json::Value`):
+    /// fields, aliases, union variants, parameters and bodies whose schema the generator turned
+    /// into no type of its own (an empty schema, a free-form object, an unresolvable reference).
+    pub free_form: usize,
 }
 
 /// One generated file.

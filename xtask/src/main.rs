@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod bench;
+mod corpus;
 mod upstream;
 
 #[derive(Parser)]
@@ -59,6 +60,9 @@ enum Command {
         #[arg(long = "same-shape")]
         same_shape: Vec<PathBuf>,
     },
+    /// Generate a crate from every OpenAPI document in the folders given, check it with
+    /// warnings denied and run its tests; one line per document, and why each failure failed.
+    Corpus(corpus::Args),
     /// Measure the generator on a large document: time and peak memory of parsing, generating
     /// the whole document and one tag, and a clean check of the whole document's crate.
     Bench(bench::Args),
@@ -128,6 +132,10 @@ fn main() -> ExitCode {
         }
         Command::Bench(args) => match root() {
             Ok(root) => bench::run(&root, args),
+            Err(code) => code,
+        },
+        Command::Corpus(args) => match root() {
+            Ok(root) => corpus::run(&root, &args),
             Err(code) => code,
         },
     }

@@ -13,6 +13,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use generator::workspace::{self, Paths, Selection};
+use generator::{Diagnostics, Output};
 
 /// The tag whose operations must give the same API as `spec/`.
 const TAG: &str = "Third-Party Integrations";
@@ -57,20 +58,11 @@ fn generate(root: &Path, document: &Path, out: &Path, selection: &Selection) -> 
     let started = Instant::now();
     // The same settings as for `spec/`: MongoDB's documents name the integration schemas alike,
     // and mark few of their credentials as such themselves.
-    let paths = Paths {
-        root: root.to_path_buf(),
-        spec: document.to_path_buf(),
-        config: Some(PathBuf::from(workspace::DEFAULT_CONFIG)),
-        out: out.to_path_buf(),
+    let config = Some(PathBuf::from(workspace::DEFAULT_CONFIG));
+    let output = match write_crate(root, document, config, out, selection, |_| {})? {
+        Ok(output) => output,
+        Err(diagnostics) => return Err(format!("{}:\n{diagnostics}", document.display())),
     };
-    let output = workspace::generate_selected(&paths, selection)
-        .map_err(|d| format!("{}:\n{d}", document.display()))?;
-    if out.exists() {
-        std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
-    }
-    output
-        .write(out)
-        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let warnings = output.warnings.iter().count();
     println!(
         "generated {} ({} file(s), {warnings} warning(s)) in {:.2?}",
@@ -81,10 +73,47 @@ fn generate(root: &Path, document: &Path, out: &Path, selection: &Selection) -> 
     Ok(())
 }
 
+/// Generates a standalone crate from `document` into `out`: `out` is cleared first, so that a
+/// refused document leaves no crate of an earlier run behind, and `adjust` may change the files
+/// before they are written. The outer error is a file system failure; the inner one holds the
+/// generator's diagnostics when it refuses the document.
+pub fn write_crate(
+    root: &Path,
+    document: &Path,
+    config: Option<PathBuf>,
+    out: &Path,
+    selection: &Selection,
+    adjust: impl FnOnce(&mut Output),
+) -> Result<Result<Output, Diagnostics>, String> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    let paths = Paths {
+        root: root.to_path_buf(),
+        spec: document.to_path_buf(),
+        config,
+        out: out.to_path_buf(),
+    };
+    let mut output = match workspace::generate_selected(&paths, selection) {
+        Ok(output) => output,
+        Err(diagnostics) => return Ok(Err(diagnostics)),
+    };
+    adjust(&mut output);
+    output
+        .write(out)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok(Ok(output))
+}
+
+/// A `cargo` command: the one running this program, so that the toolchain is the same.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
 /// Runs `cargo check` on a crate with warnings denied.
 fn check(dir: &Path, target: &Path, what: &str) -> Result<(), String> {
     let started = Instant::now();
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let status = cargo()
         .args(["check", "--quiet", what, "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
