@@ -1,5 +1,19 @@
 //! Helpers of the ready client for the integrations resource: listing every integration across
 //! pages, and configuring one whether or not it exists yet.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use atlas_integrations::client::{Client, Credentials};
+//! use atlas_integrations::types::Datadog;
+//!
+//! let client = Client::builder()
+//!     .credentials(Credentials::service_account("mdb_sa_id_…", "mdb_sa_sk_…"))
+//!     .build()?;
+//! let datadog = client.upsert("32b6e34b3d91647abb20e7b8", Datadog::new("my-datadog-key")).await?;
+//! println!("{datadog:?}"); // credentials print masked
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::{HashSet, VecDeque};
 
@@ -157,6 +171,6 @@ fn integration_id(item: &ThirdPartyIntegration) -> Option<String> {
         .and_then(serde_json::Value::as_str)
         .filter(|id| !id.is_empty())
         .map(str::to_owned);
-    crate::runtime::zeroize_value(&mut value);
+    crate::runtime::union::zeroize_value(&mut value);
     id
 }

@@ -126,9 +126,14 @@ pub fn crate_files(output: &Output, name: &str, title: &str, header: &str) -> Ve
     let shared = SHARED.iter().chain(integrations.then_some(&INTEGRATIONS));
     // Copies of hand-written files, marked like every file the generator writes, so that a
     // later run recognises them as its own.
+    // Their doc examples name the crate they are compiled in.
+    let crate_path = format!("{}::", name.replace('-', "_"));
     files.extend(shared.map(|(path, text)| OutputFile {
         path: PathBuf::from(path),
-        contents: format!("{header}\n\n{text}"),
+        contents: format!(
+            "{header}\n\n{}",
+            text.replace("atlas_integrations::", &crate_path)
+        ),
     }));
     files.extend(output.files.iter().cloned());
     files

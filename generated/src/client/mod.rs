@@ -3,15 +3,14 @@
 //! through a generated builder; the client only sends it.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use atlas_integrations::client::{Client, Credentials};
-//! use atlas_integrations::types::Datadog;
 //!
 //! let client = Client::builder()
-//!     .credentials(Credentials::service_account("mdb_sa_id_…", "mdb_sa_sk_…"))
+//!     .credentials(Credentials::service_account("client-id", "client-secret"))
 //!     .build()?;
-//! let datadog = client.upsert("32b6e34b3d91647abb20e7b8", Datadog::new("my-datadog-key")).await?;
-//! println!("{datadog:?}"); // credentials print masked
+//! // Send any request builder of `operations`: `client.send(&builder).await`.
+//! # let _ = client;
 //! # Ok(())
 //! # }
 //! ```

@@ -5,7 +5,7 @@ mod object;
 mod request;
 mod response;
 mod secret;
-mod union;
+pub(crate) mod union;
 
 pub use object::{FieldKey, ObjectWriter, ReadFields, required_field};
 pub use request::{
@@ -16,6 +16,4 @@ pub use response::{
     ResponseParts, asks_for_envelope, envelope_status, retry_after,
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
-#[cfg(feature = "client")]
-pub(crate) use union::zeroize_value;
 pub use union::{UnknownVariant, decode_variant, take_tagged};
