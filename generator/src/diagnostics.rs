@@ -23,8 +23,8 @@ pub enum Code {
     UnresolvedRef,
     /// A `$ref` points outside the document.
     ExternalRef,
-    /// A schema construct this generator does not turn into Rust.
-    Unsupported,
+    /// An internal error of the generator: a bug, not a problem of the document.
+    Internal,
     /// Two names pinned in the settings are the same Rust name.
     NameCollision,
     /// A discriminator mapping entry names a schema that does not exist.
@@ -41,6 +41,24 @@ pub enum Code {
     Selection,
     /// Two things would get the same Rust name; one was given another name by the naming rules.
     Renamed,
+    /// A path template and the operation's path parameters disagree.
+    PathParameter,
+    /// A cookie parameter, which the builder leaves out.
+    CookieParameter,
+    /// A parameter described by `content` rather than `schema`, sent as text.
+    ParameterContent,
+    /// A request body whose media type is missing or is not encoded as the document says.
+    BodyMediaType,
+    /// A response status range (`4XX`), decoded as undocumented.
+    StatusRange,
+    /// A schema kept as a free-form JSON value, because it has no Rust equivalent here.
+    FreeForm,
+    /// `allOf` parts that contain themselves.
+    AllOfCycle,
+    /// An `allOf` part that is not an object, beside parts that are.
+    AllOfPart,
+    /// Inline schemas nested deeper than the generator follows.
+    Nesting,
     /// The name asked for a standalone crate is not a valid package name.
     CrateName,
 }
@@ -53,7 +71,7 @@ impl Code {
             Code::Config => "config",
             Code::UnresolvedRef => "unresolved-ref",
             Code::ExternalRef => "external-ref",
-            Code::Unsupported => "unsupported",
+            Code::Internal => "internal",
             Code::NameCollision => "name-collision",
             Code::DiscriminatorTarget => "discriminator-target",
             Code::DiscriminatorVariants => "discriminator-variants",
@@ -62,6 +80,15 @@ impl Code {
             Code::UnsupportedPattern => "unsupported-pattern",
             Code::Selection => "selection",
             Code::Renamed => "renamed",
+            Code::PathParameter => "path-parameter",
+            Code::CookieParameter => "cookie-parameter",
+            Code::ParameterContent => "parameter-content",
+            Code::BodyMediaType => "body-media-type",
+            Code::StatusRange => "status-range",
+            Code::FreeForm => "free-form",
+            Code::AllOfCycle => "all-of-cycle",
+            Code::AllOfPart => "all-of-part",
+            Code::Nesting => "nesting",
             Code::CrateName => "crate-name",
         }
     }
@@ -77,8 +104,8 @@ impl Code {
                 "define the referenced item under `components`, or correct the reference"
             }
             Code::ExternalRef => "inline the referenced item into this document's `components`",
-            Code::Unsupported => {
-                "rewrite the schema with object, array, scalar, enum, oneOf, anyOf or allOf"
+            Code::Internal => {
+                "this is a bug in the generator; please report it with the document that shows it"
             }
             Code::NameCollision => "pin different names for them under `names:` in the settings",
             Code::DiscriminatorTarget => {
@@ -97,6 +124,30 @@ impl Code {
             Code::Selection => "name a tag or an operationId that the document has",
             Code::Renamed => {
                 "to choose the name yourself, pin it under `names:` in the settings by this pointer"
+            }
+            Code::PathParameter => {
+                "declare one `in: path` parameter for each `{variable}` of the path, and no other"
+            }
+            Code::CookieParameter => {
+                "set the `Cookie` header yourself on the request that `build()` returns"
+            }
+            Code::ParameterContent => {
+                "describe the parameter with `schema` to have its value typed and encoded"
+            }
+            Code::BodyMediaType => {
+                "give the body a JSON media type, or encode it yourself and send the request's parts"
+            }
+            Code::StatusRange => "list the statuses one by one to have their bodies typed",
+            Code::FreeForm => {
+                "the field's type is `serde_json::Value`; describe it with object, array, scalar, \
+                 enum, oneOf, anyOf or allOf to have it typed"
+            }
+            Code::AllOfCycle => "remove the `allOf` part that leads back to the schema itself",
+            Code::AllOfPart => {
+                "its constraints are not checked; merge it into a property if it describes one"
+            }
+            Code::Nesting => {
+                "move deeply nested inline schemas into `components/schemas` and refer to them"
             }
             Code::CrateName => {
                 "use ASCII letters, digits, `-` and `_`, starting with a letter or `_`, and no \

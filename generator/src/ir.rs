@@ -331,8 +331,11 @@ pub struct Operation {
     pub deprecated: bool,
     /// The HTTP method.
     pub method: Method,
-    /// The path template, as `/groups/{groupId}`.
+    /// The path template as the document writes it, as `/groups/{groupId}`.
     pub path: String,
+    /// The path template parsed: literal text and path parameters, each variable bound to the
+    /// parameter (by index into `parameters`) that fills it.
+    pub template: Vec<PathSegment>,
     /// Parameters in document order.
     pub parameters: Vec<Parameter>,
     /// The request body, if the operation takes one.
@@ -343,11 +346,60 @@ pub struct Operation {
     pub accept: Vec<String>,
 }
 
+/// One piece of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text written as it is.
+    Literal(String),
+    /// A variable, filled by the path parameter at this index of the operation's parameters.
+    Parameter(usize),
+}
+
+/// The kinds of media type a body can have, as far as encoding it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaKind {
+    /// `application/json` and `+json` types.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    FormUrlEncoded,
+    /// `multipart/form-data` and other `multipart/` types.
+    Multipart,
+    /// `text/` types.
+    Text,
+    /// Anything else, sent and received as bytes (`application/octet-stream`, images, `*/*`).
+    Binary,
+}
+
+impl MediaKind {
+    /// The kind of a media type, from its essence (parameters after `;` are ignored).
+    pub fn of(media_type: &str) -> MediaKind {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if essence == "application/json" || essence.ends_with("+json") {
+            MediaKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            MediaKind::FormUrlEncoded
+        } else if essence.starts_with("multipart/") {
+            MediaKind::Multipart
+        } else if essence.starts_with("text/") {
+            MediaKind::Text
+        } else {
+            MediaKind::Binary
+        }
+    }
+}
+
 /// The body an operation sends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBody {
     /// The media type, sent as `Content-Type`.
     pub media_type: String,
+    /// How the media type encodes.
+    pub kind: MediaKind,
     /// The body's type.
     pub ty: TypeRef,
     /// Documentation.

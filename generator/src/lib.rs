@@ -67,7 +67,7 @@ pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnost
             Err(message) => {
                 let mut r = diagnostics::Reporter::new(document.file());
                 r.error(
-                    diagnostics::Code::Unsupported,
+                    diagnostics::Code::Internal,
                     "",
                     format!("internal error: {message}"),
                 );

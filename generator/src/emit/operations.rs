@@ -5,7 +5,8 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, with_paragraph};
 use crate::ir::{
-    Api, Content, Location, Method, Operation, Parameter, Response, TypeId, TypeKind, TypeRef,
+    Api, Content, Location, Method, Operation, Parameter, PathSegment, Response, TypeId, TypeKind,
+    TypeRef,
 };
 use crate::naming::ident;
 
@@ -128,6 +129,9 @@ impl Context<'_> {
             }
         });
 
+        // A builder that needs no input is also its own default.
+        let default =
+            (required.is_empty() && op.body.is_none()).then(|| quote!(::std::default::Default));
         let build = self.build(op);
         let (output, parse) = self.parse(op, &error);
         let errors = self.error_enum(op, &error);
@@ -139,7 +143,7 @@ impl Context<'_> {
         quote! {
             #doc
             #deprecated
-            #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, #default)]
             pub struct #name {
                 #(#fields)*
                 #body_field
@@ -295,45 +299,32 @@ impl Context<'_> {
     fn path(&self, op: &Operation) -> (String, Vec<TokenStream>) {
         let mut template = String::new();
         let mut args = Vec::new();
-        let mut rest = op.path.as_str();
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-                break;
+        for segment in &op.template {
+            let parameter = match segment {
+                PathSegment::Literal(text) => {
+                    template.push_str(&escape(text));
+                    continue;
+                }
+                PathSegment::Parameter(index) => &op.parameters[*index],
             };
-            template.push_str(&escape(&rest[..open]));
-            let wire = &rest[open + 1..close];
-            match op
-                .parameters
-                .iter()
-                .find(|p| p.location == Location::Path && p.name.wire == wire)
-            {
-                Some(p) if p.from_body_tag => {
-                    template.push_str("{}");
-                    args.push(quote!(crate::runtime::encode_segment(
-                        self.body.discriminator()
-                    )));
-                }
-                Some(p) => {
-                    let field = ident(&p.name.rust);
-                    template.push_str("{}");
-                    let value = match self.string_value(&p.ty, quote!(&self.#field)) {
-                        (text, true) => quote!(&#text),
-                        (text, false) => text,
-                    };
-                    args.push(quote!(crate::runtime::encode_segment(#value)));
-                }
-                // A template variable without a parameter stays as written.
-                None => template.push_str(&escape(&rest[open..=close])),
+            template.push_str("{}");
+            if parameter.from_body_tag {
+                args.push(quote!(crate::runtime::encode_segment(
+                    self.body.discriminator()
+                )));
+            } else {
+                let field = ident(&parameter.name.rust);
+                let value = match self.string_value(&parameter.ty, quote!(&self.#field)) {
+                    (text, true) => quote!(&#text),
+                    (text, false) => text,
+                };
+                args.push(quote!(crate::runtime::encode_segment(#value)));
             }
-            rest = &rest[close + 1..];
         }
-        template.push_str(&escape(rest));
         template.push_str("{query}");
         (template, args)
     }
 
-    /// An expression for the text of a scalar parameter value, from an expression that borrows it,
-    /// as a `&str` (borrowed) or a `String` (owned), with which of the two it is.
     fn string_value(&self, ty: &TypeRef, value: TokenStream) -> (TokenStream, bool) {
         match ty {
             TypeRef::String => (quote!(::std::string::String::as_str(#value)), false),

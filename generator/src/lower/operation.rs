@@ -8,8 +8,8 @@ use openapiv3::{
 use super::{Lowerer, RefOr};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
-    Constraints, Content, Location, Method, Name, Operation, Parameter as IrParameter,
-    RequestBody as IrBody, Response as IrResponse, TypeKind, TypeRef,
+    Constraints, Content, Location, MediaKind, Method, Name, Operation, Parameter as IrParameter,
+    PathSegment, RequestBody as IrBody, Response as IrResponse, TypeKind, TypeRef,
 };
 use crate::naming::{self, Kind};
 
@@ -108,6 +108,7 @@ impl<'a> Lowerer<'a> {
             if let Some(body) = &body {
                 self.bind_tag_parameter(&mut parameters, &body.ty);
             }
+            let template = self.bind_path(path, &parameters, &at);
             let doc = join_doc(
                 operation.summary.as_deref(),
                 operation.description.as_deref(),
@@ -119,6 +120,7 @@ impl<'a> Lowerer<'a> {
                 deprecated: operation.deprecated,
                 method,
                 path: path.clone(),
+                template,
                 parameters,
                 body,
                 responses,
@@ -218,10 +220,10 @@ impl<'a> Lowerer<'a> {
             Parameter::Header { parameter_data, .. } => (parameter_data, Location::Header),
             Parameter::Cookie { parameter_data, .. } => {
                 let message = format!(
-                    "cookie parameter `{}` is left out: cookies are not supported",
+                    "cookie parameter `{}` is left out of the builder",
                     parameter_data.name
                 );
-                self.report.warning(Code::Unsupported, at, message);
+                self.report.warning(Code::CookieParameter, at, message);
                 return None;
             }
         };
@@ -257,7 +259,7 @@ impl<'a> Lowerer<'a> {
                     data.name
                 );
                 self.report
-                    .warning(Code::Unsupported, &pointer(at, "content"), message);
+                    .warning(Code::ParameterContent, &pointer(at, "content"), message);
                 (TypeRef::String, Constraints::default())
             }
         };
@@ -335,7 +337,7 @@ impl<'a> Lowerer<'a> {
         )?;
         let Some((media_type, content)) = pick_media_type(&body.content) else {
             self.report.warning(
-                Code::Unsupported,
+                Code::BodyMediaType,
                 &pointer(&at, "content"),
                 "the request body has no media type; it is left out",
             );
@@ -350,8 +352,17 @@ impl<'a> Lowerer<'a> {
             ),
             None => TypeRef::Json,
         };
+        let kind = MediaKind::of(media_type);
+        if kind != MediaKind::Json {
+            let message = format!(
+                "the request body's media type `{media_type}` is not JSON; the body is encoded as JSON and sent with that `Content-Type`"
+            );
+            self.report
+                .warning(Code::BodyMediaType, &content_at, message);
+        }
         Some(IrBody {
             media_type: media_type.to_owned(),
+            kind,
             ty,
             doc: body.description.clone(),
         })
@@ -366,9 +377,11 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         for (status, response) in &responses.responses {
             let StatusCode::Code(code) = status else {
-                let message = format!("response range `{status}` is treated as undocumented");
+                let message = format!(
+                    "responses in the range `{status}` decode as `Undocumented`, with status, headers and body kept"
+                );
                 self.report.warning(
-                    Code::Unsupported,
+                    Code::StatusRange,
                     &pointer(at, &status.to_string()),
                     message,
                 );
@@ -457,8 +470,7 @@ fn pick_media_type(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&
 
 /// `application/json` and its structured-syntax relatives (`application/vnd.atlas.2023-01-01+json`).
 pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence == "application/json" || essence.ends_with("+json")
+    MediaKind::of(media_type) == MediaKind::Json
 }
 
 /// The media types to accept: the one decoded from each success response (JSON, newest version
@@ -521,5 +533,56 @@ fn derived_operation_id(method: &str, path: &str) -> String {
         format!("{method} root")
     } else {
         format!("{method} {}", words.join(" "))
+    }
+}
+
+impl Lowerer<'_> {
+    /// Parses a path template and binds each `{variable}` to the path parameter of that name,
+    /// reporting a variable without a parameter, a path parameter the template does not use, and
+    /// an unclosed brace.
+    fn bind_path(&mut self, path: &str, parameters: &[IrParameter], at: &str) -> Vec<PathSegment> {
+        let mut segments = Vec::new();
+        let mut used = vec![false; parameters.len()];
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                let message = format!("the path `{path}` has a `{{` that is never closed");
+                self.report.error(Code::PathParameter, at, message);
+                break;
+            };
+            if open > 0 {
+                segments.push(PathSegment::Literal(rest[..open].to_owned()));
+            }
+            let variable = &rest[open + 1..close];
+            let bound = parameters
+                .iter()
+                .position(|p| p.location == Location::Path && p.name.wire == variable);
+            match bound {
+                Some(index) => {
+                    used[index] = true;
+                    segments.push(PathSegment::Parameter(index));
+                }
+                None => {
+                    let message = format!(
+                        "the path variable `{{{variable}}}` has no path parameter named `{variable}`"
+                    );
+                    self.report.error(Code::PathParameter, at, message);
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(PathSegment::Literal(rest.to_owned()));
+        }
+        for (parameter, used) in parameters.iter().zip(used) {
+            if parameter.location == Location::Path && !used {
+                let message = format!(
+                    "path parameter `{}` does not appear in the path `{path}`",
+                    parameter.name.wire
+                );
+                self.report.error(Code::PathParameter, at, message);
+            }
+        }
+        segments
     }
 }

@@ -89,7 +89,7 @@ impl<'a> Lowerer<'a> {
         if let Some(discriminator) = &data.discriminator
             && (one_of.is_some() || !discriminator.mapping.is_empty())
         {
-            return self.lower_tagged(at, discriminator, one_of);
+            return self.lower_tagged(name, at, discriminator, one_of);
         }
         if let Some(members) = one_of {
             return self.lower_untagged(name, &pointer(at, "oneOf"), members);
@@ -137,25 +137,26 @@ impl<'a> Lowerer<'a> {
     /// Collects the properties of an object schema, following `allOf` parts and references.
     fn properties(&mut self, schema: &'a Schema, at: &str, depth: usize) -> Vec<Property<'a>> {
         let mut out = Vec::new();
-        let (own, required, all_of): (_, &[String], &'a [ReferenceOr<Schema>]) =
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => {
-                    (Some(&object.properties), &object.required, &[])
-                }
-                SchemaKind::Any(any) => (Some(&any.properties), &any.required, &any.all_of),
-                SchemaKind::AllOf { all_of } => (None, &[], all_of),
-                // A union among the parts of an `allOf` is the parent of the schema being built: its
-                // variants are the children, so it contributes no fields of its own here.
-                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => return out,
-                _ => {
-                    self.report.error(
-                        Code::Unsupported,
+        let (own, required, all_of): (_, &[String], &'a [ReferenceOr<Schema>]) = match &schema
+            .schema_kind
+        {
+            SchemaKind::Type(Type::Object(object)) => {
+                (Some(&object.properties), &object.required, &[])
+            }
+            SchemaKind::Any(any) => (Some(&any.properties), &any.required, &any.all_of),
+            SchemaKind::AllOf { all_of } => (None, &[], all_of),
+            // A union among the parts of an `allOf` is the parent of the schema being built: its
+            // variants are the children, so it contributes no fields of its own here.
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => return out,
+            _ => {
+                self.report.warning(
+                        Code::AllOfPart,
                         at,
-                        "an `allOf` part is not an object schema",
+                        "an `allOf` part that is not an object is left out of the struct, which has the other parts' fields",
                     );
-                    return out;
-                }
-            };
+                return out;
+            }
+        };
         for (wire, property) in own.into_iter().flatten() {
             out.push(Property {
                 wire,
@@ -169,7 +170,7 @@ impl<'a> Lowerer<'a> {
         }
         if depth > 32 {
             self.report.error(
-                Code::Unsupported,
+                Code::AllOfCycle,
                 at,
                 "`allOf` nests deeper than 32 levels or refers to itself",
             );
@@ -246,7 +247,7 @@ impl<'a> Lowerer<'a> {
             let message = format!(
                 "`{reference}` points into a schema that encloses it; the value is kept as free-form JSON"
             );
-            self.report.warning(Code::Unsupported, at, message);
+            self.report.warning(Code::FreeForm, at, message);
             return TypeRef::Json;
         }
         let name = self.name_for_pointer(&target);
@@ -332,6 +333,7 @@ impl<'a> Lowerer<'a> {
 
     fn lower_tagged(
         &mut self,
+        name: &str,
         at: &str,
         discriminator: &'a openapiv3::Discriminator,
         one_of: Option<&'a [ReferenceOr<Schema>]>,
@@ -372,9 +374,23 @@ impl<'a> Lowerer<'a> {
                         _ => continue,
                     }
                 }
-                ReferenceOr::Item(_) => {
-                    let message = "a variant of a union with a discriminator is declared inline";
-                    self.report.error(Code::Unsupported, &variant_at, message);
+                ReferenceOr::Item(schema) => {
+                    // An inline variant's tag is the one value its enum allows for the property.
+                    let property = discriminator.property_name.as_str();
+                    let Some(tag) = self.single_value(schema, property) else {
+                        let message = format!(
+                            "a variant declared inline has no one-value `enum` for `{property}`, so its tag is unknown"
+                        );
+                        self.report
+                            .error(Code::DiscriminatorVariants, &variant_at, message);
+                        continue;
+                    };
+                    let candidates = vec![naming::nested_type_name(name, tag)];
+                    if let TypeRef::Named(ty) =
+                        self.inline_type_with(schema, &variant_at, &candidates, Some(property))
+                    {
+                        pending.push((tag, ty, variant_at));
+                    }
                 }
             }
         }
@@ -565,10 +581,10 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Json
             }
             SchemaKind::Not { .. } => {
-                self.report.error(
-                    Code::Unsupported,
+                self.report.warning(
+                    Code::FreeForm,
                     at,
-                    "`not` schemas have no Rust equivalent",
+                    "a `not` schema has no Rust equivalent; the value is kept as free-form JSON",
                 );
                 TypeRef::Json
             }
@@ -590,6 +606,40 @@ impl<'a> Lowerer<'a> {
         at: &str,
         candidates: &[String],
     ) -> TypeRef {
+        self.inline_type_with(schema, at, candidates, None)
+    }
+
+    /// The one value a schema's enum allows for `property`, if it allows exactly one.
+    fn single_value(&self, schema: &'a Schema, property: &str) -> Option<&'a str> {
+        let properties = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => &object.properties,
+            SchemaKind::Any(any) => &any.properties,
+            _ => return None,
+        };
+        let value: &'a Schema = match properties.get(property)? {
+            ReferenceOr::Item(value) => value,
+            ReferenceOr::Reference { reference } => {
+                resolve::schema(self.api, reference).ok()?.schema
+            }
+        };
+        match &value.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                [Some(only)] => Some(only.as_str()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// As [`Self::inline_type_named`], leaving out the property `skip_tag` (a tagged union's
+    /// variant: the union writes the tag).
+    fn inline_type_with(
+        &mut self,
+        schema: &'a Schema,
+        at: &str,
+        candidates: &[String],
+        skip_tag: Option<&str>,
+    ) -> TypeRef {
         let fallback;
         let first = match candidates.first() {
             Some(first) => first,
@@ -603,7 +653,7 @@ impl<'a> Lowerer<'a> {
         }
         if self.depth >= MAX_DEPTH {
             let message = format!("inline schemas nest deeper than {MAX_DEPTH} levels here");
-            self.report.error(Code::Unsupported, at, message);
+            self.report.error(Code::Nesting, at, message);
             return TypeRef::Json;
         }
         let mut candidates = candidates.to_vec();
@@ -618,7 +668,7 @@ impl<'a> Lowerer<'a> {
         self.place(id);
         self.depth += 1;
         self.inline_in_progress.insert(at.to_owned());
-        let kind = self.lower_kind(first, at, schema, None);
+        let kind = self.lower_kind(first, at, schema, skip_tag);
         self.inline_in_progress.remove(at);
         self.depth -= 1;
         let def = TypeDef {
