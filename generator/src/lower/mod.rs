@@ -3,10 +3,13 @@
 //! order and the analyses emitting needs. Every problem is collected before anything is emitted.
 
 mod analysis;
+mod docs;
 mod finish;
+mod inline;
 mod operation;
 mod reach;
 mod recursion;
+mod refs;
 mod resolve;
 mod schema;
 

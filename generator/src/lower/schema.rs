@@ -1,10 +1,8 @@
 //! Lowering schemas: named types, inline types and the type references of fields.
 
-use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
+use super::docs::{field_doc, schema_doc};
 use super::{Lowerer, RefOr, resolve};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
@@ -26,7 +24,7 @@ struct Property<'a> {
 
 /// How deeply inline schemas may nest before lowering refuses, so that no document can exhaust
 /// the stack.
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// Candidates for the name of a catch-all variant, taken in order until one is free.
 const FALLBACK_NAMES: &[&str] = &["Unknown", "Other", "UnknownValue", "UnrecognisedValue"];
@@ -68,7 +66,7 @@ impl<'a> Lowerer<'a> {
         self.types[id.0] = Some(def);
     }
 
-    fn lower_kind(
+    pub(super) fn lower_kind(
         &mut self,
         name: &str,
         at: &str,
@@ -123,7 +121,7 @@ impl<'a> Lowerer<'a> {
 
     /// An `allOf` of exactly one reference, or of one inline schema that is not an object: the
     /// usual ways to annotate a type. The schema is then that part's type.
-    fn is_plain_ref(&self, all_of: &[ReferenceOr<Schema>]) -> bool {
+    pub(super) fn is_plain_ref(&self, all_of: &[ReferenceOr<Schema>]) -> bool {
         match all_of {
             [ReferenceOr::Reference { .. }] => true,
             [ReferenceOr::Item(part)] => !matches!(
@@ -199,84 +197,6 @@ impl<'a> Lowerer<'a> {
             property.required |= required.contains(&property.wire);
         }
         out
-    }
-
-    /// Finds the schema a reference leads to (through chains, and into the middle of schemas),
-    /// reporting a dangling, foreign or circular one. Returns the schema and its pointer.
-    pub(super) fn resolve_schema(
-        &mut self,
-        reference: &str,
-        at: &str,
-    ) -> Option<(&'a Schema, String)> {
-        match resolve::schema(self.api, reference) {
-            Ok(found) => Some((found.schema, found.pointer)),
-            Err(error) => {
-                error.report(&mut self.report, at, reference);
-                None
-            }
-        }
-    }
-
-    /// The schema data of a referenced schema, if it resolves; reports nothing.
-    fn referenced_data(&self, reference: &str) -> Option<&'a SchemaData> {
-        resolve::schema(self.api, reference)
-            .ok()
-            .map(|found| &found.schema.schema_data)
-    }
-
-    /// The type a reference names, reporting a dangling, foreign or circular reference. A
-    /// reference to a whole component schema names that schema's type; one into the middle of a
-    /// schema names the type of the schema there, the same one its parent gets.
-    pub(super) fn resolve_named(&mut self, reference: &str, at: &str) -> TypeRef {
-        if let Some(key) = resolve::component_schema_key(self.api, reference)
-            .filter(|_| reference.starts_with('#'))
-        {
-            if let Some(&id) = self.schema_ids.get(key) {
-                return TypeRef::Named(id);
-            }
-            // Not reached by the selection: it cannot be, since reach follows every reference.
-            return TypeRef::Json;
-        }
-        let Some((schema, target)) = self.resolve_schema(reference, at) else {
-            return TypeRef::Json;
-        };
-        if let Some(known) = self.inline_at.get(&target) {
-            return known.clone();
-        }
-        if self.inline_in_progress.contains(&target) {
-            let message = format!(
-                "`{reference}` points into a schema that encloses it; the value is kept as free-form JSON"
-            );
-            self.report.warning(Code::FreeForm, at, message);
-            return TypeRef::Json;
-        }
-        let name = self.name_for_pointer(&target);
-        self.type_ref_item(schema, &target, Some(name))
-    }
-
-    /// The name the parent of the schema at `target` gives it: the enclosing component's name,
-    /// then each step's (`User` + `properties/role` is `UserRole`, `items` adds `Item`).
-    fn name_for_pointer(&self, target: &str) -> String {
-        let segments: Vec<String> = resolve::segments(&format!("#{target}")).unwrap_or_default();
-        let mut name = segments
-            .get(2)
-            .and_then(|key| self.schema_ids.get(key.as_str()))
-            .map(|&id| self.provisional_name(id).to_owned())
-            .unwrap_or_else(|| "Schema".to_owned());
-        let mut rest = segments.iter().skip(3);
-        while let Some(segment) = rest.next() {
-            let part = match segment.as_str() {
-                "properties" => rest.next().cloned().unwrap_or_default(),
-                "items" => "item".to_owned(),
-                "additionalProperties" => "value".to_owned(),
-                "oneOf" | "anyOf" | "allOf" => {
-                    format!("variant {}", rest.next().cloned().unwrap_or_default())
-                }
-                other => other.to_owned(),
-            };
-            name = naming::nested_type_name(&name, &part);
-        }
-        name
     }
 
     fn lower_struct(
@@ -492,215 +412,6 @@ impl<'a> Lowerer<'a> {
             fallback,
         })
     }
-
-    /// The type of a field, parameter or member; inline types that need a name get `name()`.
-    pub(super) fn type_ref(
-        &mut self,
-        schema: RefOr<'a>,
-        at: &str,
-        name: Option<String>,
-    ) -> TypeRef {
-        match schema {
-            RefOr::Ref(reference) => self.resolve_named(reference, at),
-            RefOr::Item(schema) => self.type_ref_item(schema, at, name),
-        }
-    }
-
-    fn type_ref_item(&mut self, schema: &'a Schema, at: &str, name: Option<String>) -> TypeRef {
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) => {
-                if has_values(&string.enumeration) {
-                    return self.inline_type(schema, at, name);
-                }
-                let password = matches!(
-                    string.format,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Password)
-                );
-                if password || schema.schema_data.write_only || self.secrets.contains(at) {
-                    self.used_secrets.insert(at.to_owned());
-                    TypeRef::Secret
-                } else {
-                    TypeRef::String
-                }
-            }
-            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
-                _ => TypeRef::I64,
-            },
-            SchemaKind::Type(Type::Number(number)) => match &number.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
-                _ => TypeRef::F64,
-            },
-            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
-            SchemaKind::Type(Type::Array(array)) => {
-                let item = match &array.items {
-                    Some(items) => {
-                        let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
-                        self.type_ref(RefOr::from(items), &pointer(at, "items"), item_name)
-                    }
-                    None => TypeRef::Json,
-                };
-                TypeRef::List(Box::new(item))
-            }
-            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
-                match &object.additional_properties {
-                    Some(AdditionalProperties::Schema(value)) => {
-                        let value_name = name.map(|n| naming::nested_type_name(&n, "value"));
-                        let value = self.type_ref(
-                            RefOr::from(value.as_ref()),
-                            &pointer(at, "additionalProperties"),
-                            value_name,
-                        );
-                        TypeRef::Map(Box::new(value))
-                    }
-                    _ => TypeRef::Map(Box::new(TypeRef::Json)),
-                }
-            }
-            SchemaKind::AllOf { all_of } if self.is_plain_ref(all_of) => match all_of.first() {
-                Some(ReferenceOr::Reference { reference }) => {
-                    self.resolve_named(reference, &pointer(&pointer(at, "allOf"), "0"))
-                }
-                Some(ReferenceOr::Item(part)) => {
-                    self.type_ref_item(part, &pointer(&pointer(at, "allOf"), "0"), name)
-                }
-                None => TypeRef::Json,
-            },
-            // Without properties, only a discriminator with a mapping makes a type of it; anything
-            // else is a free-form value (and must not come back here through `inline_type`).
-            SchemaKind::Any(any)
-                if any.properties.is_empty()
-                    && any.all_of.is_empty()
-                    && any.one_of.is_empty()
-                    && any.any_of.is_empty()
-                    && schema
-                        .schema_data
-                        .discriminator
-                        .as_ref()
-                        .is_none_or(|d| d.mapping.is_empty()) =>
-            {
-                TypeRef::Json
-            }
-            SchemaKind::Not { .. } => {
-                self.report.warning(
-                    Code::FreeForm,
-                    at,
-                    "a `not` schema has no Rust equivalent; the value is kept as free-form JSON",
-                );
-                TypeRef::Json
-            }
-            _ => self.inline_type(schema, at, name),
-        }
-    }
-
-    /// Gives an inline schema its own named type.
-    fn inline_type(&mut self, schema: &'a Schema, at: &str, name: Option<String>) -> TypeRef {
-        let candidates: Vec<String> = name.into_iter().collect();
-        self.inline_type_named(schema, at, &candidates)
-    }
-
-    /// Gives an inline schema the first of `candidates` that is free (or already names an identical
-    /// type), reporting a collision only when none is.
-    pub(super) fn inline_type_named(
-        &mut self,
-        schema: &'a Schema,
-        at: &str,
-        candidates: &[String],
-    ) -> TypeRef {
-        self.inline_type_with(schema, at, candidates, None)
-    }
-
-    /// The one value a schema's enum allows for `property`, if it allows exactly one.
-    fn single_value(&self, schema: &'a Schema, property: &str) -> Option<&'a str> {
-        let properties = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => &object.properties,
-            SchemaKind::Any(any) => &any.properties,
-            _ => return None,
-        };
-        let value: &'a Schema = match properties.get(property)? {
-            ReferenceOr::Item(value) => value,
-            ReferenceOr::Reference { reference } => {
-                resolve::schema(self.api, reference).ok()?.schema
-            }
-        };
-        match &value.schema_kind {
-            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
-                [Some(only)] => Some(only.as_str()),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// As [`Self::inline_type_named`], leaving out the property `skip_tag` (a tagged union's
-    /// variant: the union writes the tag).
-    fn inline_type_with(
-        &mut self,
-        schema: &'a Schema,
-        at: &str,
-        candidates: &[String],
-        skip_tag: Option<&str>,
-    ) -> TypeRef {
-        let fallback;
-        let first = match candidates.first() {
-            Some(first) => first,
-            None => {
-                fallback = self.name_for_pointer(at);
-                &fallback
-            }
-        };
-        if let Some(known) = self.inline_at.get(at) {
-            return known.clone();
-        }
-        if self.depth >= MAX_DEPTH {
-            let message = format!("inline schemas nest deeper than {MAX_DEPTH} levels here");
-            self.report.error(Code::Nesting, at, message);
-            return TypeRef::Json;
-        }
-        let mut candidates = candidates.to_vec();
-        if candidates.is_empty() {
-            candidates.push(first.clone());
-        }
-        let id = self.allocate(super::Wanted {
-            candidates: candidates.clone(),
-            key: None,
-            pointer: at.to_owned(),
-        });
-        self.place(id);
-        self.depth += 1;
-        self.inline_in_progress.insert(at.to_owned());
-        let kind = self.lower_kind(first, at, schema, skip_tag);
-        self.inline_in_progress.remove(at);
-        self.depth -= 1;
-        let def = TypeDef {
-            name: first.clone(),
-            source: at.to_owned(),
-            doc: schema_doc(&schema.schema_data),
-            deprecated: schema.schema_data.deprecated,
-            kind,
-        };
-        // An identical type that asks for the same names is the same type (an enum parameter
-        // repeated across operations, say).
-        let same = self.inline_by_candidates.get(&candidates).and_then(|ids| {
-            ids.iter().copied().find(|&other| {
-                self.type_def(other)
-                    .is_some_and(|o| o.kind == def.kind && o.doc == def.doc)
-            })
-        });
-        let id = match same {
-            Some(other) => other,
-            None => {
-                self.types[id.0] = Some(def);
-                self.inline_by_candidates
-                    .entry(candidates)
-                    .or_default()
-                    .push(id);
-                id
-            }
-        };
-        let ty = TypeRef::Named(id);
-        self.inline_at.insert(at.to_owned(), ty.clone());
-        ty
-    }
 }
 
 /// Adds `property` unless an earlier `allOf` part declared it; a later `required` still counts.
@@ -721,106 +432,11 @@ fn required_of(schema: &Schema) -> impl Iterator<Item = &str> {
     list.iter().map(String::as_str)
 }
 
-fn has_values(values: &[Option<String>]) -> bool {
+pub(super) fn has_values(values: &[Option<String>]) -> bool {
     values.iter().any(Option::is_some)
 }
 
 fn fallback_name(taken: &std::collections::HashSet<&str>) -> String {
     let free = FALLBACK_NAMES.iter().find(|n| !taken.contains(**n));
     free.map_or_else(|| format!("Unknown{}", taken.len()), |n| (*n).to_owned())
-}
-
-/// Documentation for a type: title and description, then the default.
-pub(super) fn schema_doc(data: &SchemaData) -> Option<String> {
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(title) = data.title.as_deref().filter(|t| !t.trim().is_empty()) {
-        parts.push(title.trim().to_owned());
-    }
-    if let Some(description) = data.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        parts.push(description.trim().to_owned());
-    }
-    if let Some(default) = &data.default {
-        parts.push(format!("Defaults to `{default}`."));
-    }
-    (!parts.is_empty()).then(|| parts.join("\n\n"))
-}
-
-/// Documentation for a field: as for a type, plus which direction the value travels in.
-fn field_doc(data: &SchemaData) -> Option<String> {
-    let mut doc = schema_doc(data);
-    let note = match (data.read_only, data.write_only) {
-        (true, false) => Some("Set by the server: sent in responses only."),
-        (false, true) => Some("Sent in requests only: never returned by the server."),
-        _ => None,
-    };
-    if let Some(note) = note {
-        doc = Some(match doc {
-            Some(text) => format!("{text}\n\n{note}"),
-            None => note.to_owned(),
-        });
-    }
-    doc
-}
-
-impl Lowerer<'_> {
-    /// Why the regular expression engine cannot compile `pattern`, if it cannot. Documents repeat
-    /// their patterns (a project id's, on every operation), and compiling is costly: each pattern
-    /// is compiled once.
-    fn pattern_error(&mut self, pattern: &str) -> Option<String> {
-        if let Some(known) = self.patterns.get(pattern) {
-            return known.clone();
-        }
-        let error = regex::Regex::new(pattern).err().map(|error| {
-            let text = error.to_string();
-            let last = text.lines().last().unwrap_or_default().trim();
-            last.strip_prefix("error:")
-                .unwrap_or(last)
-                .trim()
-                .to_owned()
-        });
-        self.patterns.insert(pattern.to_owned(), error.clone());
-        error
-    }
-
-    /// The checks a schema puts on its value, leaving out (with a warning) a pattern that the
-    /// regular expression engine cannot compile.
-    pub(super) fn constraints(&mut self, schema: &Schema, at: &str) -> Constraints {
-        let mut constraints = constraints(schema);
-        if let Some(pattern) = &constraints.pattern
-            && let Some(reason) = self.pattern_error(pattern)
-        {
-            let message = format!("pattern `{pattern}` is not checked: {reason}");
-            self.report
-                .warning(Code::UnsupportedPattern, &pointer(at, "pattern"), message);
-            constraints.pattern = None;
-        }
-        constraints
-    }
-}
-
-/// The checks a schema puts on its value.
-fn constraints(schema: &Schema) -> Constraints {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => Constraints {
-            pattern: s.pattern.clone(),
-            min_length: s.min_length,
-            max_length: s.max_length,
-            ..Constraints::default()
-        },
-        SchemaKind::Type(Type::Integer(i)) => Constraints {
-            minimum: i
-                .minimum
-                .map(|v| v as f64 + if i.exclusive_minimum { 1.0 } else { 0.0 }),
-            maximum: i
-                .maximum
-                .map(|v| v as f64 - if i.exclusive_maximum { 1.0 } else { 0.0 }),
-            ..Constraints::default()
-        },
-        SchemaKind::Type(Type::Number(n)) => Constraints {
-            minimum: n.minimum,
-            maximum: n.maximum,
-            ..Constraints::default()
-        },
-        _ => Constraints::default(),
-    }
 }

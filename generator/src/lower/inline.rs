@@ -1,0 +1,235 @@
+//! Lowering the type of a field, parameter or member: scalars, lists and maps directly, and inline
+//! schemas that need a type of their own, each lowered once and shared by identical ones.
+
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::docs::schema_doc;
+use super::schema::{MAX_DEPTH, has_values};
+use super::{Lowerer, RefOr, resolve};
+use crate::diagnostics::{Code, pointer};
+use crate::ir::{TypeDef, TypeRef};
+use crate::naming;
+
+impl<'a> Lowerer<'a> {
+    /// The type of a field, parameter or member; inline types that need a name get `name()`.
+    pub(super) fn type_ref(
+        &mut self,
+        schema: RefOr<'a>,
+        at: &str,
+        name: Option<String>,
+    ) -> TypeRef {
+        match schema {
+            RefOr::Ref(reference) => self.resolve_named(reference, at),
+            RefOr::Item(schema) => self.type_ref_item(schema, at, name),
+        }
+    }
+
+    pub(super) fn type_ref_item(
+        &mut self,
+        schema: &'a Schema,
+        at: &str,
+        name: Option<String>,
+    ) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                if has_values(&string.enumeration) {
+                    return self.inline_type(schema, at, name);
+                }
+                let password = matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+                );
+                if password || schema.schema_data.write_only || self.secrets.contains(at) {
+                    self.used_secrets.insert(at.to_owned());
+                    TypeRef::Secret
+                } else {
+                    TypeRef::String
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(number)) => match &number.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(array)) => {
+                let item = match &array.items {
+                    Some(items) => {
+                        let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
+                        self.type_ref(RefOr::from(items), &pointer(at, "items"), item_name)
+                    }
+                    None => TypeRef::Json,
+                };
+                TypeRef::List(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
+                match &object.additional_properties {
+                    Some(AdditionalProperties::Schema(value)) => {
+                        let value_name = name.map(|n| naming::nested_type_name(&n, "value"));
+                        let value = self.type_ref(
+                            RefOr::from(value.as_ref()),
+                            &pointer(at, "additionalProperties"),
+                            value_name,
+                        );
+                        TypeRef::Map(Box::new(value))
+                    }
+                    _ => TypeRef::Map(Box::new(TypeRef::Json)),
+                }
+            }
+            SchemaKind::AllOf { all_of } if self.is_plain_ref(all_of) => match all_of.first() {
+                Some(ReferenceOr::Reference { reference }) => {
+                    self.resolve_named(reference, &pointer(&pointer(at, "allOf"), "0"))
+                }
+                Some(ReferenceOr::Item(part)) => {
+                    self.type_ref_item(part, &pointer(&pointer(at, "allOf"), "0"), name)
+                }
+                None => TypeRef::Json,
+            },
+            // Without properties, only a discriminator with a mapping makes a type of it; anything
+            // else is a free-form value (and must not come back here through `inline_type`).
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && schema
+                        .schema_data
+                        .discriminator
+                        .as_ref()
+                        .is_none_or(|d| d.mapping.is_empty()) =>
+            {
+                TypeRef::Json
+            }
+            SchemaKind::Not { .. } => {
+                self.report.warning(
+                    Code::FreeForm,
+                    at,
+                    "a `not` schema has no Rust equivalent; the value is kept as free-form JSON",
+                );
+                TypeRef::Json
+            }
+            _ => self.inline_type(schema, at, name),
+        }
+    }
+
+    /// Gives an inline schema its own named type.
+    pub(super) fn inline_type(
+        &mut self,
+        schema: &'a Schema,
+        at: &str,
+        name: Option<String>,
+    ) -> TypeRef {
+        let candidates: Vec<String> = name.into_iter().collect();
+        self.inline_type_named(schema, at, &candidates)
+    }
+
+    /// Gives an inline schema the first of `candidates` that is free (or already names an identical
+    /// type), reporting a collision only when none is.
+    pub(super) fn inline_type_named(
+        &mut self,
+        schema: &'a Schema,
+        at: &str,
+        candidates: &[String],
+    ) -> TypeRef {
+        self.inline_type_with(schema, at, candidates, None)
+    }
+
+    /// The one value a schema's enum allows for `property`, if it allows exactly one.
+    pub(super) fn single_value(&self, schema: &'a Schema, property: &str) -> Option<&'a str> {
+        let properties = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => &object.properties,
+            SchemaKind::Any(any) => &any.properties,
+            _ => return None,
+        };
+        let value: &'a Schema = match properties.get(property)? {
+            ReferenceOr::Item(value) => value,
+            ReferenceOr::Reference { reference } => {
+                resolve::schema(self.api, reference).ok()?.schema
+            }
+        };
+        match &value.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                [Some(only)] => Some(only.as_str()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// As [`Self::inline_type_named`], leaving out the property `skip_tag` (a tagged union's
+    /// variant: the union writes the tag).
+    pub(super) fn inline_type_with(
+        &mut self,
+        schema: &'a Schema,
+        at: &str,
+        candidates: &[String],
+        skip_tag: Option<&str>,
+    ) -> TypeRef {
+        let fallback;
+        let first = match candidates.first() {
+            Some(first) => first,
+            None => {
+                fallback = self.name_for_pointer(at);
+                &fallback
+            }
+        };
+        if let Some(known) = self.inline_at.get(at) {
+            return known.clone();
+        }
+        if self.depth >= MAX_DEPTH {
+            let message = format!("inline schemas nest deeper than {MAX_DEPTH} levels here");
+            self.report.error(Code::Nesting, at, message);
+            return TypeRef::Json;
+        }
+        let mut candidates = candidates.to_vec();
+        if candidates.is_empty() {
+            candidates.push(first.clone());
+        }
+        let id = self.allocate(super::Wanted {
+            candidates: candidates.clone(),
+            key: None,
+            pointer: at.to_owned(),
+        });
+        self.place(id);
+        self.depth += 1;
+        self.inline_in_progress.insert(at.to_owned());
+        let kind = self.lower_kind(first, at, schema, skip_tag);
+        self.inline_in_progress.remove(at);
+        self.depth -= 1;
+        let def = TypeDef {
+            name: first.clone(),
+            source: at.to_owned(),
+            doc: schema_doc(&schema.schema_data),
+            deprecated: schema.schema_data.deprecated,
+            kind,
+        };
+        // An identical type that asks for the same names is the same type (an enum parameter
+        // repeated across operations, say).
+        let same = self.inline_by_candidates.get(&candidates).and_then(|ids| {
+            ids.iter().copied().find(|&other| {
+                self.type_def(other)
+                    .is_some_and(|o| o.kind == def.kind && o.doc == def.doc)
+            })
+        });
+        let id = match same {
+            Some(other) => other,
+            None => {
+                self.types[id.0] = Some(def);
+                self.inline_by_candidates
+                    .entry(candidates)
+                    .or_default()
+                    .push(id);
+                id
+            }
+        };
+        let ty = TypeRef::Named(id);
+        self.inline_at.insert(at.to_owned(), ty.clone());
+        ty
+    }
+}
