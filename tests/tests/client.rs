@@ -21,7 +21,8 @@ use atlas_integrations::operations::{
 };
 use atlas_integrations::runtime::{MASK, RequestError, ResponseParts};
 use atlas_integrations::types::{
-    ApiError, Datadog, DatadogRegion, IntegrationType, PagerDuty, ThirdPartyIntegration,
+    ApiError, Datadog, DatadogRegion, IntegrationType, NewRelic, OpsGenieRegion, PagerDuty,
+    ThirdPartyIntegration,
 };
 use codegen_tests::fake_atlas::{
     DigestAlgorithm, FakeAtlas, Fault, Recorded, Role, TOKEN_PATH, mask,
@@ -1500,5 +1501,96 @@ async fn every_request_names_the_crate_and_its_version() {
             request.path
         );
     }
+    fake.stop().await.unwrap();
+}
+
+// Values met in the field.
+
+/// The project of the field scenarios below.
+const FIELD_GROUP: &str = "5f1b2c3d4e5f60718293a4b5";
+
+/// From the field file atlas-03-newrelic-real-account-ids.json: a New Relic integration with a
+/// 7-digit account id, an EU license key (`eu01xx…NRAL`) and `NRII-`/`NRIQ-` keys. The page Atlas
+/// answers with decodes, and a create with the real values is built, sent and stored as given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_relic_with_real_account_values_decodes_and_is_created() {
+    // `list_response` of the field file.
+    let list_response = json!({
+        "links": [{"rel": "self", "href": "https://cloud.mongodb.com/api/atlas/v1.0/groups/5f1b2c3d4e5f60718293a4b5/integrations?pageNum=1&itemsPerPage=100"}],
+        "results": [
+            {"type": "NEW_RELIC", "licenseKey": "eu01xx5a6b7c8d9e0f1a2b3c4d5e6f7aXXXXXXXX", "accountId": "3141592", "writeToken": "NRII-aB3dE5fG7hJ9kL1mN3pQXXXXXXX", "readToken": "NRIQ-zY8xW6vU4tS2rQ0pO8nMXXXXXXX"},
+            {"type": "OPS_GENIE", "apiKey": "1a2b3c4d-5e6f-4a7b-8c9d-XXXXXXXXXXXX", "region": "EU"}
+        ],
+        "totalCount": 2
+    });
+    let response = http::Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&list_response).unwrap())
+        .unwrap();
+    let page = ListThirdPartyIntegrations::new(FIELD_GROUP)
+        .parse_response(response)
+        .unwrap();
+    assert_eq!(page.total_count, Some(2));
+    match page.results.as_slice() {
+        [
+            ThirdPartyIntegration::NewRelic(new_relic),
+            ThirdPartyIntegration::OpsGenie(ops_genie),
+        ] => {
+            assert_eq!(new_relic.account_id, "3141592");
+            assert_eq!(
+                new_relic.license_key.expose(),
+                "eu01xx5a6b7c8d9e0f1a2b3c4d5e6f7aXXXXXXXX"
+            );
+            assert_eq!(
+                new_relic.write_token.expose(),
+                "NRII-aB3dE5fG7hJ9kL1mN3pQXXXXXXX"
+            );
+            assert_eq!(
+                new_relic.read_token.expose(),
+                "NRIQ-zY8xW6vU4tS2rQ0pO8nMXXXXXXX"
+            );
+            assert_eq!(ops_genie.region, Some(OpsGenieRegion::Eu));
+        }
+        other => panic!("expected New Relic then Opsgenie, got {other:?}"),
+    }
+
+    // `create_input` of the field file.
+    let (account_id, license_key, read_token, write_token) = (
+        "3141592",
+        "eu01xx5a6b7c8d9e0f1a2b3c4d5e6f7a8b9cNRAL",
+        "NRIQ-zY8xW6vU4tS2rQ0pO8nM6lK4jH2",
+        "NRII-aB3dE5fG7hJ9kL1mN3pQ5rS7tU9",
+    );
+    let create = CreateThirdPartyIntegration::new(
+        FIELD_GROUP,
+        NewRelic::new(account_id, license_key, read_token, write_token),
+    );
+    create.build().unwrap();
+    let fake = fake().await;
+    fake.add_project(FIELD_GROUP);
+    let client = client(&fake, owner_account());
+    let page = bounded(client.send(&create)).await.unwrap();
+    assert_eq!(
+        fake.stored(FIELD_GROUP, "NEW_RELIC").map(|mut stored| {
+            stored.as_object_mut().unwrap().remove("id");
+            stored
+        }),
+        Some(json!({
+            "type": "NEW_RELIC",
+            "accountId": account_id,
+            "licenseKey": license_key,
+            "readToken": read_token,
+            "writeToken": write_token,
+        }))
+    );
+    match page.results.as_slice() {
+        [ThirdPartyIntegration::NewRelic(new_relic)] => {
+            assert_eq!(new_relic.account_id, account_id);
+            assert_eq!(new_relic.license_key.expose(), mask(license_key));
+        }
+        other => panic!("expected the New Relic integration, got {other:?}"),
+    }
+    assert_eq!(statuses(&api_requests(&fake)), [200]);
     fake.stop().await.unwrap();
 }
