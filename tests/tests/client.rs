@@ -19,7 +19,7 @@ use atlas_integrations::operations::{
     ListThirdPartyIntegrations, ListThirdPartyIntegrationsError, UpdateThirdPartyIntegration,
     UpdateThirdPartyIntegrationError,
 };
-use atlas_integrations::runtime::{MASK, RequestError, ResponseParts};
+use atlas_integrations::runtime::{ErrorDetails, MASK, RequestError, ResponseParts};
 use atlas_integrations::types::{
     ApiError, Datadog, DatadogRegion, IntegrationType, NewRelic, OpsGenieRegion, PagerDuty,
     ThirdPartyIntegration,
@@ -59,6 +59,7 @@ fn fast_retries() -> RetryPolicy {
         max_elapsed: Duration::from_secs(10),
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(40),
+        max_retry_after: Duration::from_secs(10),
     }
 }
 
@@ -508,9 +509,11 @@ async fn refused_service_account_credentials_are_an_auth_error() {
         let client = client(&fake, Credentials::service_account(id, secret));
         let result = bounded(client.send(&ListThirdPartyIntegrations::new(GROUP))).await;
         match result {
-            Err(Error::Auth(AuthError::TokenRefused { status, body })) => {
-                assert_eq!(status, 401);
-                let body: Value = serde_json::from_str(&body).unwrap();
+            Err(Error::Auth(AuthError::TokenRefused(failure))) => {
+                assert_eq!(failure.status(), 401);
+                assert_eq!(failure.error_code(), Some("invalid_client"));
+                assert_eq!(failure.detail(), Some("client authentication failed"));
+                let body: Value = serde_json::from_slice(&failure.body).unwrap();
                 assert_eq!(body["error"], "invalid_client");
             }
             other => panic!("expected TokenRefused, got {other:?}"),
