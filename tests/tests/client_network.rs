@@ -124,12 +124,38 @@ async fn a_stalled_server_is_a_read_timeout_and_is_not_retried() {
     let error = transport_error(&client).await;
     let before_headers = started.elapsed();
     assert!(matches!(error, TransportError::ReadTimeout(_)), "{error:?}");
+    assert_eq!(
+        api_requests(&fake).len(),
+        2,
+        "one request each, not retried"
+    );
     eprintln!(
         "stalled server, read timeout 1 s: first error after {after_headers:?} (body stalled), \
          {before_headers:?} (headers stalled)"
     );
+    // A server that keeps within the read timeout but not within the timeout.
+    let impatient = Client::builder()
+        .base_url(fake.base_url())
+        .allow_plain_http(true)
+        .credentials(Credentials::service_account(OWNER_ID, OWNER_SECRET))
+        .retry(fast_retries())
+        .read_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    impatient
+        .send(&ListThirdPartyIntegrations::new(GROUP))
+        .await
+        .unwrap();
+    fake.clear_requests();
+    fake.fail_next(GROUP, vec![Fault::Delay(Duration::from_secs(3))]);
+    let error = transport_error(&impatient).await;
+    assert!(
+        matches!(error, TransportError::Timeout(d) if d == Duration::from_secs(1)),
+        "{error:?}"
+    );
     // A transport failure is not retried: one request each.
-    assert_eq!(api_requests(&fake).len(), 2);
+    assert_eq!(api_requests(&fake).len(), 1);
     assert_eq!(fake.pending_faults(GROUP), 0);
 }
 

@@ -281,10 +281,10 @@ impl ClientBuilder {
         let transport = match self.transport {
             Some(transport) => transport,
             None => {
+                // The whole exchange is bounded by the client itself, for any transport.
                 let http = reqwest::Client::builder()
                     .tls_backend_preconfigured(tls_config(self.roots)?)
                     .user_agent(USER_AGENT)
-                    .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .read_timeout(self.read_timeout)
                     .https_only(!self.allow_http)

@@ -172,10 +172,10 @@ impl Transport for ReqwestTransport {
 
 /// Sorts a `reqwest` error into the kinds callers act on.
 fn from_reqwest(error: reqwest::Error, limits: Limits) -> TransportError {
-    if error.is_timeout() {
-        TransportError::ReadTimeout(limits.read_timeout)
-    } else if error.is_connect() {
+    if error.is_connect() {
         TransportError::Connect(Box::new(error))
+    } else if error.is_timeout() {
+        TransportError::ReadTimeout(limits.read_timeout)
     } else if error.is_body() || error.is_decode() {
         TransportError::Interrupted(Box::new(error))
     } else if error.is_builder() || error.is_request() {
