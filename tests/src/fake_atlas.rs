@@ -1413,13 +1413,16 @@ fn faulty_response(faulty: FaultyBody) -> Response {
             let page = br#"{"links": [], "results": [], "totalCount": 0}"#;
             let mut start = page.repeat(sent / page.len() + 1);
             start.truncate(sent);
-            let chunks: Vec<Chunk> = vec![
-                Ok(Bytes::from(start)),
-                Err(std::io::Error::other(
+            // The first part is flushed before the connection is closed, so that the client has
+            // the headers and part of the body.
+            let first = futures_util::stream::iter([Chunk::Ok(Bytes::from(start))]);
+            let close = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Chunk::Err(std::io::Error::other(
                     "the fake closes the connection mid-body",
-                )),
-            ];
-            Body::from_stream(futures_util::stream::iter(chunks))
+                ))
+            });
+            Body::from_stream(futures_util::StreamExt::chain(first, close))
         }
         FaultyBody::Endless => Body::from_stream(futures_util::stream::repeat_with(|| {
             Chunk::Ok(Bytes::from_static(&SPACES))
