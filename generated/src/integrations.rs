@@ -25,7 +25,7 @@ use crate::operations::{
     GetThirdPartyIntegrationError, ListThirdPartyIntegrations, ListThirdPartyIntegrationsError,
     UpdateThirdPartyIntegration, UpdateThirdPartyIntegrationError,
 };
-use crate::types::{IntegrationType, ThirdPartyIntegration};
+use crate::types::{IntegrationType, PaginatedIntegrationView, ThirdPartyIntegration};
 
 /// Why [`Client::upsert`] failed, by the step that failed.
 #[derive(Debug, thiserror::Error)]
@@ -45,18 +45,33 @@ pub enum UpsertError {
 struct Pages {
     client: Client,
     group_id: String,
-    items_per_page: i32,
+    /// The page to ask for next, and its size.
     page: i32,
-    seen: usize,
+    items_per_page: i32,
+    /// Pages read so far.
+    pages: u32,
+    /// The ids yielded so far, and how many items were yielded.
     ids: HashSet<String>,
+    yielded: usize,
     buffer: VecDeque<ThirdPartyIntegration>,
+    /// An error to yield once the buffer is empty; the listing ends with it.
+    pending: Option<Error<ListThirdPartyIntegrationsError>>,
     done: bool,
 }
 
 impl Client {
     /// Every integration of a project, fetched page by page (`items_per_page` at a time, 1 to 500)
-    /// as the stream is read. Paging stops at `totalCount`, or at a short or empty page; an
-    /// integration met twice (as when the list shifts between pages) is yielded once.
+    /// as the stream is read; every request carries `itemsPerPage` and `pageNum`.
+    ///
+    /// Paging goes by what the server says: the next page is the one its `links[rel=next]` names
+    /// (only its `pageNum` and `itemsPerPage` are taken: requests stay on the client's base URL),
+    /// or else the following one. Paging goes on while `totalCount` says more remain, or, without
+    /// a `totalCount`, while there is a next link (or, without any links, while pages are full).
+    /// It stops at an empty page and at a page that adds nothing new, so a server that always
+    /// names a next page cannot keep it going, and it never reads more than
+    /// [`ClientBuilder::max_pages`](crate::client::ClientBuilder::max_pages): a listing that
+    /// still has pages then ends with [`Error::PageLimit`]. An integration met twice (as when the
+    /// list shifts between pages) is yielded once.
     pub fn list_all(
         &self,
         group_id: &str,
@@ -66,17 +81,23 @@ impl Client {
         let state = Pages {
             client: self.clone(),
             group_id: group_id.to_owned(),
-            items_per_page,
             page: 1,
-            seen: 0,
+            items_per_page,
+            pages: 0,
             ids: HashSet::new(),
+            yielded: 0,
             buffer: VecDeque::new(),
+            pending: None,
             done: false,
         };
         futures_util::stream::unfold(state, |mut state| async move {
             loop {
                 if let Some(item) = state.buffer.pop_front() {
                     return Some((Ok(item), state));
+                }
+                if let Some(error) = state.pending.take() {
+                    state.done = true;
+                    return Some((Err(error), state));
                 }
                 if state.done {
                     return None;
@@ -91,25 +112,11 @@ impl Client {
                         return Some((Err(error), state));
                     }
                 };
-                let results = page.results.into_items();
-                let received = results.len();
-                state.seen += received;
-                state.page += 1;
-                let total = page.total_count.and_then(|t| usize::try_from(t).ok());
-                let short = i32::try_from(received).map_or(true, |n| n < state.items_per_page);
-                state.done = received == 0 || short || total.is_some_and(|t| state.seen >= t);
-                for item in results {
-                    if let Some(id) = integration_id(&item)
-                        && !state.ids.insert(id)
-                    {
-                        continue;
-                    }
-                    state.buffer.push_back(item);
-                }
+                state.pages += 1;
+                state.take(page);
             }
         })
     }
-
     /// Configures an integration whether or not one of its kind exists: creates it, and when
     /// Atlas answers that the kind is configured already (409), updates it instead. Returns the
     /// integration of that kind as Atlas then holds it, credentials masked.
@@ -143,6 +150,71 @@ impl Client {
         let get = GetThirdPartyIntegration::new(group_id, IntegrationType::from(kind.as_str()));
         self.send(&get).await.map_err(UpsertError::Get)
     }
+}
+
+impl Pages {
+    /// Buffers a page's new items and decides whether and where to go on.
+    fn take(&mut self, page: PaginatedIntegrationView) {
+        let results = page.results.into_items();
+        let received = results.len();
+        let mut added = 0usize;
+        for item in results {
+            if let Some(id) = integration_id(&item)
+                && !self.ids.insert(id)
+            {
+                continue;
+            }
+            added += 1;
+            self.buffer.push_back(item);
+        }
+        self.yielded += added;
+        let links = page.links.unwrap_or_default();
+        let next = links
+            .iter()
+            .find(|link| link.rel.as_deref() == Some("next"))
+            .and_then(|link| link.href.as_deref())
+            .map(page_of);
+        let total = page.total_count.and_then(|t| usize::try_from(t).ok());
+        let full = i32::try_from(received).is_ok_and(|n| n >= self.items_per_page);
+        let more = match total {
+            Some(total) => self.yielded < total,
+            None if links.is_empty() => full,
+            None => next.is_some(),
+        };
+        if !more || received == 0 || added == 0 {
+            self.done = true;
+            return;
+        }
+        if self.pages >= self.client.max_pages() {
+            self.pending = Some(Error::PageLimit(self.pages));
+            return;
+        }
+        let (page_num, per_page) = next.unwrap_or((None, None));
+        // A next link that does not lead forward is not followed.
+        self.page = match page_num {
+            Some(n) if n > self.page => n,
+            _ => self.page.saturating_add(1),
+        };
+        if let Some(per_page) = per_page.filter(|n| (1..=500).contains(n)) {
+            self.items_per_page = per_page;
+        }
+    }
+}
+
+/// The `pageNum` and `itemsPerPage` of a link, where it gives them.
+fn page_of(href: &str) -> (Option<i32>, Option<i32>) {
+    let query = href.split_once('?').map_or("", |(_, q)| q);
+    let query = query.split('#').next().unwrap_or("");
+    let mut page = (None, None);
+    for pair in query.split('&') {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match name {
+            "pageNum" => page.0 = value.parse().ok(),
+            "itemsPerPage" => page.1 = value.parse().ok(),
+            _ => {}
+        }
+    }
+    page
 }
 
 /// A page's `results`, which one document version requires and another leaves optional.

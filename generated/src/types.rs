@@ -551,7 +551,6 @@ impl crate::runtime::Validate for ThirdPartyIntegration {
     ) {
         match self {
             Self::Slack(value) => crate::runtime::Validate::validate(value, path, out),
-            Self::NewRelic(value) => crate::runtime::Validate::validate(value, path, out),
             _ => {}
         }
     }
@@ -1222,32 +1221,6 @@ impl crate::runtime::SecretFields for NewRelic {
             &self.write_token,
             &::std::format!("{path}/writeToken"),
             visit,
-        );
-    }
-}
-impl crate::runtime::Validate for NewRelic {
-    fn validate(
-        &self,
-        path: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        crate::runtime::Check::check(
-            &self.account_id,
-            &::std::format!("{path}/accountId"),
-            &crate::runtime::Rules {
-                pattern: ::std::option::Option::Some("^([0-9a-f]){40}$"),
-                ..crate::runtime::Rules::NONE
-            },
-            out,
-        );
-        crate::runtime::Check::check(
-            &self.license_key,
-            &::std::format!("{path}/licenseKey"),
-            &crate::runtime::Rules {
-                pattern: ::std::option::Option::Some("^([0-9a-f]){40}$"),
-                ..crate::runtime::Rules::NONE
-            },
-            out,
         );
     }
 }

@@ -44,6 +44,10 @@ const SHARED: &[(&str, &str)] = &[
         "src/client/retry.rs",
         include_str!("../../generated/src/client/retry.rs"),
     ),
+    (
+        "src/client/transport.rs",
+        include_str!("../../generated/src/client/transport.rs"),
+    ),
 ];
 
 /// The client's helpers for the integrations resource, for crates that have its operations.
@@ -84,10 +88,13 @@ tokio = { version = "1", default-features = false, features = ["time", "sync"], 
 futures-util = { version = "0.3", default-features = false, features = ["std"], optional = true }
 digest_auth = { version = "0.3", optional = true }
 fastrand = { version = "2", optional = true }
+# Events of requests and retries, for the ready client.
+tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
 
 [features]
 default = ["client"]
 client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:futures-util", "dep:digest_auth", "dep:fastrand"]
+tracing = ["client", "dep:tracing"]
 "#;
 
 /// Every file of a standalone crate named `name` holding `output`. Each starts with `header`, an

@@ -11,6 +11,8 @@
 //!
 //! Behaviour, in the order a request meets it:
 //!
+//! 0. A fault queued with [`FakeAtlas::fail_before_auth`] is served to any request, the token
+//!    endpoint's included, before anything else.
 //! 1. `POST /api/oauth/token` is the token endpoint (client id and secret through HTTP Basic or
 //!    the `client_id`/`client_secret` form fields, `grant_type=client_credentials`); its answers
 //!    follow RFC 6749 and are never enveloped.
@@ -18,10 +20,13 @@
 //!    gets 404 `RESOURCE_NOT_FOUND`.
 //! 3. The request must authenticate (`Bearer` with an issued, live token, or `Digest` with an API
 //!    key); otherwise 401 `UNAUTHORIZED` with a fresh `WWW-Authenticate: Digest` challenge.
-//! 4. A fault queued for the project with [`FakeAtlas::fail_next`] is served, one per request.
+//! 4. A fault queued for the project with [`FakeAtlas::fail_next`] is served, one per request:
+//!    error answers, delays, and bodies that stall, stop short, never end or are huge
+//!    ([`FaultyBody`]).
 //! 5. The resource: group id format (400), query parameters (400), project (404), method (405),
 //!    integration type (404), role (403 for read-only writes), content type (415), body (400),
-//!    then the operation itself (409 on a second create of a kind, 404 on a missing one).
+//!    then the operation itself (409 on a second create of a kind, 404 on a missing one); lists
+//!    page as Atlas does unless [`FakeAtlas::set_paging`] says otherwise.
 //!
 //! Every JSON answer of the resource honours `envelope=true` and `pretty=true`. Nothing here
 //! panics: a malformed request gets an error answer, never a 500 from the fake itself.
@@ -154,6 +159,19 @@ pub enum Fault {
     InternalError,
     /// Waits this long, then answers normally (for client timeouts).
     Delay(Duration),
+    /// Any status with any headers and body, sent as given (never enveloped); an invalid
+    /// status code becomes 500, an invalid header is left out.
+    Answer {
+        /// The HTTP status code.
+        status: u16,
+        /// Headers, such as `Content-Type` and `Retry-After`.
+        headers: Vec<(String, String)>,
+        /// The body, sent byte for byte.
+        body: String,
+    },
+    /// 200 with `Content-Type: application/json`, whose body is `body`, streamed from the fake
+    /// without being held in memory.
+    Body(FaultyBody),
     /// Any status with any body and content type, sent as given (never enveloped); an invalid
     /// status code becomes 500.
     Raw {
@@ -164,6 +182,45 @@ pub enum Fault {
         /// The body, sent byte for byte.
         body: String,
     },
+}
+
+/// A body that misbehaves, for [`Fault::Body`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultyBody {
+    /// The headers, then nothing for this long, then the end of an empty body: a stalled server.
+    Stall(Duration),
+    /// Declares `Content-Length: declared`, sends `sent` bytes of a JSON page, then closes the
+    /// connection.
+    Cut {
+        /// The declared length.
+        declared: u64,
+        /// How many bytes are sent before the connection is closed.
+        sent: usize,
+    },
+    /// Spaces without end, chunked, until the client goes away.
+    Endless,
+    /// `length` spaces, chunked, or with `Content-Length` when `declared`.
+    Sized {
+        /// How many bytes.
+        length: u64,
+        /// Whether `Content-Length` announces them.
+        declared: bool,
+    },
+}
+
+/// How the list operation pages, for servers (or intermediaries) that do not page as Atlas does;
+/// set with [`FakeAtlas::set_paging`]. The default pages as Atlas does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Paging {
+    /// Answers at most this many items per page, whatever `itemsPerPage` asks; links name the
+    /// page size used.
+    pub max_items_per_page: Option<usize>,
+    /// Every page has a `rel=next` link, the last one too.
+    pub always_next: bool,
+    /// Pages leave out `totalCount`.
+    pub omit_total_count: bool,
+    /// Every request is answered with the first page.
+    pub ignore_page_num: bool,
 }
 
 /// One request the fake received, kept in arrival order.
@@ -381,6 +438,18 @@ impl FakeAtlas {
             .extend(faults);
     }
 
+    /// Queues faults for the next requests of any path, the token endpoint's included, served
+    /// before routing and authentication (as a gateway in front of Atlas would): one per request,
+    /// after those already queued. A [`Fault::Delay`] there is answered as [`Fault::InternalError`].
+    pub fn fail_before_auth(&self, faults: Vec<Fault>) {
+        self.lock().front_faults.extend(faults);
+    }
+
+    /// Changes how the list operation pages (see [`Paging`]).
+    pub fn set_paging(&self, paging: Paging) {
+        self.lock().paging = paging;
+    }
+
     /// The faults still queued for the project.
     pub fn pending_faults(&self, group_id: &str) -> usize {
         self.lock().faults.get(group_id).map_or(0, VecDeque::len)
@@ -485,6 +554,10 @@ struct State {
     projects: HashMap<String, Vec<Value>>,
     /// Queued faults per project id.
     faults: HashMap<String, VecDeque<Fault>>,
+    /// Faults served before routing and authentication.
+    front_faults: VecDeque<Fault>,
+    /// How the list operation pages.
+    paging: Paging,
     /// API keys by public key.
     api_keys: HashMap<String, Credential>,
     /// Service accounts by client id.
@@ -538,6 +611,8 @@ impl State {
             base_url,
             projects: HashMap::new(),
             faults: HashMap::new(),
+            front_faults: VecDeque::new(),
+            paging: Paging::default(),
             api_keys: HashMap::new(),
             service_accounts: HashMap::new(),
             tokens: HashMap::new(),
@@ -583,6 +658,12 @@ impl State {
 
     /// Routes, authenticates and serves faults; the resource itself is [`State::resource`].
     fn begin(&mut self, request: &Incoming) -> Step {
+        if let Some(fault) = self.front_faults.pop_front() {
+            if matches!(route(&request.path), Target::Token) {
+                self.token_requests += 1;
+            }
+            return Step::Done(fault_reply(fault));
+        }
         let group = match route(&request.path) {
             Target::Token => return Step::Done(self.token(request)),
             Target::Unknown => {
@@ -990,30 +1071,36 @@ impl State {
         let empty = Vec::new();
         let all = self.projects.get(group).unwrap_or(&empty);
         let total = all.len();
-        let start = (query.page_num - 1).saturating_mul(query.items_per_page);
-        let results: Vec<Value> = all
-            .iter()
-            .skip(start)
-            .take(query.items_per_page)
-            .map(masked)
-            .collect();
+        let paging = self.paging;
+        let per_page = paging
+            .max_items_per_page
+            .map_or(query.items_per_page, |most| {
+                query.items_per_page.min(most.max(1))
+            });
+        let page_num = if paging.ignore_page_num {
+            1
+        } else {
+            query.page_num
+        };
+        let start = (page_num - 1).saturating_mul(per_page);
+        let results: Vec<Value> = all.iter().skip(start).take(per_page).map(masked).collect();
         let href = |page: usize| {
             format!(
-                "{}{GROUPS_PREFIX}{group}/integrations?pageNum={page}&itemsPerPage={}",
-                self.base_url, query.items_per_page
+                "{}{GROUPS_PREFIX}{group}/integrations?pageNum={page}&itemsPerPage={per_page}",
+                self.base_url
             )
         };
-        let mut links = vec![json!({"href": href(query.page_num), "rel": "self"})];
-        if query.page_num > 1 {
-            links.push(json!({"href": href(query.page_num - 1), "rel": "previous"}));
+        let mut links = vec![json!({"href": href(page_num), "rel": "self"})];
+        if page_num > 1 {
+            links.push(json!({"href": href(page_num - 1), "rel": "previous"}));
         }
-        if start.saturating_add(query.items_per_page) < total {
-            links.push(json!({"href": href(query.page_num + 1), "rel": "next"}));
+        if paging.always_next || start.saturating_add(per_page) < total {
+            links.push(json!({"href": href(page_num + 1), "rel": "next"}));
         }
         let mut body = Map::new();
         body.insert("links".to_owned(), Value::Array(links));
         body.insert("results".to_owned(), Value::Array(results));
-        if query.include_count {
+        if query.include_count && !paging.omit_total_count {
             body.insert("totalCount".to_owned(), json!(total));
         }
         Reply::json(StatusCode::OK, Value::Object(body), Shape::List)
@@ -1206,6 +1293,8 @@ enum Payload {
     Empty,
     /// A JSON value.
     Json(Value, Shape),
+    /// A body that misbehaves.
+    Faulty(FaultyBody),
     /// Anything, sent as is.
     Raw {
         /// The content type.
@@ -1253,6 +1342,16 @@ impl Reply {
     /// The HTTP response, enveloped and pretty-printed as asked.
     fn into_response(self, format: Format) -> Response {
         let (status, content_type, body) = match self.payload {
+            Payload::Faulty(faulty) => {
+                let mut response = faulty_response(faulty);
+                *response.status_mut() = self.status;
+                for (name, value) in self.headers {
+                    if let Ok(value) = HeaderValue::from_str(&value) {
+                        response.headers_mut().append(name, value);
+                    }
+                }
+                return response;
+            }
             Payload::Raw { content_type, body } => (self.status, Some(content_type), body),
             Payload::Empty if format.envelope => {
                 let value = json!({"status": self.status.as_u16(), "content": {}});
@@ -1292,6 +1391,73 @@ impl Reply {
         }
         response
     }
+}
+
+/// Spaces, shared by every chunk of a streamed body.
+static SPACES: [u8; 64 * 1024] = [b' '; 64 * 1024];
+
+/// The response of a misbehaving body, streamed: nothing of it is held beyond one shared chunk.
+fn faulty_response(faulty: FaultyBody) -> Response {
+    type Chunk = Result<Bytes, std::io::Error>;
+    let mut declared = None;
+    let body = match faulty {
+        FaultyBody::Stall(pause) => Body::from_stream(futures_util::stream::once(async move {
+            tokio::time::sleep(pause).await;
+            Chunk::Ok(Bytes::new())
+        })),
+        FaultyBody::Cut {
+            declared: length,
+            sent,
+        } => {
+            declared = Some(length);
+            let page = br#"{"links": [], "results": [], "totalCount": 0}"#;
+            let mut start = page.repeat(sent / page.len() + 1);
+            start.truncate(sent);
+            // The first part is flushed before the connection is closed, so that the client has
+            // the headers and part of the body.
+            let first = futures_util::stream::iter([Chunk::Ok(Bytes::from(start))]);
+            let close = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Chunk::Err(std::io::Error::other(
+                    "the fake closes the connection mid-body",
+                ))
+            });
+            Body::from_stream(futures_util::StreamExt::chain(first, close))
+        }
+        FaultyBody::Endless => Body::from_stream(futures_util::stream::repeat_with(|| {
+            Chunk::Ok(Bytes::from_static(&SPACES))
+        })),
+        FaultyBody::Sized {
+            length,
+            declared: announce,
+        } => {
+            if announce {
+                declared = Some(length);
+            }
+            let chunk = SPACES.len() as u64;
+            Body::from_stream(futures_util::stream::unfold(
+                length,
+                move |left| async move {
+                    (left > 0).then(|| {
+                        let size = left.min(chunk);
+                        let bytes =
+                            Bytes::from_static(&SPACES[..usize::try_from(size).unwrap_or(0)]);
+                        (Chunk::Ok(bytes), left - size)
+                    })
+                },
+            ))
+        }
+    };
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(length) = declared {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    response
 }
 
 /// `application/json`.
@@ -1377,6 +1543,31 @@ fn fault_reply(fault: Fault) -> Reply {
             "UNEXPECTED_ERROR",
             "Unexpected error.",
         ),
+        Fault::Answer {
+            status,
+            headers,
+            body,
+        } => {
+            let content_type = headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                .map_or_else(String::new, |(_, value)| value.clone());
+            let headers = headers
+                .into_iter()
+                .filter(|(name, _)| !name.eq_ignore_ascii_case("content-type"))
+                .filter_map(|(name, value)| Some((HeaderName::try_from(name).ok()?, value)))
+                .collect();
+            Reply {
+                status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                headers,
+                payload: Payload::Raw { content_type, body },
+            }
+        }
+        Fault::Body(faulty) => Reply {
+            status: StatusCode::OK,
+            headers: Vec::new(),
+            payload: Payload::Faulty(faulty),
+        },
         Fault::Raw {
             status,
             content_type,

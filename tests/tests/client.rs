@@ -19,12 +19,13 @@ use atlas_integrations::operations::{
     ListThirdPartyIntegrations, ListThirdPartyIntegrationsError, UpdateThirdPartyIntegration,
     UpdateThirdPartyIntegrationError,
 };
-use atlas_integrations::runtime::{MASK, RequestError, ResponseParts};
+use atlas_integrations::runtime::{ErrorDetails, MASK, RequestError, ResponseParts};
 use atlas_integrations::types::{
-    ApiError, Datadog, DatadogRegion, IntegrationType, PagerDuty, ThirdPartyIntegration,
+    ApiError, Datadog, DatadogRegion, IntegrationType, NewRelic, OpsGenieRegion, PagerDuty,
+    ThirdPartyIntegration,
 };
 use codegen_tests::fake_atlas::{
-    DigestAlgorithm, FakeAtlas, Fault, Recorded, Role, TOKEN_PATH, mask,
+    DigestAlgorithm, FakeAtlas, Fault, Paging, Recorded, Role, TOKEN_PATH, mask,
 };
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -58,6 +59,7 @@ fn fast_retries() -> RetryPolicy {
         max_elapsed: Duration::from_secs(10),
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(40),
+        max_retry_after: Duration::from_secs(10),
     }
 }
 
@@ -507,9 +509,11 @@ async fn refused_service_account_credentials_are_an_auth_error() {
         let client = client(&fake, Credentials::service_account(id, secret));
         let result = bounded(client.send(&ListThirdPartyIntegrations::new(GROUP))).await;
         match result {
-            Err(Error::Auth(AuthError::TokenRefused { status, body })) => {
-                assert_eq!(status, 401);
-                let body: Value = serde_json::from_str(&body).unwrap();
+            Err(Error::Auth(AuthError::TokenRefused(failure))) => {
+                assert_eq!(failure.status(), 401);
+                assert_eq!(failure.error_code(), Some("invalid_client"));
+                assert_eq!(failure.detail(), Some("client authentication failed"));
+                let body: Value = serde_json::from_slice(&failure.body).unwrap();
                 assert_eq!(body["error"], "invalid_client");
             }
             other => panic!("expected TokenRefused, got {other:?}"),
@@ -1500,5 +1504,379 @@ async fn every_request_names_the_crate_and_its_version() {
             request.path
         );
     }
+    fake.stop().await.unwrap();
+}
+
+// Values met in the field.
+
+/// The project of the field scenarios below.
+const FIELD_GROUP: &str = "5f1b2c3d4e5f60718293a4b5";
+
+/// From the field file atlas-03-newrelic-real-account-ids.json: a New Relic integration with a
+/// 7-digit account id, an EU license key (`eu01xx…NRAL`) and `NRII-`/`NRIQ-` keys. The page Atlas
+/// answers with decodes, and a create with the real values is built, sent and stored as given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_relic_with_real_account_values_decodes_and_is_created() {
+    // `list_response` of the field file.
+    let list_response = json!({
+        "links": [{"rel": "self", "href": "https://cloud.mongodb.com/api/atlas/v1.0/groups/5f1b2c3d4e5f60718293a4b5/integrations?pageNum=1&itemsPerPage=100"}],
+        "results": [
+            {"type": "NEW_RELIC", "licenseKey": "eu01xx5a6b7c8d9e0f1a2b3c4d5e6f7aXXXXXXXX", "accountId": "3141592", "writeToken": "NRII-aB3dE5fG7hJ9kL1mN3pQXXXXXXX", "readToken": "NRIQ-zY8xW6vU4tS2rQ0pO8nMXXXXXXX"},
+            {"type": "OPS_GENIE", "apiKey": "1a2b3c4d-5e6f-4a7b-8c9d-XXXXXXXXXXXX", "region": "EU"}
+        ],
+        "totalCount": 2
+    });
+    let response = http::Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&list_response).unwrap())
+        .unwrap();
+    let page = ListThirdPartyIntegrations::new(FIELD_GROUP)
+        .parse_response(response)
+        .unwrap();
+    assert_eq!(page.total_count, Some(2));
+    match page.results.as_slice() {
+        [
+            ThirdPartyIntegration::NewRelic(new_relic),
+            ThirdPartyIntegration::OpsGenie(ops_genie),
+        ] => {
+            assert_eq!(new_relic.account_id, "3141592");
+            assert_eq!(
+                new_relic.license_key.expose(),
+                "eu01xx5a6b7c8d9e0f1a2b3c4d5e6f7aXXXXXXXX"
+            );
+            assert_eq!(
+                new_relic.write_token.expose(),
+                "NRII-aB3dE5fG7hJ9kL1mN3pQXXXXXXX"
+            );
+            assert_eq!(
+                new_relic.read_token.expose(),
+                "NRIQ-zY8xW6vU4tS2rQ0pO8nMXXXXXXX"
+            );
+            assert_eq!(ops_genie.region, Some(OpsGenieRegion::Eu));
+        }
+        other => panic!("expected New Relic then Opsgenie, got {other:?}"),
+    }
+
+    // `create_input` of the field file.
+    let (account_id, license_key, read_token, write_token) = (
+        "3141592",
+        "eu01xx5a6b7c8d9e0f1a2b3c4d5e6f7a8b9cNRAL",
+        "NRIQ-zY8xW6vU4tS2rQ0pO8nM6lK4jH2",
+        "NRII-aB3dE5fG7hJ9kL1mN3pQ5rS7tU9",
+    );
+    let create = CreateThirdPartyIntegration::new(
+        FIELD_GROUP,
+        NewRelic::new(account_id, license_key, read_token, write_token),
+    );
+    create.build().unwrap();
+    let fake = fake().await;
+    fake.add_project(FIELD_GROUP);
+    let client = client(&fake, owner_account());
+    let page = bounded(client.send(&create)).await.unwrap();
+    assert_eq!(
+        fake.stored(FIELD_GROUP, "NEW_RELIC").map(|mut stored| {
+            stored.as_object_mut().unwrap().remove("id");
+            stored
+        }),
+        Some(json!({
+            "type": "NEW_RELIC",
+            "accountId": account_id,
+            "licenseKey": license_key,
+            "readToken": read_token,
+            "writeToken": write_token,
+        }))
+    );
+    match page.results.as_slice() {
+        [ThirdPartyIntegration::NewRelic(new_relic)] => {
+            assert_eq!(new_relic.account_id, account_id);
+            assert_eq!(new_relic.license_key.expose(), mask(license_key));
+        }
+        other => panic!("expected the New Relic integration, got {other:?}"),
+    }
+    assert_eq!(statuses(&api_requests(&fake)), [200]);
+    fake.stop().await.unwrap();
+}
+
+/// The token endpoint's 429 of the field file atlas-08-oauth-token-rate-limited.json
+/// (`token_429`), with `Retry-After` as given (the file's is `"1"`).
+fn token_rate_limited(retry_after: &str) -> Fault {
+    Fault::Answer {
+        status: 429,
+        headers: vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("Retry-After".to_owned(), retry_after.to_owned()),
+        ],
+        body: json!({
+            "detail": "Resource /api/oauth/token is limited to 10 requests every 1 minutes.",
+            "error": 429,
+            "errorCode": "RATE_LIMITED",
+            "parameters": ["/api/oauth/token", 10, 1],
+            "reason": "Too Many Requests"
+        })
+        .to_string(),
+    }
+}
+
+/// From atlas-08-oauth-token-rate-limited.json: the token endpoint answers 429 with
+/// `Retry-After: 1`, then a token; the call waits as asked, sends the token request again, and
+/// succeeds with the (empty) list of the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_token_request_is_retried_and_the_call_succeeds() {
+    let fake = fake().await;
+    fake.add_project(FIELD_GROUP);
+    fake.fail_before_auth(vec![token_rate_limited("1")]);
+    let client = client(&fake, owner_account());
+    let started = Instant::now();
+    let page = bounded(client.send(&ListThirdPartyIntegrations::new(FIELD_GROUP)))
+        .await
+        .unwrap();
+    eprintln!(
+        "a throttled token request (Retry-After: 1) then the call: {:?}",
+        started.elapsed()
+    );
+    // `list_200` of the field file.
+    assert!(page.results.is_empty(), "{page:?}");
+    assert_eq!(page.total_count, Some(0));
+    assert_eq!(statuses(&token_endpoint_requests(&fake)), [429, 200]);
+    assert_eq!(fake.token_requests(), 2);
+    assert_eq!(fake.tokens_issued(), 1);
+    assert_eq!(statuses(&api_requests(&fake)), [200]);
+    fake.stop().await.unwrap();
+}
+
+/// From atlas-08-oauth-token-rate-limited.json: without retries, the token endpoint's 429 is the
+/// error, with its status, error code, detail and `Retry-After`, so the caller can back off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_token_request_without_retries_keeps_the_answer() {
+    let fake = fake().await;
+    fake.add_project(FIELD_GROUP);
+    fake.fail_before_auth(vec![token_rate_limited("1")]);
+    let no_retries = client_with(&fake, owner_account(), RetryPolicy::none());
+    let result = bounded(no_retries.send(&ListThirdPartyIntegrations::new(FIELD_GROUP))).await;
+    let failure = match result {
+        Err(Error::Auth(AuthError::TokenRefused(failure))) => failure,
+        other => panic!("expected TokenRefused, got {other:?}"),
+    };
+    assert_eq!(failure.status(), 429);
+    assert_eq!(failure.error_code(), Some("RATE_LIMITED"));
+    assert_eq!(
+        failure.detail(),
+        Some("Resource /api/oauth/token is limited to 10 requests every 1 minutes.")
+    );
+    assert_eq!(failure.retry_after(), Some(Duration::from_secs(1)));
+    assert_eq!(failure.headers()["retry-after"], "1");
+    let message =
+        Error::<ListThirdPartyIntegrationsError>::Auth(AuthError::TokenRefused(failure.clone()))
+            .to_string();
+    assert!(
+        message.contains("429") && message.contains("RATE_LIMITED"),
+        "{message}"
+    );
+    assert_eq!(fake.token_requests(), 1);
+    assert!(
+        api_requests(&fake).is_empty(),
+        "nothing reached the resource"
+    );
+
+    // With retries, throttling beyond them is the same error after 1 + max_retries requests;
+    // a Retry-After as an HTTP date (here, one already past) is honoured too.
+    fake.clear_requests();
+    let now = httpdate::fmt_http_date(std::time::SystemTime::now());
+    fake.fail_before_auth(vec![token_rate_limited(&now); 5]);
+    let client = client(&fake, owner_account());
+    let result = bounded(client.send(&ListThirdPartyIntegrations::new(FIELD_GROUP))).await;
+    match result {
+        Err(Error::Auth(AuthError::TokenRefused(failure))) => {
+            assert_eq!(failure.status(), 429);
+            assert_eq!(failure.error_code(), Some("RATE_LIMITED"));
+        }
+        other => panic!("expected TokenRefused, got {other:?}"),
+    }
+    assert_eq!(statuses(&token_endpoint_requests(&fake)), [429; 4]);
+    assert!(api_requests(&fake).is_empty());
+    fake.stop().await.unwrap();
+}
+
+/// A gateway throttles the first, unauthenticated request of an API key before Atlas can
+/// challenge it: the 429 is retried like any other, and kept whole when it is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_digest_challenge_is_retried_and_kept_when_not() {
+    let fake = fake().await;
+    fake.seed(GROUP, 2);
+    fake.fail_before_auth(vec![Fault::TooManyRequests {
+        retry_after: Some(0),
+    }]);
+    let client = client(&fake, owner_key());
+    let page = bounded(client.send(&ListThirdPartyIntegrations::new(GROUP)))
+        .await
+        .unwrap();
+    assert_eq!(page.results.len(), 2);
+    assert_eq!(statuses(&api_requests(&fake)), [429, 401, 200]);
+
+    fake.clear_requests();
+    fake.fail_before_auth(vec![Fault::TooManyRequests {
+        retry_after: Some(1),
+    }]);
+    let client = client_with(&fake, owner_key(), RetryPolicy::none());
+    let error = api_error(bounded(client.send(&ListThirdPartyIntegrations::new(GROUP))).await);
+    assert_eq!(error.status(), 429);
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
+    match &error {
+        ListThirdPartyIntegrationsError::Undocumented(raw) => {
+            let body: Value = serde_json::from_slice(&raw.body).unwrap();
+            assert_eq!(body["errorCode"], "RATE_LIMITED");
+        }
+        other => panic!("expected the undocumented 429, got {other:?}"),
+    }
+    assert_eq!(statuses(&api_requests(&fake)), [429]);
+    fake.stop().await.unwrap();
+}
+
+/// From atlas-13-list-pagination.json, part A: Atlas honours `itemsPerPage=2` over 5
+/// integrations; every integration is yielded once, every request carries `itemsPerPage` and
+/// `pageNum`, and paging stops after the last page, with or without `totalCount`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_all_pages_two_at_a_time_and_stops_after_the_last_page() {
+    let fake = fake().await;
+    fake.add_project(FIELD_GROUP);
+    let ids = fake.seed(FIELD_GROUP, 5);
+    let client = client(&fake, owner_account());
+    for omit_total_count in [false, true] {
+        fake.set_paging(Paging {
+            omit_total_count,
+            ..Paging::default()
+        });
+        fake.clear_requests();
+        let got: Vec<String> = bounded(
+            client
+                .list_all(FIELD_GROUP, 2)
+                .map(|item| id_of(&item.unwrap()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+        assert_eq!(got, ids, "without totalCount: {omit_total_count}");
+        assert_eq!(list_pages(&fake), pages(1..=3, 2));
+    }
+    fake.stop().await.unwrap();
+}
+
+/// From atlas-13-list-pagination.json, part B: an intermediary answers 100 items per page
+/// whatever is asked, while `totalCount` says 150 and a next link is present; paging goes on
+/// (at the page size the link names) until all 150 are yielded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_all_goes_on_while_the_total_says_more_remain() {
+    let fake = fake().await;
+    fake.add_project(FIELD_GROUP);
+    let ids = fake.seed(FIELD_GROUP, 150);
+    fake.set_paging(Paging {
+        max_items_per_page: Some(100),
+        ..Paging::default()
+    });
+    let client = client(&fake, owner_account());
+    let got: Vec<String> = bounded(
+        client
+            .list_all(FIELD_GROUP, 500)
+            .map(|item| id_of(&item.unwrap()))
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(got.len(), 150);
+    assert_eq!(got, ids);
+    assert_eq!(
+        list_pages(&fake),
+        [
+            ("1".to_owned(), "500".to_owned()),
+            ("2".to_owned(), "100".to_owned())
+        ]
+    );
+    fake.stop().await.unwrap();
+}
+
+/// A server that names a next page on every page, the last one too: paging stops at
+/// `totalCount`; without it, at the empty page past the end; when every page is the first one,
+/// at the page that adds nothing new; and otherwise at the client's page limit, with an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_next_link_never_keeps_list_all_going() {
+    let fake = fake().await;
+    let ids = fake.seed(GROUP, 5);
+    let client = client(&fake, owner_account());
+    let list = |client: Client| async move {
+        bounded(client.list_all(GROUP, 2).collect::<Vec<_>>()).await
+    };
+    let endless = Paging {
+        always_next: true,
+        ..Paging::default()
+    };
+
+    fake.set_paging(endless);
+    let got: Vec<String> = list(client.clone())
+        .await
+        .iter()
+        .map(|item| id_of(item.as_ref().unwrap()))
+        .collect();
+    assert_eq!(got, ids);
+    assert_eq!(list_pages(&fake), pages(1..=3, 2), "stopped by totalCount");
+
+    fake.set_paging(Paging {
+        omit_total_count: true,
+        ..endless
+    });
+    fake.clear_requests();
+    let got: Vec<String> = list(client.clone())
+        .await
+        .iter()
+        .map(|item| id_of(item.as_ref().unwrap()))
+        .collect();
+    assert_eq!(got, ids);
+    assert_eq!(
+        list_pages(&fake),
+        pages(1..=4, 2),
+        "stopped by the empty page"
+    );
+
+    fake.set_paging(Paging {
+        omit_total_count: true,
+        ignore_page_num: true,
+        ..endless
+    });
+    fake.clear_requests();
+    let got: Vec<String> = list(client.clone())
+        .await
+        .iter()
+        .map(|item| id_of(item.as_ref().unwrap()))
+        .collect();
+    assert_eq!(got, ids[..2], "what the server gives, once");
+    assert_eq!(
+        list_pages(&fake),
+        pages(1..=2, 2),
+        "stopped by the page that adds nothing"
+    );
+
+    fake.set_paging(Paging {
+        omit_total_count: true,
+        ..endless
+    });
+    fake.clear_requests();
+    let limited = Client::builder()
+        .base_url(fake.base_url())
+        .allow_plain_http(true)
+        .credentials(owner_account())
+        .retry(fast_retries())
+        .max_pages(2)
+        .build()
+        .unwrap();
+    let items = list(limited).await;
+    assert_eq!(items.len(), 5, "4 integrations, then the error");
+    let got: Vec<String> = items[..4]
+        .iter()
+        .map(|item| id_of(item.as_ref().unwrap()))
+        .collect();
+    assert_eq!(got, ids[..4]);
+    match &items[4] {
+        Err(Error::PageLimit(2)) => {}
+        other => panic!("expected the page limit, got {other:?}"),
+    }
+    assert_eq!(list_pages(&fake), pages(1..=2, 2));
     fake.stop().await.unwrap();
 }

@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use codegen_tests::fake_atlas::{DigestAlgorithm, FakeAtlas, Fault, Role, mask};
+use codegen_tests::fake_atlas::{
+    DigestAlgorithm, FakeAtlas, Fault, FaultyBody, Paging, Role, mask,
+};
 use digest_auth::{AuthContext, HttpMethod, WwwAuthenticateHeader};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{Client, Method};
@@ -937,4 +939,94 @@ async fn stopping_or_dropping_releases_the_port() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!(refused, "the dropped server still accepts connections");
+}
+
+#[tokio::test]
+async fn faults_before_authentication_reach_the_token_endpoint_too() {
+    let fake = fake().await;
+    fake.fail_before_auth(vec![
+        Fault::Answer {
+            status: 429,
+            headers: vec![
+                ("Content-Type".to_owned(), "application/json".to_owned()),
+                ("Retry-After".to_owned(), "1".to_owned()),
+            ],
+            body: r#"{"errorCode":"RATE_LIMITED"}"#.to_owned(),
+        },
+        Fault::ServiceUnavailable { retry_after: None },
+    ]);
+    let throttled = token_request(&fake, OWNER_ID, OWNER_SECRET, "client_credentials").await;
+    assert_eq!(throttled.status, 429);
+    assert_eq!(throttled.header(RETRY_AFTER.as_str()), Some("1"));
+    assert_eq!(
+        throttled.header(CONTENT_TYPE.as_str()),
+        Some("application/json")
+    );
+    assert_eq!(throttled.error_code(), "RATE_LIMITED");
+    // An unauthenticated API request takes the next one, before any challenge.
+    let unavailable = call(&fake, Method::GET, &path(""), None, None).await;
+    assert_eq!(unavailable.status, 503);
+    assert_eq!(fake.token_requests(), 1);
+    assert_eq!(fake.tokens_issued(), 0);
+    let token = token_request(&fake, OWNER_ID, OWNER_SECRET, "client_credentials").await;
+    assert_eq!(token.status, 200);
+}
+
+#[tokio::test]
+async fn paging_quirks_and_faulty_bodies() {
+    let fake = fake().await;
+    fake.seed(GROUP, 5);
+    let token = issue_token(&fake, OWNER_ID, OWNER_SECRET).await;
+    let bearer = Some(token.as_str());
+    fake.set_paging(Paging {
+        max_items_per_page: Some(2),
+        always_next: true,
+        omit_total_count: true,
+        ignore_page_num: false,
+    });
+    let page = call(
+        &fake,
+        Method::GET,
+        &path("?pageNum=3&itemsPerPage=4"),
+        bearer,
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(page["results"].as_array().map(Vec::len), Some(1));
+    assert_eq!(page.get("totalCount"), None);
+    let next = page["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "next")
+        .unwrap();
+    assert!(
+        next["href"]
+            .as_str()
+            .unwrap()
+            .ends_with("?pageNum=4&itemsPerPage=2"),
+        "{next}"
+    );
+
+    fake.fail_next(
+        GROUP,
+        vec![
+            Fault::Body(FaultyBody::Sized {
+                length: 3 << 20,
+                declared: true,
+            }),
+            Fault::Body(FaultyBody::Cut {
+                declared: 1000,
+                sent: 10,
+            }),
+        ],
+    );
+    let url = format!("{}{}", fake.base_url(), path(""));
+    let sized = client().get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(sized.content_length(), Some(3 << 20));
+    assert_eq!(sized.bytes().await.unwrap().len(), 3 << 20);
+    let cut = client().get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(cut.content_length(), Some(1000));
+    assert!(cut.bytes().await.is_err(), "the body stops short");
 }

@@ -2,13 +2,15 @@
 //! service-account token, or the server's current Digest challenge.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use http::HeaderValue;
+use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize;
+use serde_json::Value;
 
-use crate::runtime::Secret;
+use crate::runtime::{ErrorDetails, ResponseParts, Secret};
 
 /// How the client authenticates. Secrets are held in [`Secret`], so they never print.
 #[derive(Clone, Debug)]
@@ -61,14 +63,10 @@ impl Credentials {
 /// Authentication failed before the request itself could be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    /// The token endpoint refused the service account's credentials or failed.
-    #[error("the token endpoint answered {status}: {body}")]
-    TokenRefused {
-        /// The status of the token endpoint's answer.
-        status: http::StatusCode,
-        /// Its body, as text.
-        body: String,
-    },
+    /// The token endpoint refused the service account's credentials or failed, after any
+    /// retries: its answer, with status, headers (`Retry-After`), error code and detail.
+    #[error("the token endpoint answered {0}")]
+    TokenRefused(Box<TokenFailure>),
     /// The token endpoint's answer was not a token.
     #[error("the token endpoint's answer is not a token: {0}")]
     TokenMalformed(String),
@@ -78,6 +76,89 @@ pub enum AuthError {
     /// A credential does not fit in a header.
     #[error("a credential contains characters that cannot be sent in a header")]
     InvalidHeader,
+}
+
+/// The token endpoint's answer when it is not a token: status, headers and body, with the
+/// error code and detail read from an Atlas error body (`errorCode`, `detail`) or an OAuth 2.0
+/// one (`error`, `error_description`). `Retry-After` and `RateLimit-*` are read through
+/// [`ResponseParts`].
+#[derive(Clone)]
+pub struct TokenFailure {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, as received.
+    pub body: Vec<u8>,
+    /// The body as JSON, where it is.
+    json: Option<Value>,
+}
+
+impl TokenFailure {
+    pub(crate) fn new(response: http::Response<Vec<u8>>) -> TokenFailure {
+        let (parts, body) = response.into_parts();
+        TokenFailure {
+            status: parts.status,
+            headers: parts.headers,
+            json: serde_json::from_slice(&body).ok(),
+            body,
+        }
+    }
+
+    /// The body as text (lossily).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    fn field(&self, name: &str) -> Option<&str> {
+        self.json.as_ref()?.get(name)?.as_str()
+    }
+}
+
+impl ErrorDetails for TokenFailure {
+    /// Atlas's `errorCode` (such as `RATE_LIMITED`), or else the OAuth 2.0 `error` (such as
+    /// `invalid_client`).
+    fn error_code(&self) -> Option<&str> {
+        self.field("errorCode").or_else(|| self.field("error"))
+    }
+
+    /// Atlas's `detail`, or else the OAuth 2.0 `error_description`.
+    fn detail(&self) -> Option<&str> {
+        self.field("detail")
+            .or_else(|| self.field("error_description"))
+    }
+}
+
+impl ResponseParts for TokenFailure {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl fmt::Display for TokenFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status)?;
+        if let Some(code) = self.error_code() {
+            write!(f, " {code}")?;
+        }
+        if let Some(detail) = self.detail() {
+            write!(f, ": {detail}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for TokenFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenFailure")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.text())
+            .finish()
+    }
 }
 
 /// A cached access token.
@@ -137,58 +218,28 @@ impl AuthState {
     }
 
     /// The cached token, or a new one fetched by this request or one running alongside it.
-    pub(crate) async fn token(
-        &self,
-        http: &reqwest::Client,
-        token_url: reqwest::Url,
-        client_id: &str,
-        client_secret: &Secret,
-    ) -> Result<Secret, super::ClientError> {
+    /// `fetch` asks the token endpoint and returns the body of its successful answer.
+    pub(crate) async fn token<F, Fut>(&self, fetch: F) -> Result<Secret, super::ClientError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Vec<u8>, super::ClientError>>,
+    {
         if let Some(token) = self.cached_token() {
             return Ok(token);
         }
         let _refreshing = self.refreshing.lock().await;
-        match self.cached_token() {
-            Some(token) => Ok(token),
-            None => {
-                self.fetch_token(http, token_url, client_id, client_secret)
-                    .await
-            }
+        if let Some(token) = self.cached_token() {
+            return Ok(token);
         }
+        let body = zeroize::Zeroizing::new(fetch().await?);
+        Ok(self.store_token(&body)?)
     }
 
-    /// Fetches a new token for a service account and caches it. It is refreshed a minute before
+    /// Reads the token endpoint's answer and caches the token. It is refreshed a minute before
     /// it expires, or at nine tenths of its life when that is shorter than ten minutes.
-    async fn fetch_token(
-        &self,
-        http: &reqwest::Client,
-        token_url: reqwest::Url,
-        client_id: &str,
-        client_secret: &Secret,
-    ) -> Result<Secret, super::ClientError> {
-        let response = http
-            .post(token_url)
-            .basic_auth(client_id, Some(client_secret.expose()))
-            .header(
-                http::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .header(http::header::ACCEPT, "application/json")
-            .body("grant_type=client_credentials")
-            .send()
-            .await
-            .map_err(super::ClientError::Transport)?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(super::ClientError::Transport)?;
-        if !status.is_success() {
-            let body = String::from_utf8_lossy(&body).into_owned();
-            return Err(AuthError::TokenRefused { status, body }.into());
-        }
+    fn store_token(&self, body: &[u8]) -> Result<Secret, AuthError> {
         let token: TokenResponse =
-            serde_json::from_slice(&body).map_err(|e| AuthError::TokenMalformed(e.to_string()))?;
+            serde_json::from_slice(body).map_err(|e| AuthError::TokenMalformed(e.to_string()))?;
         let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3600));
         let margin = if lifetime >= Duration::from_secs(600) {
             Duration::from_secs(60)

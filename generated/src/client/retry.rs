@@ -1,6 +1,6 @@
 //! When to send a request again: only throttled (429) and unavailable (503) answers, a bounded
-//! number of times within a bounded time, after the wait the server asked for or an exponential
-//! backoff with jitter.
+//! number of times within a bounded time, after the wait the server asked for (within a cap) or an
+//! exponential backoff with jitter. API calls and token requests follow the same policy.
 
 use std::time::Duration;
 
@@ -18,8 +18,11 @@ pub struct RetryPolicy {
     /// each retry.
     pub base_delay: Duration,
     /// The longest backoff (default 20 s). A `Retry-After` is honoured even when longer, within
-    /// `max_elapsed`.
+    /// `max_retry_after` and `max_elapsed`.
     pub max_delay: Duration,
+    /// The longest `Retry-After` (seconds or an HTTP date) that is waited for (default 60 s): an
+    /// answer asking for a longer wait is returned as it is, so the caller can decide.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -29,6 +32,7 @@ impl Default for RetryPolicy {
             max_elapsed: Duration::from_secs(60),
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(60),
         }
     }
 }
@@ -58,8 +62,12 @@ impl RetryPolicy {
         {
             return None;
         }
-        let delay = crate::runtime::retry_after(headers).unwrap_or_else(|| self.backoff(retries));
-        (elapsed + delay <= self.max_elapsed).then_some(delay)
+        let delay = match crate::runtime::retry_after(headers) {
+            Some(asked) if asked > self.max_retry_after => return None,
+            Some(asked) => asked,
+            None => self.backoff(retries),
+        };
+        (elapsed.saturating_add(delay) <= self.max_elapsed).then_some(delay)
     }
 
     /// Exponential backoff with jitter: half of the doubled delay, plus a random part of the other
@@ -144,6 +152,60 @@ mod tests {
             policy.delay(throttled, &headers(Some("7")), 0, Duration::from_secs(55)),
             None,
             "out of time"
+        );
+    }
+
+    #[test]
+    fn retry_after_as_an_http_date_is_honoured_and_capped() {
+        let policy = RetryPolicy::default();
+        let throttled = StatusCode::TOO_MANY_REQUESTS;
+        let at = |from_now: Duration| {
+            let mut headers = HeaderMap::new();
+            let date = httpdate::fmt_http_date(std::time::SystemTime::now() + from_now);
+            headers.insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_str(&date).unwrap_or(http::HeaderValue::from_static("")),
+            );
+            headers
+        };
+        // HTTP dates have whole seconds: the wait is within a second of the one asked for.
+        let delay = policy.delay(throttled, &at(Duration::from_secs(5)), 0, Duration::ZERO);
+        assert!(
+            delay.is_some_and(|d| d > Duration::from_secs(3) && d <= Duration::from_secs(5)),
+            "{delay:?}"
+        );
+        // A date in the past asks for no wait.
+        let past = policy.delay(throttled, &at(Duration::ZERO), 0, Duration::ZERO);
+        assert!(
+            past.is_some_and(|d| d <= Duration::from_secs(1)),
+            "{past:?}"
+        );
+        // Beyond the cap, the answer is not waited for, in either form.
+        let capped = RetryPolicy {
+            max_retry_after: Duration::from_secs(2),
+            ..RetryPolicy::default()
+        };
+        assert_eq!(
+            capped.delay(throttled, &at(Duration::from_secs(30)), 0, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            capped.delay(throttled, &headers(Some("3")), 0, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            capped.delay(throttled, &headers(Some("2")), 0, Duration::ZERO),
+            Some(Duration::from_secs(2))
+        );
+        // A Retry-After beyond any duration is not waited for either.
+        assert_eq!(
+            policy.delay(
+                throttled,
+                &headers(Some("18446744073709551615")),
+                0,
+                Duration::ZERO
+            ),
+            None
         );
     }
 
