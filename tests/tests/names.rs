@@ -1,0 +1,70 @@
+//! Names do not depend on the order of keys in the document: generating from a document and from
+//! the same document with every mapping's keys reversed (components, properties, paths,
+//! parameters' places) gives the same items under the same names, and the same warnings.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use codegen_tests::workspace_root;
+use generator::{Config, Document};
+
+/// `value` with the keys of every mapping in reverse order; lists keep their order.
+fn reversed(value: serde_yaml::Value) -> serde_yaml::Value {
+    match value {
+        serde_yaml::Value::Mapping(mapping) => {
+            let mut entries: Vec<(serde_yaml::Value, serde_yaml::Value)> =
+                mapping.into_iter().collect();
+            entries.reverse();
+            serde_yaml::Value::Mapping(entries.into_iter().map(|(k, v)| (k, reversed(v))).collect())
+        }
+        serde_yaml::Value::Sequence(items) => {
+            serde_yaml::Value::Sequence(items.into_iter().map(reversed).collect())
+        }
+        other => other,
+    }
+}
+
+/// The lines of the generated files that tie a name to what it names (public items and fields with
+/// their types, the arms that map a wire name to a field or a variant, query parameters) and the
+/// warnings, sorted: equal when the same items have the same names, whatever their order.
+fn lines(text: &str) -> Vec<String> {
+    const NAMING: &[&str] = &["pub ", "=> __map.read_field(", "=> Self::", "query.push("];
+    let document = Document::parse(text, "names.yaml").unwrap();
+    let output = generator::generate(&document, &Config::default()).unwrap();
+    let mut lines: Vec<String> = output
+        .files
+        .iter()
+        .flat_map(|f| f.contents.lines().map(|l| l.trim().to_owned()))
+        .filter(|l| NAMING.iter().any(|n| l.contains(n)))
+        .chain(output.warnings.iter().map(|w| w.to_string()))
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn reordering_keys_never_swaps_names() {
+    let path = workspace_root().join("tests/fixtures/names.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let value: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let reordered = serde_yaml::to_string(&reversed(value)).unwrap();
+    assert_ne!(text, reordered);
+    let (forward, backward) = (lines(&text), lines(&reordered));
+    let differences: Vec<_> = forward
+        .iter()
+        .zip(&backward)
+        .filter(|(a, b)| a != b)
+        .take(5)
+        .collect();
+    assert!(differences.is_empty(), "{differences:#?}");
+    assert_eq!(forward.len(), backward.len());
+}
+
+#[test]
+fn the_rename_test_can_fail() {
+    // The same comparison sees a swap: the two property names exchanged by hand.
+    let a = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    F:\n      type: object\n      properties:\n        is_global: {type: boolean}\n        isGlobal: {type: string}\n";
+    let b = a
+        .replace("is_global: {type: boolean}", "is_global: {type: string}")
+        .replace("isGlobal: {type: string}", "isGlobal: {type: boolean}");
+    assert_ne!(lines(a), lines(&b));
+}
