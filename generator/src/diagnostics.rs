@@ -41,9 +41,47 @@ pub enum Code {
     UnsupportedPattern,
     /// A tag or operationId asked for that the document does not have.
     Selection,
+    /// A file cannot be read: missing, unreadable, or a directory.
+    Io,
+    /// The document is Swagger 2.0 or OpenAPI 3.1, not OpenAPI 3.0.
+    UnsupportedVersion,
+    /// The input exceeds a loader limit (size, nesting depth or number of nodes).
+    Limit,
+    /// A schema `type` that is not one of OpenAPI's six.
+    UnknownType,
+    /// A key that OpenAPI 3.0 does not define where it stands, most likely misspelt; it is ignored.
+    UnknownKey,
+    /// A parameter whose `in` OpenAPI 3.0 does not allow; the parameter is left out.
+    ParameterLocation,
+    /// The generator failed in a way no document should cause.
+    Internal,
 }
 
 impl Code {
+    /// Every code, in declaration order.
+    pub const ALL: &[Code] = &[
+        Code::Parse,
+        Code::Config,
+        Code::UnresolvedRef,
+        Code::ExternalRef,
+        Code::Unsupported,
+        Code::NameCollision,
+        Code::EmptyName,
+        Code::DiscriminatorTarget,
+        Code::DiscriminatorVariants,
+        Code::MissingOperationId,
+        Code::SecretTarget,
+        Code::UnsupportedPattern,
+        Code::Selection,
+        Code::Io,
+        Code::UnsupportedVersion,
+        Code::Limit,
+        Code::UnknownType,
+        Code::UnknownKey,
+        Code::ParameterLocation,
+        Code::Internal,
+    ];
+
     /// The stable, kebab-case name printed in brackets.
     pub fn name(self) -> &'static str {
         match self {
@@ -60,6 +98,13 @@ impl Code {
             Code::SecretTarget => "secret-target",
             Code::UnsupportedPattern => "unsupported-pattern",
             Code::Selection => "selection",
+            Code::Io => "io",
+            Code::UnsupportedVersion => "unsupported-version",
+            Code::Limit => "limit",
+            Code::UnknownType => "unknown-type",
+            Code::UnknownKey => "unknown-key",
+            Code::ParameterLocation => "parameter-location",
+            Code::Internal => "internal",
         }
     }
 
@@ -91,6 +136,25 @@ impl Code {
                 "use a pattern without look-around or back-references to have it checked"
             }
             Code::Selection => "name a tag or an operationId that the document has",
+            Code::Io => "check that the path names a readable file",
+            Code::UnsupportedVersion => {
+                "convert a Swagger 2.0 document to OpenAPI 3.0 with a converter; down-convert an OpenAPI 3.1 document to 3.0"
+            }
+            Code::Limit => {
+                "if the document is genuine, raise the named setting of `generator::load::Limits`"
+            }
+            Code::UnknownType => {
+                "use one of string, number, integer, boolean, array or object (`nullable: true` for null)"
+            }
+            Code::UnknownKey => {
+                "correct the key's spelling, or prefix it with `x-` for an extension"
+            }
+            Code::ParameterLocation => {
+                "use `in` query, header, path or cookie; form fields belong in the `requestBody`"
+            }
+            Code::Internal => {
+                "this is a bug in the generator, not in the document: please report it"
+            }
         }
     }
 }
@@ -235,6 +299,40 @@ pub(crate) fn pointer(base: &str, segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fails to compile when a variant is added without a place in [`Code::ALL`]: the match is
+    /// exhaustive and each arm names the variant's index there.
+    #[test]
+    fn all_lists_every_code_once_in_order() {
+        for (index, code) in Code::ALL.iter().enumerate() {
+            let expected = match code {
+                Code::Parse => 0,
+                Code::Config => 1,
+                Code::UnresolvedRef => 2,
+                Code::ExternalRef => 3,
+                Code::Unsupported => 4,
+                Code::NameCollision => 5,
+                Code::EmptyName => 6,
+                Code::DiscriminatorTarget => 7,
+                Code::DiscriminatorVariants => 8,
+                Code::MissingOperationId => 9,
+                Code::SecretTarget => 10,
+                Code::UnsupportedPattern => 11,
+                Code::Selection => 12,
+                Code::Io => 13,
+                Code::UnsupportedVersion => 14,
+                Code::Limit => 15,
+                Code::UnknownType => 16,
+                Code::UnknownKey => 17,
+                Code::ParameterLocation => 18,
+                Code::Internal => 19,
+            };
+            assert_eq!(index, expected, "{code:?}");
+        }
+        assert_eq!(Code::ALL.len(), 20);
+        let names: std::collections::BTreeSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(names.len(), Code::ALL.len(), "names are distinct");
+    }
 
     #[test]
     fn pointer_segments_are_escaped() {
