@@ -271,8 +271,9 @@ impl serde::Serialize for Plain {
 struct Budget<'l> {
     limits: &'l Limits,
     nodes: Cell<usize>,
-    /// Set when a limit stopped the parse, so that the parser's error is reported as `limit`.
-    exceeded: Cell<bool>,
+    /// Which limit stopped the parse, if one did, so that the parser's error is reported as
+    /// `limit` with this message.
+    exceeded: Cell<Option<String>>,
 }
 
 /// Builds one node of the plain value, `depth` levels down.
@@ -286,11 +287,11 @@ impl Node<'_, '_> {
         let nodes = self.budget.nodes.get() + 1;
         self.budget.nodes.set(nodes);
         if nodes > self.budget.limits.max_nodes {
-            self.budget.exceeded.set(true);
-            return Err(E::custom(format_args!(
+            let message = format!(
                 "the document has more than {} nodes, counting YAML aliases expanded (`Limits::max_nodes`)",
                 self.budget.limits.max_nodes
-            )));
+            );
+            return Err(self.exceed(message));
         }
         Ok(())
     }
@@ -298,13 +299,19 @@ impl Node<'_, '_> {
     fn enter<E: de::Error>(&self) -> Result<(), E> {
         self.count()?;
         if self.depth >= self.budget.limits.max_depth {
-            self.budget.exceeded.set(true);
-            return Err(E::custom(format_args!(
+            let message = format!(
                 "the document nests deeper than {} levels (`Limits::max_depth`)",
                 self.budget.limits.max_depth
-            )));
+            );
+            return Err(self.exceed(message));
         }
         Ok(())
+    }
+
+    fn exceed<E: de::Error>(&self, message: String) -> E {
+        let error = E::custom(&message);
+        self.budget.exceeded.set(Some(message));
+        error
     }
 
     fn child(&self) -> Node<'_, '_> {
@@ -416,7 +423,7 @@ fn parse_plain(text: &str, is_json: bool, limits: &Limits) -> Result<Plain, (Cod
     let budget = Budget {
         limits,
         nodes: Cell::new(0),
-        exceeded: Cell::new(false),
+        exceeded: Cell::new(None),
     };
     let root = Node {
         budget: &budget,
@@ -432,8 +439,12 @@ fn parse_plain(text: &str, is_json: bool, limits: &Limits) -> Result<Plain, (Cod
             .map_err(|e| e.to_string())
     };
     result.map_err(|message| {
-        if budget.exceeded.get() {
-            (Code::Limit, message)
+        if let Some(limit) = budget.exceeded.take() {
+            // The parser's message has the limit's, with where it stopped.
+            match message.rfind(" at line ") {
+                Some(cut) => (Code::Limit, format!("{limit}{}", &message[cut..])),
+                None => (Code::Limit, limit),
+            }
         } else if message.starts_with("recursion limit exceeded") {
             let message = format!(
                 "the document nests deeper than the parser's own limit of 128 levels (`Limits::max_depth` cannot raise it): {message}"
