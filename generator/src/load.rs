@@ -61,11 +61,15 @@ impl Document {
             r.error(Code::Limit, "", too_big(text.len() as u64, limits));
             return Err(r.diagnostics);
         }
+        // A byte order mark is not part of the document.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
             r.error(Code::Parse, "", "the document is empty");
             return Err(r.diagnostics);
         }
-        let is_json = text.trim_start().starts_with('{');
+        // A sequence at the top is no OpenAPI document either way; read as JSON, its nesting stops
+        // at the JSON parser's limit without the YAML parser's reading every event first.
+        let is_json = text.trim_start().starts_with(['{', '[']);
         let mut plain = match parse_plain(text, is_json, limits) {
             Ok(plain) => plain,
             Err((code, message)) => {
@@ -465,11 +469,12 @@ fn parse_plain(text: &str, is_json: bool, limits: &Limits) -> Result<Plain, (Cod
 /// another version is named as such rather than failing on some field. False when refused.
 fn check_version(plain: &Plain, r: &mut Reporter) -> bool {
     let Plain::Map(top) = plain else {
-        r.error(
-            Code::Parse,
-            "",
-            "the document is not a mapping of keys to values",
-        );
+        let message = if *plain == Plain::Null {
+            "the document is empty: it has nothing but comments"
+        } else {
+            "the document is not a mapping of keys to values"
+        };
+        r.error(Code::Parse, "", message);
         return false;
     };
     if let Some(swagger) = top.get("swagger") {
