@@ -1155,4 +1155,81 @@ mod tests {
         assert!(err.contains("error[parse]"), "{err}");
         assert!(err.contains("a.yaml#/components/schemas"), "{err}");
     }
+
+    fn codes(result: Result<Document, Diagnostics>) -> Vec<&'static str> {
+        match result {
+            Ok(document) => document.warnings.iter().map(|d| d.code.name()).collect(),
+            Err(diagnostics) => diagnostics.iter().map(|d| d.code.name()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_missing_file_is_io_not_parse() {
+        let missing = std::path::Path::new("/nonexistent/spec.yaml");
+        assert_eq!(codes(Document::read(missing)), ["io"]);
+    }
+
+    #[test]
+    fn other_versions_are_named() {
+        let swagger = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        assert_eq!(
+            codes(Document::parse(swagger, "a.yaml")),
+            ["unsupported-version"]
+        );
+        let newer = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}}"#;
+        assert_eq!(
+            codes(Document::parse(newer, "a.json")),
+            ["unsupported-version"]
+        );
+    }
+
+    #[test]
+    fn limits_are_settings() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        assert!(Document::parse(yaml, "a.yaml").is_ok());
+        for limits in [
+            Limits {
+                max_bytes: 10,
+                ..Limits::default()
+            },
+            Limits {
+                max_depth: 1,
+                ..Limits::default()
+            },
+            Limits {
+                max_nodes: 5,
+                ..Limits::default()
+            },
+        ] {
+            assert_eq!(
+                codes(Document::parse_with(yaml, "a.yaml", &limits)),
+                ["limit"]
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let yaml = "\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        assert!(Document::parse(yaml, "a.yaml").is_ok());
+    }
+
+    #[test]
+    fn type_errors_are_placed_inside_path_items() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: 7, content: []}\n";
+        let err = Document::parse(yaml, "a.yaml").err().unwrap_or_default();
+        let at: Vec<&str> = err.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(at, ["/paths/~1a/get/responses/200/description"], "{err}");
+    }
+
+    #[test]
+    fn misspelt_operation_keys_warn() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      respones: {}\n      responses: {'204': {description: d}}\n";
+        let document = Document::parse(yaml, "a.yaml");
+        let message = document
+            .as_ref()
+            .map(|d| d.warnings.to_string())
+            .unwrap_or_default();
+        assert!(message.contains("did you mean `responses`?"), "{message}");
+    }
 }
