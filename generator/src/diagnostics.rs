@@ -57,13 +57,61 @@ pub enum Code {
     AllOfCycle,
     /// An `allOf` part that is not an object, beside parts that are.
     AllOfPart,
+    /// `allOf` parts that give one property different types.
+    AllOfConflict,
     /// Inline schemas nested deeper than the generator follows.
     Nesting,
     /// The name asked for a standalone crate is not a valid package name.
     CrateName,
+    /// A file cannot be read: missing, unreadable, or a directory.
+    Io,
+    /// The document is Swagger 2.0 or OpenAPI 3.1, not OpenAPI 3.0.
+    UnsupportedVersion,
+    /// The input exceeds a loader limit (size, nesting depth or number of nodes).
+    Limit,
+    /// A schema `type` that is not one of OpenAPI's six.
+    UnknownType,
+    /// A key that OpenAPI 3.0 does not define where it stands, most likely misspelt; it is ignored.
+    UnknownKey,
+    /// A parameter whose `in` OpenAPI 3.0 does not allow; the parameter is left out.
+    ParameterLocation,
 }
 
 impl Code {
+    /// Every code, in declaration order.
+    pub const ALL: &[Code] = &[
+        Code::Parse,
+        Code::Config,
+        Code::UnresolvedRef,
+        Code::ExternalRef,
+        Code::Internal,
+        Code::NameCollision,
+        Code::DiscriminatorTarget,
+        Code::DiscriminatorVariants,
+        Code::MissingOperationId,
+        Code::SecretTarget,
+        Code::UnsupportedPattern,
+        Code::Selection,
+        Code::Renamed,
+        Code::PathParameter,
+        Code::CookieParameter,
+        Code::ParameterContent,
+        Code::BodyMediaType,
+        Code::StatusRange,
+        Code::FreeForm,
+        Code::AllOfCycle,
+        Code::AllOfPart,
+        Code::AllOfConflict,
+        Code::Nesting,
+        Code::CrateName,
+        Code::Io,
+        Code::UnsupportedVersion,
+        Code::Limit,
+        Code::UnknownType,
+        Code::UnknownKey,
+        Code::ParameterLocation,
+    ];
+
     /// The stable, kebab-case name printed in brackets.
     pub fn name(self) -> &'static str {
         match self {
@@ -88,8 +136,15 @@ impl Code {
             Code::FreeForm => "free-form",
             Code::AllOfCycle => "all-of-cycle",
             Code::AllOfPart => "all-of-part",
+            Code::AllOfConflict => "all-of-conflict",
             Code::Nesting => "nesting",
             Code::CrateName => "crate-name",
+            Code::Io => "io",
+            Code::UnsupportedVersion => "unsupported-version",
+            Code::Limit => "limit",
+            Code::UnknownType => "unknown-type",
+            Code::UnknownKey => "unknown-key",
+            Code::ParameterLocation => "parameter-location",
         }
     }
 
@@ -146,12 +201,29 @@ impl Code {
             Code::AllOfPart => {
                 "its constraints are not checked; merge it into a property if it describes one"
             }
+            Code::AllOfConflict => "give the property one type in every part that declares it",
             Code::Nesting => {
                 "move deeply nested inline schemas into `components/schemas` and refer to them"
             }
             Code::CrateName => {
                 "use ASCII letters, digits, `-` and `_`, starting with a letter or `_`, and no \
                  Rust keyword or name Cargo reserves (`test`, `core`, `std`, ...)"
+            }
+            Code::Io => "check that the path names a readable file",
+            Code::UnsupportedVersion => {
+                "convert a Swagger 2.0 document to OpenAPI 3.0 with a converter; down-convert an OpenAPI 3.1 document to 3.0"
+            }
+            Code::Limit => {
+                "if the document is genuine, raise the named setting of `generator::load::Limits`"
+            }
+            Code::UnknownType => {
+                "use one of string, number, integer, boolean, array or object (`nullable: true` for null)"
+            }
+            Code::UnknownKey => {
+                "correct the key's spelling, or prefix it with `x-` for an extension"
+            }
+            Code::ParameterLocation => {
+                "use `in` query, header, path or cookie; form fields belong in the `requestBody`"
             }
         }
     }
@@ -297,6 +369,50 @@ pub(crate) fn pointer(base: &str, segment: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fails to compile when a variant is added without a place in [`Code::ALL`]: the match is
+    /// exhaustive and each arm names the variant's index there.
+    #[test]
+    fn all_lists_every_code_once_in_order() {
+        for (index, code) in Code::ALL.iter().enumerate() {
+            let expected = match code {
+                Code::Parse => 0,
+                Code::Config => 1,
+                Code::UnresolvedRef => 2,
+                Code::ExternalRef => 3,
+                Code::Internal => 4,
+                Code::NameCollision => 5,
+                Code::DiscriminatorTarget => 6,
+                Code::DiscriminatorVariants => 7,
+                Code::MissingOperationId => 8,
+                Code::SecretTarget => 9,
+                Code::UnsupportedPattern => 10,
+                Code::Selection => 11,
+                Code::Renamed => 12,
+                Code::PathParameter => 13,
+                Code::CookieParameter => 14,
+                Code::ParameterContent => 15,
+                Code::BodyMediaType => 16,
+                Code::StatusRange => 17,
+                Code::FreeForm => 18,
+                Code::AllOfCycle => 19,
+                Code::AllOfPart => 20,
+                Code::AllOfConflict => 21,
+                Code::Nesting => 22,
+                Code::CrateName => 23,
+                Code::Io => 24,
+                Code::UnsupportedVersion => 25,
+                Code::Limit => 26,
+                Code::UnknownType => 27,
+                Code::UnknownKey => 28,
+                Code::ParameterLocation => 29,
+            };
+            assert_eq!(index, expected, "{code:?}");
+        }
+        assert_eq!(Code::ALL.len(), 30);
+        let names: std::collections::BTreeSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(names.len(), Code::ALL.len(), "names are distinct");
+    }
 
     #[test]
     fn pointer_segments_are_escaped() {

@@ -1,15 +1,52 @@
 //! Prints tokens as Rust source in-process: `syn` parses them into a file, `prettyplease` prints it,
 //! and the `@generated` line goes on top.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// Formats one generated module. Fails only if the emitter produced tokens that are not a Rust
 /// file, which is a bug in the generator rather than in the document.
+///
+/// Items are parsed and printed one at a time, so that only one item's syntax tree is alive at
+/// once: a module of tens of thousands of types would otherwise hold its tokens, their parse
+/// buffer and the whole syntax tree together.
 pub fn render(tokens: &TokenStream, command: &str, source: &str) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens.clone()).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
-    let body = prettyplease::unparse(&file);
+    let mut body = String::new();
+    for item in items(tokens) {
+        let file: syn::File =
+            syn::parse2(item).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
+        body.push_str(&prettyplease::unparse(&file));
+    }
     Ok(format!("{}\n\n{body}", header(command, source)))
+}
+
+/// Splits a module's tokens into its items: each ends with a `;` or a braced group (and the `;`
+/// that may follow it, as in `use a::{b, c};`). Attributes stay with the item they precede, and
+/// inner attributes with the first item.
+fn items(tokens: &TokenStream) -> impl Iterator<Item = TokenStream> {
+    let mut tokens = tokens.clone().into_iter().peekable();
+    std::iter::from_fn(move || {
+        let mut item = Vec::new();
+        while let Some(token) = tokens.next() {
+            let end = match &token {
+                TokenTree::Punct(p) => p.as_char() == ';',
+                TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+                _ => false,
+            };
+            let braced = matches!(&token, TokenTree::Group(_));
+            item.push(token);
+            if end {
+                if braced {
+                    if let Some(semi) =
+                        tokens.next_if(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
+                    {
+                        item.push(semi);
+                    }
+                }
+                break;
+            }
+        }
+        (!item.is_empty()).then(|| item.into_iter().collect())
+    })
 }
 
 /// The first line of every generated file: marks it generated and names how to regenerate it.

@@ -29,7 +29,12 @@ pub use write::{Output, OutputFile};
 /// On success the output also carries the warnings found; on failure every problem found is
 /// returned at once, and nothing has been written.
 pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnostics> {
-    let (api, warnings) = lower::lower(document, config)?;
+    let (api, mut warnings) = lower::lower(document, config).map_err(|mut errors| {
+        errors.extend(document.warnings.clone());
+        errors.sorted()
+    })?;
+    warnings.extend(document.warnings.clone());
+    let warnings = warnings.sorted();
     let free_form = free_form(&api);
     let types = api.types.iter().map(|t| t.name.clone());
     let names = types

@@ -127,3 +127,71 @@ fn failed_generation_changes_nothing() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// Each warning fixture generates, and reports the warning its file is named after.
+#[test]
+fn warning_fixtures() {
+    insta::glob!("../fixtures/warnings", "*.yaml", |path| {
+        if !fixture::is_document(path) {
+            return;
+        }
+        let output = fixture::generate(path)
+            .unwrap_or_else(|d| panic!("{} should generate:\n{d}", path.display()));
+        let expected = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        assert!(
+            output
+                .warnings
+                .iter()
+                .any(|d| d.code.name() == expected && d.severity == generator::Severity::Warning),
+            "{} should warn `{expected}`, got:\n{}",
+            path.display(),
+            output.warnings
+        );
+        insta::assert_snapshot!(output.warnings.to_string());
+    });
+}
+
+/// Codes that no fixture shows yet, each with the reason.
+const WITHOUT_FIXTURE: &[(&str, &str)] = &[
+    // Missing or unreadable files: a fixture is a file that exists; tests/tests/hostile.rs reads
+    // a missing one.
+    ("io", "no document can be a missing file"),
+    // Reported only when the generator itself fails; a document that caused it would be a bug
+    // to fix.
+    ("internal", "no document should cause it"),
+    // Needs a selection of tags or operations, which fixtures cannot pass;
+    // tests/tests/selection.rs covers it.
+    ("selection", "needs a selection"),
+    // A crate name is given on the command line, not in a document; tests/tests/outputs.rs
+    // covers it.
+    ("crate-name", "named on the command line"),
+    // The parsers stop at 128 levels, which holds fewer inline schemas than the lowering's own
+    // guard against deep recursion allows: the guard cannot be reached from a document.
+    ("nesting", "unreachable through the loader's depth limit"),
+];
+
+/// Every diagnostic code has a fixture: under `fixtures/invalid/` for errors, under
+/// `fixtures/warnings/` for warnings, named after the code.
+#[test]
+fn every_code_has_a_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut missing = Vec::new();
+    for code in generator::diagnostics::Code::ALL {
+        let name = code.name();
+        let file = format!("{name}.yaml");
+        let has = root.join("invalid").join(&file).is_file()
+            || root.join("warnings").join(&file).is_file();
+        let allowed = WITHOUT_FIXTURE.iter().any(|(n, _)| *n == name);
+        assert!(
+            !(has && allowed),
+            "`{name}` has a fixture now: take it off WITHOUT_FIXTURE"
+        );
+        if !has && !allowed {
+            missing.push(name);
+        }
+    }
+    assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
+}

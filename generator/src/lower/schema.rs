@@ -188,6 +188,20 @@ impl<'a> Lowerer<'a> {
             // A parent union (`oneOf` beside its own properties) gives its own properties only:
             // descending into its variants would come back here.
             for property in self.properties(part, &part_at, depth + 1) {
+                if let Some(existing) = out.iter().find(|p| p.wire == property.wire)
+                    && let (Some(a), Some(b)) = (
+                        self.json_type(existing.schema),
+                        self.json_type(property.schema),
+                    )
+                    && a != b
+                {
+                    let message = format!(
+                        "`allOf` parts give property `{}` the types `{a}` (at `{}`) and `{b}`: no value has both",
+                        property.wire, existing.at
+                    );
+                    self.report
+                        .error(Code::AllOfConflict, &property.at, message);
+                }
                 merge_property(&mut out, property);
             }
             required.extend(required_of(part));
@@ -419,6 +433,25 @@ fn merge_property<'a>(out: &mut Vec<Property<'a>>, property: Property<'a>) {
     match out.iter_mut().find(|p| p.wire == property.wire) {
         Some(existing) => existing.required |= property.required,
         None => out.push(property),
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// The JSON type a schema declares, following references; `None` when it declares none.
+    fn json_type(&self, schema: RefOr<'a>) -> Option<&'static str> {
+        let schema = match schema {
+            RefOr::Item(schema) => schema,
+            RefOr::Ref(reference) => resolve::schema(self.api, reference).ok()?.schema,
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => Some("string"),
+            SchemaKind::Type(Type::Number(_)) => Some("number"),
+            SchemaKind::Type(Type::Integer(_)) => Some("integer"),
+            SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+            SchemaKind::Type(Type::Array(_)) => Some("array"),
+            SchemaKind::Type(Type::Object(_)) => Some("object"),
+            _ => None,
+        }
     }
 }
 
