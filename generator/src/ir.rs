@@ -344,6 +344,11 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// The media types the operation answers with, for the `Accept` header.
     pub accept: Vec<String>,
+    /// The Atlas versions the operation is documented in (`2023-01-01`, `preview`,
+    /// `2025-01-01.upcoming`), sorted; empty for an operation without versioned media types.
+    pub versions: Vec<String>,
+    /// The date the document says this operation stops answering (`x-sunset`).
+    pub sunset: Option<String>,
 }
 
 /// One piece of a path template.

@@ -13,7 +13,7 @@ pub use request::{
 };
 pub use response::{
     DecodeError, ErrorDetails, ErrorResponse, Failure, RateLimit, RawResponse, Received,
-    ResponseParts, asks_for_envelope, envelope_status, retry_after,
+    ResponseParts, VersionGone, asks_for_envelope, envelope_status, retry_after,
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
 pub use union::{UnknownVariant, decode_variant, take_tagged};

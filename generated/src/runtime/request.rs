@@ -215,6 +215,14 @@ pub enum RequestError {
     /// The request could not be assembled (a header value that is not valid, for example).
     #[error("cannot assemble the request: {0}")]
     Http(#[from] http::Error),
+    /// The version asked for with `api_version` is not one the document gives the operation.
+    #[error("version `{requested}` is not documented for this operation (documented: {})", documented.join(", "))]
+    UnknownVersion {
+        /// The version asked for.
+        requested: String,
+        /// The versions the document gives.
+        documented: &'static [&'static str],
+    },
 }
 
 fn list(violations: &[Violation]) -> String {

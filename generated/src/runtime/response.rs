@@ -307,6 +307,58 @@ impl fmt::Display for RawResponse {
     }
 }
 
+/// `410 Gone` from an operation that answers in dated versions: the version asked for is past its
+/// sunset (Atlas's `VERSION_GONE`), or the operation itself is. Ask for a newer version, or
+/// generate from a newer document.
+#[derive(Clone, Debug)]
+pub struct VersionGone {
+    /// The version that was asked for (`2023-01-01`).
+    pub version: String,
+    /// The date the document gave for the operation's sunset (`x-sunset`), if any.
+    pub sunset: Option<&'static str>,
+    /// Atlas's `errorCode` (`VERSION_GONE`), when the body carries one.
+    pub error_code: Option<String>,
+    /// The response, kept whole.
+    pub response: RawResponse,
+}
+
+impl VersionGone {
+    /// The error for a `410` answer to a request that asked for `version`.
+    pub fn new(version: &str, sunset: Option<&'static str>, response: RawResponse) -> VersionGone {
+        let error_code = serde_json::from_slice::<Value>(&response.body)
+            .ok()
+            .and_then(|v| v.get("errorCode")?.as_str().map(str::to_owned));
+        VersionGone {
+            version: version.to_owned(),
+            sunset,
+            error_code,
+            response,
+        }
+    }
+}
+
+impl ResponseParts for VersionGone {
+    fn status(&self) -> StatusCode {
+        self.response.status
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.response.headers
+    }
+}
+
+impl fmt::Display for VersionGone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "version {} of this operation is gone", self.version)?;
+        if let Some(sunset) = self.sunset {
+            write!(f, " (its sunset was {sunset})")?;
+        }
+        if let Some(code) = &self.error_code {
+            write!(f, " [{code}]")?;
+        }
+        f.write_str("; ask for a newer version with `api_version`")
+    }
+}
+
 /// A body that did not decode as the document says it should.
 #[derive(Clone, Debug)]
 pub struct DecodeError {

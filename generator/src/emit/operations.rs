@@ -54,12 +54,48 @@ impl Context<'_> {
             Method::Options => "OPTIONS",
             Method::Trace => "TRACE",
         };
-        let text = with_paragraph(
+        let mut text = with_paragraph(
             op.doc.as_deref(),
             &format!("`{method_doc} {}` (`{}`).", op.path, op.name.wire),
         );
+        if let Some(sunset) = &op.sunset {
+            text = with_paragraph(
+                Some(&text),
+                &format!(
+                    "Sunset on {sunset} (`x-sunset`): from that date Atlas answers `410 Gone`, read as `VersionGone`."
+                ),
+            );
+        }
         let doc = doc_attrs(Some(&text), String::new);
-        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let deprecated = match (&op.sunset, op.deprecated) {
+            (Some(sunset), _) => {
+                let note = format!("the document gives this operation a sunset on {sunset}");
+                Some(quote!(#[deprecated(note = #note)]))
+            }
+            (None, true) => Some(quote!(#[deprecated])),
+            (None, false) => None,
+        };
+        let versioned = !op.versions.is_empty();
+        let version_field =
+            versioned.then(|| quote!(api_version: ::std::option::Option<::std::string::String>,));
+        let version_init = versioned.then(|| quote!(api_version: ::std::option::Option::None));
+        let version_api = versioned.then(|| {
+            let versions = &op.versions;
+            let default = default_version(op);
+            let doc = format!(
+                " Asks for one of the documented versions ([`Self::API_VERSIONS`]) instead of the newest stable one, `{default}`; `build()` refuses a version the document does not give."
+            );
+            quote! {
+                /// The versions the document gives this operation, oldest first.
+                pub const API_VERSIONS: &'static [&'static str] = &[#(#versions),*];
+
+                #[doc = #doc]
+                pub fn api_version(mut self, version: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.api_version = ::std::option::Option::Some(version.into());
+                    self
+                }
+            }
+        });
 
         let given: Vec<&Parameter> = op.parameters.iter().filter(|p| !p.from_body_tag).collect();
         let fields = given.iter().map(|p| {
@@ -107,7 +143,7 @@ impl Context<'_> {
             }
         });
         let body_init = op.body.as_ref().map(|_| quote!(body: body.into()));
-        let inits = inits.chain(body_init);
+        let inits = inits.chain(body_init).chain(version_init);
 
         let setters = given.iter().filter(|p| !p.required).map(|p| {
             let field = ident(&p.name.rust);
@@ -147,6 +183,7 @@ impl Context<'_> {
             pub struct #name {
                 #(#fields)*
                 #body_field
+                #version_field
             }
 
             impl #name {
@@ -156,6 +193,8 @@ impl Context<'_> {
                 }
 
                 #(#setters)*
+
+                #version_api
 
                 #build
 
@@ -247,17 +286,51 @@ impl Context<'_> {
             Method::Options => quote!(OPTIONS),
             Method::Trace => quote!(TRACE),
         };
+        // An operation in dated versions asks for the one chosen with `api_version`, else the
+        // newest stable one, in `Accept` and, for a versioned body, `Content-Type`.
+        let versioned = !op.versions.is_empty();
+        let version = versioned.then(|| {
+            let default = default_version(op);
+            quote! {
+                let version = match &self.api_version {
+                    ::std::option::Option::Some(version) if !Self::API_VERSIONS.contains(&version.as_str()) => {
+                        return ::std::result::Result::Err(crate::runtime::RequestError::UnknownVersion {
+                            requested: ::std::clone::Clone::clone(version),
+                            documented: Self::API_VERSIONS,
+                        });
+                    }
+                    ::std::option::Option::Some(version) => version.as_str(),
+                    ::std::option::Option::None => #default,
+                };
+                let versioned = ::std::format!("application/vnd.atlas.{version}+json");
+            }
+        });
         let accept = (!op.accept.is_empty()).then(|| {
-            let accept = op.accept.join(", ");
-            quote!(.header(::http::header::ACCEPT, #accept))
+            let others: Vec<&str> = op
+                .accept
+                .iter()
+                .map(String::as_str)
+                .filter(|m| !versioned || crate::lower::atlas_version(m).is_none())
+                .collect();
+            if versioned && others.is_empty() {
+                quote!(.header(::http::header::ACCEPT, versioned.as_str()))
+            } else if versioned {
+                let rest = others.iter().map(|m| format!(", {m}")).collect::<String>();
+                quote!(.header(::http::header::ACCEPT, ::std::format!("{versioned}{}", #rest)))
+            } else {
+                let accept = others.join(", ");
+                quote!(.header(::http::header::ACCEPT, #accept))
+            }
         });
         let (content_type, body) = match &op.body {
             Some(b) => {
                 let media_type = &b.media_type;
-                (
-                    Some(quote!(.header(::http::header::CONTENT_TYPE, #media_type))),
-                    quote!(::serde_json::to_vec(&self.body)?),
-                )
+                let header = if versioned && crate::lower::atlas_version(media_type).is_some() {
+                    quote!(.header(::http::header::CONTENT_TYPE, versioned.as_str()))
+                } else {
+                    quote!(.header(::http::header::CONTENT_TYPE, #media_type))
+                };
+                (Some(header), quote!(::serde_json::to_vec(&self.body)?))
             }
             None => (None, quote!(::std::vec::Vec::new())),
         };
@@ -284,6 +357,7 @@ impl Context<'_> {
             pub fn build(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
                 #validation
                 #body_secrets
+                #version
                 let #query_mut query = crate::runtime::Query::new();
                 #(#query)*
                 let uri = ::std::format!(#template, #(#args,)* query = query.as_str());
@@ -414,6 +488,19 @@ impl Context<'_> {
                 ErrorBody::Json(_) => quote!(#status => ::std::result::Result::Err(received.failure(#error::#variant, #error::Decode))),
             }
         });
+        let gone = version_gone(op).then(|| {
+            let default = default_version(op);
+            let sunset = match &op.sunset {
+                Some(date) => quote!(::std::option::Option::Some(#date)),
+                None => quote!(::std::option::Option::None),
+            };
+            quote! {
+                410u16 => {
+                    let version = self.api_version.as_deref().unwrap_or(#default);
+                    ::std::result::Result::Err(#error::VersionGone(crate::runtime::VersionGone::new(version, #sunset, received.into_raw())))
+                }
+            }
+        });
         let parse_doc = if envelope_parameter.is_none() {
             " Reads the response to this request: the documented output, or the operation's error."
         } else {
@@ -427,6 +514,7 @@ impl Context<'_> {
                 match received.status().as_u16() {
                     #(#success_arms)*
                     #(#error_arms,)*
+                    #gone
                     _ => ::std::result::Result::Err(#error::Undocumented(received.into_raw())),
                 }
             }
@@ -443,11 +531,19 @@ impl Context<'_> {
             let doc = doc_attrs(Some(&text), String::new);
             quote! { #doc #variant(crate::runtime::ErrorResponse<#ty>), }
         });
+        let gone = version_gone(op);
         let names: Vec<Ident> = errors
             .iter()
             .map(|r| ident(&r.name))
             .chain([format_ident!("Undocumented"), format_ident!("Decode")])
+            .chain(gone.then(|| format_ident!("VersionGone")))
             .collect();
+        let gone_variant = gone.then(|| {
+            quote! {
+                /// `410 Gone`: the version asked for is past its sunset, or the operation is.
+                VersionGone(crate::runtime::VersionGone),
+            }
+        });
         let doc = format!(
             " What can go wrong with [`{}`] once a response arrives.",
             op.name.rust
@@ -461,6 +557,7 @@ impl Context<'_> {
                 Undocumented(crate::runtime::RawResponse),
                 /// A body that does not decode as the document describes it.
                 Decode(crate::runtime::DecodeError),
+                #gone_variant
             }
 
             impl #error {
@@ -573,4 +670,22 @@ fn error_details(api: &Api) -> TokenStream {
 /// Doubles braces so that literal text survives `format!`.
 fn escape(text: &str) -> String {
     text.replace('{', "{{").replace('}', "}}")
+}
+
+/// The version an operation in dated versions asks for by default: the one of the media type it
+/// accepts (the newest stable one), else of its body.
+fn default_version(op: &Operation) -> String {
+    op.accept
+        .iter()
+        .chain(op.body.as_ref().map(|b| &b.media_type))
+        .find_map(|m| crate::lower::atlas_version(m))
+        .or_else(|| op.versions.last().map(String::as_str))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Whether a `410` gets its own `VersionGone` variant: the operation answers in dated versions and
+/// does not document `410` itself.
+fn version_gone(op: &Operation) -> bool {
+    !op.versions.is_empty() && !op.responses.iter().any(|r| r.status == 410)
 }

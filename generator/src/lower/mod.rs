@@ -7,6 +7,7 @@ mod docs;
 mod finish;
 mod inline;
 mod operation;
+pub(crate) use operation::atlas_version;
 mod reach;
 mod recursion;
 mod refs;

@@ -105,6 +105,12 @@ impl<'a> Lowerer<'a> {
             let responses =
                 self.lower_responses(&rust, &operation.responses, &pointer(&at, "responses"));
             let accept = accepted_media_types(&operation.responses, api);
+            let versions = documented_versions(operation, api);
+            let sunset = operation
+                .extensions
+                .get("x-sunset")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
             if let Some(body) = &body {
                 self.bind_tag_parameter(&mut parameters, &body.ty);
             }
@@ -125,6 +131,8 @@ impl<'a> Lowerer<'a> {
                 body,
                 responses,
                 accept,
+                versions,
+                sunset,
             });
         }
     }
@@ -163,7 +171,7 @@ impl<'a> Lowerer<'a> {
         }
         // The builder's own names: its constructor, `build`, `parse_response`, and `body` when the
         // operation takes one.
-        let mut reserved = vec!["new", "build", "parse_response"];
+        let mut reserved = vec!["new", "build", "parse_response", "api_version"];
         if has_body {
             reserved.push("body");
         }
@@ -459,13 +467,67 @@ impl<'a> Lowerer<'a> {
 /// The media type to use from a content map: the newest JSON, else whatever comes first.
 fn pick_media_type(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
     // Among versioned JSON types (`application/vnd.atlas.2023-01-01+json`), the dates sort, so
-    // the greatest is the newest version.
+    // the greatest is the newest version; a stable (dated) version is preferred to `preview` and
+    // to an `.upcoming` one.
     content
         .iter()
         .filter(|(name, _)| is_json(name))
-        .max_by(|a, b| a.0.cmp(b.0))
+        .max_by_key(|(name, _)| (atlas_version(name).is_none_or(is_stable), name.as_str()))
         .or_else(|| content.iter().next())
         .map(|(name, media)| (name.as_str(), media))
+}
+
+/// The version an Atlas media type names (`2023-01-01` of `application/vnd.atlas.2023-01-01+json`,
+/// also `preview` and `2025-01-01.upcoming`).
+pub(crate) fn atlas_version(media_type: &str) -> Option<&str> {
+    media_type
+        .split(';')
+        .next()?
+        .trim()
+        .strip_prefix("application/vnd.atlas.")?
+        .strip_suffix("+json")
+}
+
+/// Whether a version is a dated, stable one (`YYYY-MM-DD`).
+pub(crate) fn is_stable(version: &str) -> bool {
+    let b = version.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// The versions an operation is documented in: those of the versioned JSON media types of its
+/// request body and success responses, sorted.
+fn documented_versions(operation: &openapiv3::Operation, api: &openapiv3::OpenAPI) -> Vec<String> {
+    let components = api.components.as_ref();
+    let mut versions: Vec<String> = Vec::new();
+    let mut add = |content: &indexmap::IndexMap<String, MediaType>| {
+        for name in content.keys() {
+            if let Some(version) = atlas_version(name)
+                && !versions.iter().any(|v| v == version)
+            {
+                versions.push(version.to_owned());
+            }
+        }
+    };
+    if let Some(body) = &operation.request_body
+        && let Some(body) =
+            super::item(body, "requestBodies", components.map(|c| &c.request_bodies))
+    {
+        add(&body.content);
+    }
+    for (status, response) in &operation.responses.responses {
+        if matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2))
+            && let Some(response) =
+                super::item(response, "responses", components.map(|c| &c.responses))
+        {
+            add(&response.content);
+        }
+    }
+    versions.sort();
+    versions
 }
 
 /// `application/json` and its structured-syntax relatives (`application/vnd.atlas.2023-01-01+json`).
