@@ -375,8 +375,8 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The most pages a listing reads.
-    pub(crate) fn max_pages(&self) -> u32 {
+    /// The most pages a listing reads, as set with [`ClientBuilder::max_pages`].
+    pub fn max_pages(&self) -> u32 {
         self.inner.max_pages
     }
 
