@@ -104,7 +104,9 @@ fn rewrite(ty: &mut TypeRef, remap: &[Option<TypeId>]) {
             Some(new) => *id = new,
             None => *ty = TypeRef::Json,
         },
-        TypeRef::List(inner) | TypeRef::Map(inner) => rewrite(inner, remap),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            rewrite(inner, remap)
+        }
         _ => {}
     }
 }
@@ -113,7 +115,10 @@ fn rewrite(ty: &mut TypeRef, remap: &[Option<TypeId>]) {
 /// whose struct was never lowered).
 fn each_ref_mut(kind: &mut TypeKind, remap: &[Option<TypeId>], map: &dyn Fn(&mut TypeRef)) {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| map(&mut f.ty)),
+        TypeKind::Struct(s) => {
+            s.fields.iter_mut().for_each(|f| map(&mut f.ty));
+            s.additional.iter_mut().for_each(|a| map(&mut a.ty));
+        }
         TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| map(&mut v.ty)),
         TypeKind::Alias(ty) => map(ty),
         TypeKind::Tagged(t) => t.variants.retain_mut(|v| match remap.get(v.ty.0) {
@@ -139,7 +144,7 @@ fn name_untagged(types: &mut [TypeDef]) {
             .variants
             .iter()
             .enumerate()
-            .map(|(index, v)| match &v.ty {
+            .map(|(index, v)| match v.ty.strip_nullable() {
                 TypeRef::Named(id) | TypeRef::Boxed(id) => names[id.0].clone(),
                 other => scalar_variant_name(other, index),
             })
@@ -170,11 +175,12 @@ fn scalar_variant_name(ty: &TypeRef, index: usize) -> String {
     match ty {
         TypeRef::String | TypeRef::Secret => "String".to_owned(),
         TypeRef::Bool => "Bool".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::Nullable(inner) => scalar_variant_name(inner, index),
+        ty if ty.is_integer() => "Integer".to_owned(),
+        ty if ty.is_number() => "Number".to_owned(),
         TypeRef::List(_) => "List".to_owned(),
         TypeRef::Map(_) => "Map".to_owned(),
-        TypeRef::Json | TypeRef::Named(_) | TypeRef::Boxed(_) => format!("Variant{index}"),
+        _ => format!("Variant{index}"),
     }
 }
 
@@ -200,12 +206,12 @@ fn order_untagged(types: &mut [TypeDef]) {
             TypeKind::Alias(_) => (3, 0),
         })
         .collect();
-    let of = |ty: &TypeRef| match ty {
+    let of = |ty: &TypeRef| match ty.strip_nullable() {
         TypeRef::Named(id) | TypeRef::Boxed(id) => rank.get(id.0).copied().unwrap_or((3, 0)),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => (2, 0),
         TypeRef::String | TypeRef::Secret => (2, 1),
         TypeRef::List(_) | TypeRef::Map(_) => (3, 0),
         TypeRef::Json => (4, 0),
+        _ => (2, 0),
     };
     for def in types.iter_mut() {
         if let TypeKind::Untagged(union) = &mut def.kind {
