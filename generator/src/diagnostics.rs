@@ -61,6 +61,8 @@ pub enum Code {
     Nesting,
     /// The name asked for a standalone crate is not a valid package name.
     CrateName,
+    /// Two variants of an untagged union accept the same data, so the data cannot say which it is.
+    AmbiguousUnion,
 }
 
 impl Code {
@@ -90,6 +92,7 @@ impl Code {
             Code::AllOfPart => "all-of-part",
             Code::Nesting => "nesting",
             Code::CrateName => "crate-name",
+            Code::AmbiguousUnion => "ambiguous-union",
         }
     }
 
@@ -152,6 +155,10 @@ impl Code {
             Code::CrateName => {
                 "use ASCII letters, digits, `-` and `_`, starting with a letter or `_`, and no \
                  Rust keyword or name Cargo reserves (`test`, `core`, `std`, ...)"
+            }
+            Code::AmbiguousUnion => {
+                "the first variant is taken for data both accept; give the variants a property \
+                 with a one-value `enum` each, or a `discriminator`, to tell them apart"
             }
         }
     }

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codegen_tests::fixtures::{
-    additional_properties, integer_formats, nullable_members, unquoted_enum,
+    additional_properties, alert_configurations, integer_formats, nullable_members, unquoted_enum,
 };
 use serde_json::json;
 
@@ -126,4 +126,120 @@ fn enums_written_as_unquoted_scalars_are_string_enums() {
     // The values are strings on the wire: a JSON boolean or number is not one of them.
     assert!(serde_json::from_str::<Junction>(r#"{"kind":false,"apiLevel":"1.0"}"#).is_err());
     assert!(serde_json::from_str::<Junction>(r#"{"kind":"fork","apiLevel":1.0}"#).is_err());
+}
+
+#[test]
+fn notifications_decode_to_the_variant_their_type_name_says() {
+    use alert_configurations::types::{
+        AlertsNotificationRootForGroup as Notification, GroupAlertsConfig, PaginatedAlertConfig,
+    };
+    let page = json!({
+        "results": [{
+            "enabled": true,
+            "eventTypeName": "HOST_DOWN",
+            "notifications": [
+                {"typeName": "EMAIL", "emailAddress": "ops@example.com", "delayMin": 0, "intervalMin": 5},
+                {"typeName": "SLACK", "channelName": "#alerts", "apiToken": "xoxb-1", "delayMin": 1},
+                {"typeName": "DATADOG", "datadogApiKey": "dd-key", "datadogRegion": "EU"},
+                {"typeName": "GROUP", "roles": ["GROUP_OWNER"], "emailEnabled": true},
+                {"typeName": "PAGER_DUTY", "serviceKey": "pd-key"}
+            ]
+        }],
+        "totalCount": 1
+    });
+    let decoded: PaginatedAlertConfig = serde_json::from_value(page.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), page);
+    let results = decoded.results.unwrap();
+    let GroupAlertsConfig::HostDown(config) = &results[0] else {
+        panic!("not a HOST_DOWN configuration: {:?}", results[0]);
+    };
+    let [email, slack, datadog, group, pager_duty] = config.notifications.as_slice() else {
+        panic!("five notifications expected");
+    };
+    let Notification::Email(email) = email else {
+        panic!("not an email notification: {email:?}");
+    };
+    assert_eq!(email.email_address.as_deref(), Some("ops@example.com"));
+    assert_eq!(email.interval_min, Some(5));
+    let Notification::Slack(slack) = slack else {
+        panic!("not a Slack notification: {slack:?}");
+    };
+    assert_eq!(slack.channel_name.as_deref(), Some("#alerts"));
+    assert_eq!(slack.api_token.as_ref().map(|t| t.expose()), Some("xoxb-1"));
+    let Notification::Datadog(datadog) = datadog else {
+        panic!("not a Datadog notification: {datadog:?}");
+    };
+    assert_eq!(
+        datadog.datadog_api_key.as_ref().map(|k| k.expose()),
+        Some("dd-key")
+    );
+    assert!(matches!(group, Notification::Group(g) if g.email_enabled == Some(true)));
+    assert_eq!(pager_duty.discriminator(), "PAGER_DUTY");
+    assert!(matches!(pager_duty, Notification::Unknown(_)));
+}
+
+#[test]
+fn alert_configurations_decode_by_event_type_including_multi_value_kinds() {
+    use alert_configurations::types::GroupAlertsConfig;
+    let wire = json!({"eventTypeName": "CPS_SNAPSHOT_FAILED", "notifications": []});
+    let config: GroupAlertsConfig = serde_json::from_value(wire.clone()).unwrap();
+    assert!(matches!(config, GroupAlertsConfig::CpsSnapshotFailed(_)));
+    assert_eq!(config.discriminator(), "CPS_SNAPSHOT_FAILED");
+    assert_eq!(serde_json::to_value(&config).unwrap(), wire);
+    let cluster: GroupAlertsConfig = serde_json::from_value(
+        json!({"eventTypeName": "CLUSTER_MONGOS_IS_MISSING", "notifications": [], "enabled": false}),
+    )
+    .unwrap();
+    assert!(
+        matches!(cluster, GroupAlertsConfig::ClusterMongosIsMissing(c) if c.enabled == Some(false))
+    );
+    let later: GroupAlertsConfig =
+        serde_json::from_value(json!({"eventTypeName": "NEW_EVENT", "notifications": []})).unwrap();
+    assert!(matches!(later, GroupAlertsConfig::Unknown(_)));
+}
+
+#[test]
+fn region_configurations_decode_by_provider_name() {
+    use alert_configurations::types::{CloudRegionConfig, ReplicationSpec};
+    let wire = json!({"regionConfigs": [
+        {"providerName": "AWS", "regionName": "US_EAST_1", "priority": 7, "readOnlySpecs": {"instanceSize": "M10", "nodeCount": 1}},
+        {"providerName": "GCP", "regionName": "CENTRAL_US"},
+        {"providerName": "TENANT", "backingProviderName": "AWS"},
+        {"providerName": "AZURE", "regionName": "US_EAST_2"}
+    ]});
+    let spec: ReplicationSpec = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&spec).unwrap(), wire);
+    let regions = spec.region_configs.unwrap();
+    let CloudRegionConfig::Aws(aws) = &regions[0] else {
+        panic!("not AWS: {:?}", regions[0]);
+    };
+    assert_eq!(
+        aws.read_only_specs.as_ref().and_then(|s| s.node_count),
+        Some(1)
+    );
+    assert!(matches!(&regions[1], CloudRegionConfig::Gcp(g) if g.region_name == "CENTRAL_US"));
+    assert!(
+        matches!(&regions[2], CloudRegionConfig::Tenant(t) if t.backing_provider_name.as_deref() == Some("AWS"))
+    );
+    assert_eq!(regions[3].discriminator(), "AZURE");
+}
+
+#[test]
+fn untagged_variants_are_chosen_by_the_keys_and_enum_values_of_the_data() {
+    use alert_configurations::types::Threshold;
+    // `window` is a key only the count threshold declares.
+    let count: Threshold = exact(r#"{"operator":"GREATER_THAN","threshold":5,"window":3}"#);
+    assert!(matches!(count, Threshold::CountThreshold(c) if c.window == Some(3)));
+    // `EQUALS` is a value only the raw threshold's enum lists.
+    let raw: Threshold = exact(r#"{"operator":"EQUALS","threshold":1.5,"units":"MB"}"#);
+    assert!(matches!(raw, Threshold::RawThreshold(_)));
+    let metric: Threshold = exact(r#"{"operator":"LESS_THAN","threshold":1.5,"units":"MB"}"#);
+    assert!(matches!(metric, Threshold::MetricThreshold(_)));
+    // Where no variant fits strictly, the one that lets the least pass wins: here the metric
+    // threshold, with one undeclared key (the others have two each).
+    let loose: Threshold =
+        serde_json::from_str(r#"{"operator":"GREATER_THAN","threshold":2,"units":"x","extra":1}"#)
+            .unwrap();
+    assert!(matches!(loose, Threshold::MetricThreshold(_)));
+    assert!(serde_json::from_str::<Threshold>("[1]").is_err());
 }

@@ -89,6 +89,14 @@ impl<'a> Lowerer<'a> {
         {
             return self.lower_tagged(name, at, discriminator, one_of);
         }
+        if let Some((members, keyword)) = one_of
+            .map(|m| (m, "oneOf"))
+            .or(any_of.map(|m| (m, "anyOf")))
+            && let Some(inferred) = self.infer_tag(members)
+            && self.variants_skip(members, inferred.property)
+        {
+            return self.lower_inferred(name, &pointer(at, keyword), members, inferred);
+        }
         if let Some(members) = one_of {
             return self.lower_untagged(name, &pointer(at, "oneOf"), members);
         }
@@ -332,6 +340,22 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        if pending.is_empty() && discriminator.mapping.is_empty() {
+            let message = format!(
+                "discriminator `{}` has no variants",
+                discriminator.property_name
+            );
+            self.report.error(
+                Code::DiscriminatorVariants,
+                &pointer(at, "discriminator"),
+                message,
+            );
+        }
+        self.tagged(&discriminator.property_name, &pending)
+    }
+
+    /// A tagged union of the variants found, named by their tag values.
+    fn tagged(&mut self, tag: &str, pending: &[(String, TypeId, String)]) -> TypeKind {
         let claimants: Vec<naming::Claimant<'_>> = pending
             .iter()
             .map(|(tag, _, at)| self.claimant(tag, at, naming::Precedence::Given))
@@ -351,25 +375,60 @@ impl<'a> Lowerer<'a> {
                 doc: None,
             })
             .collect();
-        if variants.is_empty() && discriminator.mapping.is_empty() {
-            let message = format!(
-                "discriminator `{}` has no variants",
-                discriminator.property_name
-            );
-            self.report.error(
-                Code::DiscriminatorVariants,
-                &pointer(at, "discriminator"),
-                message,
-            );
-        }
         let taken: std::collections::HashSet<&str> =
             variants.iter().map(|v| v.name.rust.as_str()).collect();
         let fallback = fallback_name(&taken);
         TypeKind::Tagged(TaggedUnion {
-            tag: discriminator.property_name.clone(),
+            tag: tag.to_owned(),
             variants,
             fallback,
         })
+    }
+
+    /// Whether every member of a union that is a component leaves out `tag`, as the variants of
+    /// a tagged union must (the union writes it). Inline members leave it out when lowered.
+    fn variants_skip(&self, members: Members<'a>, tag: &str) -> bool {
+        members.iter().all(|member| match member {
+            ReferenceOr::Reference { reference } => {
+                resolve::component_schema_key(self.api, reference)
+                    .and_then(|key| self.variant_tags.get(key))
+                    .is_some_and(|t| *t == tag)
+            }
+            ReferenceOr::Item(_) => true,
+        })
+    }
+
+    /// A union tagged by a property its members' enums tell apart (see `tags`): one variant per
+    /// value, each wrapping its member's struct.
+    fn lower_inferred(
+        &mut self,
+        name: &str,
+        at: &str,
+        members: Members<'a>,
+        inferred: super::tags::InferredTag<'a>,
+    ) -> TypeKind {
+        let tag = inferred.property;
+        let mut pending: Vec<(String, TypeId, String)> = Vec::new();
+        for (index, (member, values)) in members.iter().zip(&inferred.values).enumerate() {
+            let member_at = pointer(at, &index.to_string());
+            let ty = match member {
+                ReferenceOr::Reference { reference } => self.resolve_named(reference, &member_at),
+                ReferenceOr::Item(schema) => {
+                    let first = values.first().map_or("", String::as_str);
+                    let candidates = vec![naming::nested_type_name(name, first)];
+                    self.inline_type_with(schema, &member_at, &candidates, Some(tag))
+                }
+            };
+            let TypeRef::Named(ty) = ty else {
+                continue;
+            };
+            pending.extend(
+                values
+                    .iter()
+                    .map(|value| (value.clone(), ty, member_at.clone())),
+            );
+        }
+        self.tagged(tag, &pending)
     }
 
     fn lower_untagged(
@@ -456,6 +515,17 @@ fn additional_of(schema: &Schema) -> Option<Extra<'_>> {
         AdditionalProperties::Any(true) => Some(Extra::Any),
         AdditionalProperties::Any(false) => None,
         AdditionalProperties::Schema(schema) => Some(Extra::Schema(RefOr::from(schema.as_ref()))),
+    }
+}
+
+/// The members of a schema's `oneOf` or `anyOf`, when it has no discriminator to read them by.
+pub(super) fn union_members(schema: &Schema) -> Option<Members<'_>> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(one_of),
+        SchemaKind::AnyOf { any_of } => Some(any_of),
+        SchemaKind::Any(any) if !any.one_of.is_empty() => Some(&any.one_of),
+        SchemaKind::Any(any) if !any.any_of.is_empty() => Some(&any.any_of),
+        _ => None,
     }
 }
 
