@@ -495,6 +495,7 @@ impl<'de> ::serde::Deserialize<'de> for ThirdPartyIntegration {
                 crate::runtime::decode_variant(object).map(Self::MicrosoftTeams)
             }
             _ => {
+                crate::runtime::lenient();
                 ::std::result::Result::Ok(
                     Self::Unknown(
                         crate::runtime::UnknownVariant::new("type", tag, object),
@@ -713,7 +714,11 @@ impl<'de> ::serde::Deserialize<'de> for PagerDutyRegion {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
     }
 }
 /// Slack Integration
@@ -1093,7 +1098,11 @@ impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
     }
 }
 /// New Relic Integration
@@ -1719,7 +1728,11 @@ impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
     }
 }
 /// Microsoft Teams Integration
@@ -1912,6 +1925,10 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationType {
         let value = <::std::string::String as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
     }
 }

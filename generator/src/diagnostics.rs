@@ -75,6 +75,8 @@ pub enum Code {
     UnknownKey,
     /// A parameter whose `in` OpenAPI 3.0 does not allow; the parameter is left out.
     ParameterLocation,
+    /// Two variants of an untagged union accept the same data, so the data cannot say which it is.
+    AmbiguousUnion,
 }
 
 impl Code {
@@ -110,6 +112,7 @@ impl Code {
         Code::UnknownType,
         Code::UnknownKey,
         Code::ParameterLocation,
+        Code::AmbiguousUnion,
     ];
 
     /// The stable, kebab-case name printed in brackets.
@@ -145,6 +148,7 @@ impl Code {
             Code::UnknownType => "unknown-type",
             Code::UnknownKey => "unknown-key",
             Code::ParameterLocation => "parameter-location",
+            Code::AmbiguousUnion => "ambiguous-union",
         }
     }
 
@@ -224,6 +228,10 @@ impl Code {
             }
             Code::ParameterLocation => {
                 "use `in` query, header, path or cookie; form fields belong in the `requestBody`"
+            }
+            Code::AmbiguousUnion => {
+                "the first variant is taken for data both accept; give the variants a property \
+                 with a one-value `enum` each, or a `discriminator`, to tell them apart"
             }
         }
     }
@@ -406,10 +414,11 @@ mod tests {
                 Code::UnknownType => 27,
                 Code::UnknownKey => 28,
                 Code::ParameterLocation => 29,
+                Code::AmbiguousUnion => 30,
             };
             assert_eq!(index, expected, "{code:?}");
         }
-        assert_eq!(Code::ALL.len(), 30);
+        assert_eq!(Code::ALL.len(), 31);
         let names: std::collections::BTreeSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(names.len(), Code::ALL.len(), "names are distinct");
     }

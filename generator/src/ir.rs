@@ -106,6 +106,18 @@ pub enum TypeKind {
 pub struct Struct {
     /// Fields in document order.
     pub fields: Vec<Field>,
+    /// Where `additionalProperties` sits beside `properties`: the field that keeps the keys the
+    /// struct does not declare.
+    pub additional: Option<Additional>,
+}
+
+/// The field of a struct that keeps the keys it does not declare, as a map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Additional {
+    /// The Rust field name, free among the struct's fields.
+    pub rust: String,
+    /// The type of each extra key's value.
+    pub ty: TypeRef,
 }
 
 /// One field of a struct.
@@ -135,15 +147,7 @@ impl Field {
 
     /// Whether the field has a constraint the runtime can check on its type.
     pub fn checked(&self) -> bool {
-        let checkable = matches!(
-            self.ty,
-            TypeRef::String
-                | TypeRef::Secret
-                | TypeRef::I32
-                | TypeRef::I64
-                | TypeRef::F32
-                | TypeRef::F64
-        );
+        let checkable = matches!(self.ty, TypeRef::String | TypeRef::Secret) || self.ty.is_number();
         checkable && !self.constraints.is_empty()
     }
 }
@@ -183,10 +187,22 @@ pub enum TypeRef {
     Secret,
     /// `true` or `false`.
     Bool,
+    /// An 8-bit signed integer (`format: int8`).
+    I8,
+    /// A 16-bit signed integer (`format: int16`).
+    I16,
     /// A 32-bit signed integer.
     I32,
-    /// A 64-bit signed integer.
+    /// A 64-bit signed integer: `format: int64`, and integers of no or an unknown format.
     I64,
+    /// An 8-bit unsigned integer (`format: uint8`).
+    U8,
+    /// A 16-bit unsigned integer (`format: uint16`).
+    U16,
+    /// A 32-bit unsigned integer (`format: uint32`).
+    U32,
+    /// A 64-bit unsigned integer (`format: uint64`).
+    U64,
     /// A 32-bit float.
     F32,
     /// A 64-bit float.
@@ -201,16 +217,49 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// A JSON object with arbitrary keys.
     Map(Box<TypeRef>),
+    /// A value that may be `null` where no field's `Option` says so (an array item, a map value,
+    /// a union member): `Option` of the type.
+    Nullable(Box<TypeRef>),
 }
 
 impl TypeRef {
+    /// The type without the `Option` a nullable member adds.
+    pub fn strip_nullable(&self) -> &TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner.strip_nullable(),
+            other => other,
+        }
+    }
+
+    /// Whether the reference is an integer or floating-point number.
+    pub fn is_number(&self) -> bool {
+        self.is_integer() || matches!(self, TypeRef::F32 | TypeRef::F64)
+    }
+
+    /// Whether the reference is an integer of any width.
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::I8
+                | TypeRef::I16
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::U8
+                | TypeRef::U16
+                | TypeRef::U32
+                | TypeRef::U64
+        )
+    }
+
     /// Whether the reference satisfies `leaf`, or names (directly or through lists and maps) a
     /// type for which `named` holds.
     pub fn reaches(&self, named: &dyn Fn(TypeId) -> bool, leaf: &dyn Fn(&TypeRef) -> bool) -> bool {
         leaf(self)
             || match self {
                 TypeRef::Named(id) | TypeRef::Boxed(id) => named(*id),
-                TypeRef::List(inner) | TypeRef::Map(inner) => inner.reaches(named, leaf),
+                TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    inner.reaches(named, leaf)
+                }
                 _ => false,
             }
     }
@@ -219,7 +268,7 @@ impl TypeRef {
     pub fn named(&self) -> Option<TypeId> {
         match self {
             TypeRef::Named(id) | TypeRef::Boxed(id) => Some(*id),
-            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
             _ => None,
         }
     }
@@ -229,7 +278,13 @@ impl TypeKind {
     /// The references a type holds: fields, variants, the aliased type.
     pub fn refs(&self) -> Box<dyn Iterator<Item = TypeRef> + '_> {
         match self {
-            TypeKind::Struct(s) => Box::new(s.fields.iter().map(|f| f.ty.clone())),
+            TypeKind::Struct(s) => Box::new(
+                s.fields.iter().map(|f| f.ty.clone()).chain(
+                    s.additional
+                        .iter()
+                        .map(|a| TypeRef::Map(Box::new(a.ty.clone()))),
+                ),
+            ),
             TypeKind::Tagged(t) => Box::new(t.variants.iter().map(|v| TypeRef::Named(v.ty))),
             TypeKind::Untagged(u) => Box::new(u.variants.iter().map(|v| v.ty.clone())),
             TypeKind::Alias(ty) => Box::new(std::iter::once(ty.clone())),

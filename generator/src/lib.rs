@@ -98,7 +98,7 @@ fn free_form(api: &ir::Api) -> usize {
     fn holds(ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Json => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) => holds(inner),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => holds(inner),
             _ => false,
         }
     }

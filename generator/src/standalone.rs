@@ -29,6 +29,10 @@ const SHARED: &[(&str, &str)] = &[
         include_str!("../../generated/src/runtime/secret.rs"),
     ),
     (
+        "src/runtime/trial.rs",
+        include_str!("../../generated/src/runtime/trial.rs"),
+    ),
+    (
         "src/runtime/union.rs",
         include_str!("../../generated/src/runtime/union.rs"),
     ),

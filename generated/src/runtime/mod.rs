@@ -5,9 +5,10 @@ mod object;
 mod request;
 mod response;
 mod secret;
+pub(crate) mod trial;
 pub(crate) mod union;
 
-pub use object::{FieldKey, ObjectWriter, ReadFields, required_field};
+pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
 pub use request::{
     Check, Constraint, Operation, Query, RequestError, Rules, Validate, Violation, encode_segment,
 };
@@ -16,4 +17,5 @@ pub use response::{
     ResponseParts, VersionGone, asks_for_envelope, envelope_status, retry_after,
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
+pub use trial::{Trial, decode_untagged, lenient};
 pub use union::{UnknownVariant, decode_variant, take_tagged};

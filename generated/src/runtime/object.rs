@@ -7,11 +7,12 @@
 //! an absent required field is an error, and an absent or `null` optional field is `None`.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::ser::SerializeStruct;
+use serde::ser::{SerializeMap, SerializeStruct};
 
 /// A key of a JSON object, borrowed from the input where it can be.
 #[derive(Debug)]
@@ -69,7 +70,23 @@ pub trait ReadFields<'de>: MapAccess<'de> {
 
     /// Skips the value of a key the struct does not know.
     fn skip_field(&mut self) -> Result<(), Self::Error> {
+        crate::runtime::trial::lenient();
         self.next_value::<IgnoredAny>().map(|_| ())
+    }
+
+    /// Keeps the value of a key the struct does not declare, for a schema that allows such keys;
+    /// a key seen twice is an error.
+    fn read_extra<T: Deserialize<'de>>(
+        &mut self,
+        extra: &mut BTreeMap<String, T>,
+        key: &str,
+    ) -> Result<(), Self::Error> {
+        if extra.contains_key(key) {
+            return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+        }
+        let value = self.next_value()?;
+        extra.insert(key.to_owned(), value);
+        Ok(())
     }
 }
 
@@ -112,6 +129,63 @@ impl<S: SerializeStruct> ObjectWriter<S> {
     }
 
     /// Runs one step unless an earlier one failed, keeping its error.
+    fn step(&mut self, write: impl FnOnce(&mut S) -> Result<(), S::Error>) {
+        if self.error.is_none()
+            && let Err(error) = write(&mut self.object)
+        {
+            self.error = Some(error);
+        }
+    }
+
+    /// Ends the object, or returns the first error.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.object.end(),
+        }
+    }
+}
+
+/// Writes a struct that keeps undeclared keys: its fields, then the extra keys, as one object.
+///
+/// An object whose keys are known only at run time cannot be written as a struct, whose keys
+/// are fixed, so these are written as a map; in JSON both are the same object.
+pub struct MapWriter<S: SerializeMap> {
+    object: S,
+    error: Option<S::Error>,
+}
+
+impl<S: SerializeMap> MapWriter<S> {
+    /// Writes into `object`, begun by `Serializer::serialize_map`.
+    pub fn new(object: S) -> MapWriter<S> {
+        MapWriter {
+            object,
+            error: None,
+        }
+    }
+
+    /// Writes a field.
+    pub fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.step(|object| object.serialize_entry(name, value));
+    }
+
+    /// Writes an optional field, or leaves it out when it is absent.
+    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.field(name, value);
+        }
+    }
+
+    /// Writes the extra keys, leaving out any that a declared field (in `declared`) writes, so
+    /// that no key is written twice.
+    pub fn extras<T: Serialize>(&mut self, extra: &BTreeMap<String, T>, declared: &[&str]) {
+        for (key, value) in extra {
+            if !declared.contains(&key.as_str()) {
+                self.step(|object| object.serialize_entry(key, value));
+            }
+        }
+    }
+
     fn step(&mut self, write: impl FnOnce(&mut S) -> Result<(), S::Error>) {
         if self.error.is_none()
             && let Err(error) = write(&mut self.object)

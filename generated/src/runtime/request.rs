@@ -138,7 +138,7 @@ macro_rules! check_number {
     )*};
 }
 
-check_number!(i32, i64, f32, f64);
+check_number!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 
 impl<T: Check> Check for Option<T> {
     fn check(&self, field: &str, rules: &Rules, out: &mut Vec<Violation>) {

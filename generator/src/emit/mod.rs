@@ -41,8 +41,14 @@ pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream, api: &Api) -> TokenSt
         TypeRef::String => quote!(::std::string::String),
         TypeRef::Secret => quote!(crate::runtime::Secret),
         TypeRef::Bool => quote!(bool),
+        TypeRef::I8 => quote!(i8),
+        TypeRef::I16 => quote!(i16),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U8 => quote!(u8),
+        TypeRef::U16 => quote!(u16),
+        TypeRef::U32 => quote!(u32),
+        TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(::serde_json::Value),
@@ -57,6 +63,10 @@ pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream, api: &Api) -> TokenSt
         TypeRef::List(item) => {
             let item = rust_type(item, types, api);
             quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, types, api);
+            quote!(::std::option::Option<#inner>)
         }
         TypeRef::Map(value) => {
             let value = rust_type(value, types, api);

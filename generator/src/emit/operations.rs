@@ -223,7 +223,7 @@ impl Context<'_> {
             let rules = super::validate::rules(&p.constraints)?;
             let field = ident(&p.name.rust);
             let wire = &p.name.wire;
-            let checkable = matches!(p.ty, TypeRef::String | TypeRef::Secret | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64);
+            let checkable = matches!(p.ty, TypeRef::String | TypeRef::Secret) || p.ty.is_number();
             checkable.then(|| quote! { crate::runtime::Check::check(&self.#field, #wire, &#rules, &mut violations); })
         });
         let body_checks = op.body.as_ref().map(|b| {
@@ -412,7 +412,7 @@ impl Context<'_> {
             {
                 (quote!(::std::string::String::as_str(#value)), false)
             }
-            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
+            ty if *ty == TypeRef::Bool || ty.is_number() => {
                 (quote!(::std::string::ToString::to_string(#value)), true)
             }
             _ => (

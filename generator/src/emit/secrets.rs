@@ -26,7 +26,13 @@ pub(super) fn emit_impl(id: TypeId, api: &Api) -> TokenStream {
                     crate::runtime::SecretFields::visit_secrets(&self.#field, &::std::format!(#template), visit);
                 }
             });
-            quote! { #(#visits)* }
+            let extra = s.additional.as_ref().filter(|a| holds(&a.ty)).map(|a| {
+                let field = ident(&a.rust);
+                quote! {
+                    crate::runtime::SecretFields::visit_secrets(&self.#field, path, visit);
+                }
+            });
+            quote! { #(#visits)* #extra }
         }
         TypeKind::Tagged(t) => {
             let arms = t.variants.iter().filter(|v| api.analysis.holds_secret[v.ty.0]).map(|v| {

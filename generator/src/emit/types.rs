@@ -100,6 +100,14 @@ fn emit_struct(
         let field_dep = deprecated(field.deprecated);
         quote! { #field_doc #field_dep pub #field_name: #ty, }
     });
+    let extra = s.additional.as_ref().map(|a| {
+        let field_name = ident(&a.rust);
+        let ty = rust_type(&a.ty, api);
+        quote! {
+            /// The keys the schema does not declare, with their values, kept as received.
+            pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        }
+    });
     let constructor = emit_constructor(name, s, api);
     let serialize = emit_struct_serialize(name, s);
     let deserialize = emit_struct_deserialize(name, s);
@@ -113,7 +121,7 @@ fn emit_struct(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default)]
-        pub struct #name { #(#fields)* }
+        pub struct #name { #(#fields)* #extra }
         #constructor
         #serialize
         #deserialize
@@ -152,6 +160,21 @@ fn emit_struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             quote!(object.optional(#wire, &self.#n);)
         }
     });
+    if let Some(extra) = &s.additional {
+        // Keys known only at run time: written as a map, declared fields first.
+        let n = ident(&extra.rust);
+        let declared = s.fields.iter().map(|f| f.name.wire.as_str());
+        return quote! {
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    let mut object = crate::runtime::MapWriter::new(serializer.serialize_map(::std::option::Option::None)?);
+                    #(#writes)*
+                    object.extras(&self.#n, &[#(#declared),*]);
+                    object.end()
+                }
+            }
+        };
+    }
     let object = if s.fields.is_empty() {
         quote!(object)
     } else {
@@ -184,8 +207,24 @@ fn emit_struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream
         let wire = &f.name.wire;
         quote!(#wire => __map.read_field(&mut #n, #wire),)
     });
+    // Undeclared keys are kept when the schema allows them, skipped otherwise.
+    let (extra_slot, other_key, extra_init) = match &s.additional {
+        Some(extra) => {
+            let n = ident(&extra.rust);
+            (
+                quote!(let mut __extra = ::std::collections::BTreeMap::new();),
+                quote!(__other => __map.read_extra(&mut __extra, __other),),
+                quote!(#n: __extra,),
+            )
+        }
+        None => (
+            TokenStream::new(),
+            quote!(_ => __map.skip_field(),),
+            TokenStream::new(),
+        ),
+    };
     // The locals are the fields' own names; the map and the key take names no field can have.
-    let read_keys = if s.fields.is_empty() {
+    let read_keys = if s.fields.is_empty() && s.additional.is_none() {
         quote! {
             while __map.next_key::<crate::runtime::FieldKey<'de>>()?.is_some() {
                 __map.skip_field()?;
@@ -196,7 +235,7 @@ fn emit_struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream
             while let ::std::option::Option::Some(__key) = __map.next_key::<crate::runtime::FieldKey<'de>>()? {
                 match __key.as_str() {
                     #(#arms)*
-                    _ => __map.skip_field(),
+                    #other_key
                 }?;
             }
         }
@@ -222,8 +261,9 @@ fn emit_struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<Self::Value, A::Error> {
                         use crate::runtime::ReadFields as _;
                         #(#slots)*
+                        #extra_slot
                         #read_keys
-                        ::std::result::Result::Ok(self::#name { #(#inits)* })
+                        ::std::result::Result::Ok(self::#name { #(#inits)* #extra_init })
                     }
                 }
                 deserializer.deserialize_map(Fields)
@@ -240,14 +280,22 @@ fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenSt
         let ty = field_type(f, api);
         quote!(#n: impl ::std::convert::Into<#ty>)
     });
-    let inits = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        if f.required {
-            quote!(#n: #n.into())
-        } else {
-            quote!(#n: ::std::option::Option::None)
-        }
+    let extra = s.additional.as_ref().map(|a| {
+        let n = ident(&a.rust);
+        quote!(#n: ::std::collections::BTreeMap::new())
     });
+    let inits = s
+        .fields
+        .iter()
+        .map(|f| {
+            let n = ident(&f.name.rust);
+            if f.required {
+                quote!(#n: #n.into())
+            } else {
+                quote!(#n: ::std::option::Option::None)
+            }
+        })
+        .chain(extra);
     let list: Vec<String> = required
         .iter()
         .map(|f| format!("`{}`", f.name.rust))
@@ -374,7 +422,10 @@ fn emit_tagged(
                 let (tag, object) = crate::runtime::take_tagged(deserializer, #tag)?;
                 let decoded = match tag.as_str() {
                     #(#decode)*
-                    _ => ::std::result::Result::Ok(Self::#fallback(crate::runtime::UnknownVariant::new(#tag, tag, object))),
+                    _ => {
+                        crate::runtime::lenient();
+                        ::std::result::Result::Ok(Self::#fallback(crate::runtime::UnknownVariant::new(#tag, tag, object)))
+                    }
                 };
                 decoded.map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -395,12 +446,31 @@ fn emit_untagged(
         let text = format!(" A value of the `{}` shape.", v.name);
         quote! { #[doc = #text] #variant(#ty), }
     });
+    let attempts = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(trial.attempt(Self::#variant))
+    });
+    let type_name = name.to_string();
+    // Each variant is tried on the buffered value, the first that accounts for every key and
+    // value winning; see `runtime::decode_untagged`.
+    let deserialize = (!u.variants.is_empty()).then(|| {
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    crate::runtime::decode_untagged(deserializer, #type_name, |trial| {
+                        let _ = #(#attempts)||*;
+                    })
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #dep
-        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name { #(#variants)* }
+        #deserialize
     }
 }
 
@@ -477,7 +547,11 @@ fn emit_enum(
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_str()))
+                let decoded = Self::from(value.as_str());
+                if let Self::#fallback(_) = decoded {
+                    crate::runtime::lenient();
+                }
+                ::std::result::Result::Ok(decoded)
             }
         }
     }

@@ -56,7 +56,11 @@ pub(super) fn emit_impl(id: TypeId, api: &Api) -> TokenStream {
                 });
                 quote! { #check #nested }
             });
-            quote! { #(#checks)* }
+            let extra = s.additional.as_ref().filter(|a| holds(&a.ty)).map(|a| {
+                let field = ident(&a.rust);
+                quote! { crate::runtime::Validate::validate(&self.#field, path, out); }
+            });
+            quote! { #(#checks)* #extra }
         }
         TypeKind::Tagged(t) => {
             let arms = t.variants.iter().filter(|v| api.analysis.holds_constraint[v.ty.0]).map(|v| {

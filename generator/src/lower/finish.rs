@@ -36,6 +36,7 @@ pub(super) fn finish(cx: &mut Lowerer<'_>, document: &Document) -> Api {
     recursion::box_cycles(&mut types);
     document_variants(&mut types);
     order_untagged(&mut types);
+    report_ambiguous(cx, &types);
     let analysis = analysis::analyse(&types);
     Api {
         title: document.api.info.title.clone(),
@@ -104,7 +105,9 @@ fn rewrite(ty: &mut TypeRef, remap: &[Option<TypeId>]) {
             Some(new) => *id = new,
             None => *ty = TypeRef::Json,
         },
-        TypeRef::List(inner) | TypeRef::Map(inner) => rewrite(inner, remap),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            rewrite(inner, remap)
+        }
         _ => {}
     }
 }
@@ -113,7 +116,10 @@ fn rewrite(ty: &mut TypeRef, remap: &[Option<TypeId>]) {
 /// whose struct was never lowered).
 fn each_ref_mut(kind: &mut TypeKind, remap: &[Option<TypeId>], map: &dyn Fn(&mut TypeRef)) {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| map(&mut f.ty)),
+        TypeKind::Struct(s) => {
+            s.fields.iter_mut().for_each(|f| map(&mut f.ty));
+            s.additional.iter_mut().for_each(|a| map(&mut a.ty));
+        }
         TypeKind::Untagged(u) => u.variants.iter_mut().for_each(|v| map(&mut v.ty)),
         TypeKind::Alias(ty) => map(ty),
         TypeKind::Tagged(t) => t.variants.retain_mut(|v| match remap.get(v.ty.0) {
@@ -139,7 +145,7 @@ fn name_untagged(types: &mut [TypeDef]) {
             .variants
             .iter()
             .enumerate()
-            .map(|(index, v)| match &v.ty {
+            .map(|(index, v)| match v.ty.strip_nullable() {
                 TypeRef::Named(id) | TypeRef::Boxed(id) => names[id.0].clone(),
                 other => scalar_variant_name(other, index),
             })
@@ -170,11 +176,12 @@ fn scalar_variant_name(ty: &TypeRef, index: usize) -> String {
     match ty {
         TypeRef::String | TypeRef::Secret => "String".to_owned(),
         TypeRef::Bool => "Bool".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "Integer".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+        TypeRef::Nullable(inner) => scalar_variant_name(inner, index),
+        ty if ty.is_integer() => "Integer".to_owned(),
+        ty if ty.is_number() => "Number".to_owned(),
         TypeRef::List(_) => "List".to_owned(),
         TypeRef::Map(_) => "Map".to_owned(),
-        TypeRef::Json | TypeRef::Named(_) | TypeRef::Boxed(_) => format!("Variant{index}"),
+        _ => format!("Variant{index}"),
     }
 }
 
@@ -200,12 +207,12 @@ fn order_untagged(types: &mut [TypeDef]) {
             TypeKind::Alias(_) => (3, 0),
         })
         .collect();
-    let of = |ty: &TypeRef| match ty {
+    let of = |ty: &TypeRef| match ty.strip_nullable() {
         TypeRef::Named(id) | TypeRef::Boxed(id) => rank.get(id.0).copied().unwrap_or((3, 0)),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => (2, 0),
         TypeRef::String | TypeRef::Secret => (2, 1),
         TypeRef::List(_) | TypeRef::Map(_) => (3, 0),
         TypeRef::Json => (4, 0),
+        _ => (2, 0),
     };
     for def in types.iter_mut() {
         if let TypeKind::Untagged(union) = &mut def.kind {
@@ -228,5 +235,87 @@ fn document_variants(types: &mut [TypeDef]) {
                 variant.doc = docs.get(&variant.ty.0).cloned().flatten();
             }
         }
+    }
+}
+
+/// Warns of each pair of variants of an untagged union that accept the same data: the same JSON
+/// type and, for objects, the same declared keys with the same enum values. Decoding takes the
+/// first of them for data both accept.
+fn report_ambiguous(cx: &mut Lowerer<'_>, types: &[TypeDef]) {
+    for def in types {
+        let TypeKind::Untagged(union) = &def.kind else {
+            continue;
+        };
+        let shapes: Vec<String> = union
+            .variants
+            .iter()
+            .map(|v| shape(&v.ty, types, 0))
+            .collect();
+        for (later, shape) in shapes.iter().enumerate() {
+            if let Some(earlier) = shapes[..later].iter().position(|s| s == shape) {
+                let message = format!(
+                    "variants `{}` and `{}` accept the same data ({shape}); `{}` is taken for it",
+                    union.variants[earlier].name,
+                    union.variants[later].name,
+                    union.variants[earlier].name
+                );
+                cx.report.warning(
+                    crate::diagnostics::Code::AmbiguousUnion,
+                    &def.source,
+                    message,
+                );
+            }
+        }
+    }
+}
+
+/// What data a type accepts, as far as telling variants apart goes.
+fn shape(ty: &TypeRef, types: &[TypeDef], depth: usize) -> String {
+    if depth > 16 {
+        return "a recursive value".to_owned();
+    }
+    match ty.strip_nullable() {
+        TypeRef::String | TypeRef::Secret => "a string".to_owned(),
+        TypeRef::Bool => "a boolean".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "a number".to_owned(),
+        TypeRef::List(item) => format!("a list of {}", shape(item, types, depth + 1)),
+        TypeRef::Map(value) => format!("an object of {}", shape(value, types, depth + 1)),
+        TypeRef::Json => "any value".to_owned(),
+        TypeRef::Named(id) | TypeRef::Boxed(id) => match types.get(id.0).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => {
+                let mut keys: Vec<String> = s
+                    .fields
+                    .iter()
+                    .map(|f| match f.ty.named().and_then(|id| types.get(id.0)) {
+                        Some(TypeDef {
+                            kind: TypeKind::Enum(e),
+                            ..
+                        }) => {
+                            let values: Vec<&str> =
+                                e.values.iter().map(|v| v.wire.as_str()).collect();
+                            format!("`{}` in [{}]", f.name.wire, values.join(", "))
+                        }
+                        _ => format!("`{}`", f.name.wire),
+                    })
+                    .collect();
+                keys.sort();
+                let extra = if s.additional.is_some() {
+                    " and any other"
+                } else {
+                    ""
+                };
+                format!("an object with keys {}{extra}", keys.join(", "))
+            }
+            Some(TypeKind::Enum(e)) => {
+                let mut values: Vec<&str> = e.values.iter().map(|v| v.wire.as_str()).collect();
+                values.sort_unstable();
+                format!("one of the strings {}", values.join(", "))
+            }
+            Some(TypeKind::Alias(inner)) => shape(inner, types, depth + 1),
+            // Tagged and untagged unions have a name of their own: told apart by what they are.
+            _ => format!("a `{}`", types.get(id.0).map_or("", |t| t.name.as_str())),
+        },
+        ty if ty.is_integer() => "an integer".to_owned(),
+        _ => "a value".to_owned(),
     }
 }

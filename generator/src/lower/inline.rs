@@ -27,6 +27,27 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The type of an array item, a map value or a union member: `Option` of its type when the
+    /// schema (or the component it refers to) is `nullable`, so that `null` decodes there too.
+    pub(super) fn member_type(
+        &mut self,
+        schema: RefOr<'a>,
+        at: &str,
+        name: Option<String>,
+    ) -> TypeRef {
+        let nullable = match schema {
+            RefOr::Item(schema) => schema.schema_data.nullable,
+            RefOr::Ref(reference) => self.referenced_data(reference).is_some_and(|d| d.nullable),
+        };
+        let ty = self.type_ref(schema, at, name);
+        // A free-form value holds `null` already.
+        if nullable && !matches!(ty, TypeRef::Json | TypeRef::Nullable(_)) {
+            TypeRef::Nullable(Box::new(ty))
+        } else {
+            ty
+        }
+    }
+
     pub(super) fn type_ref_item(
         &mut self,
         schema: &'a Schema,
@@ -49,10 +70,7 @@ impl<'a> Lowerer<'a> {
                     TypeRef::String
                 }
             }
-            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
-                _ => TypeRef::I64,
-            },
+            SchemaKind::Type(Type::Integer(integer)) => integer_type(&integer.format),
             SchemaKind::Type(Type::Number(number)) => match &number.format {
                 VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
                 _ => TypeRef::F64,
@@ -62,7 +80,7 @@ impl<'a> Lowerer<'a> {
                 let item = match &array.items {
                     Some(items) => {
                         let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
-                        self.type_ref(RefOr::from(items), &pointer(at, "items"), item_name)
+                        self.member_type(RefOr::from(items), &pointer(at, "items"), item_name)
                     }
                     None => TypeRef::Json,
                 };
@@ -72,7 +90,7 @@ impl<'a> Lowerer<'a> {
                 match &object.additional_properties {
                     Some(AdditionalProperties::Schema(value)) => {
                         let value_name = name.map(|n| naming::nested_type_name(&n, "value"));
-                        let value = self.type_ref(
+                        let value = self.member_type(
                             RefOr::from(value.as_ref()),
                             &pointer(at, "additionalProperties"),
                             value_name,
@@ -91,6 +109,10 @@ impl<'a> Lowerer<'a> {
                 }
                 None => TypeRef::Json,
             },
+            // A string enum whose values YAML read as booleans or numbers.
+            SchemaKind::Any(_) if super::schema::string_enum_values(schema).is_some() => {
+                self.inline_type(schema, at, name)
+            }
             // Without properties, only a discriminator with a mapping makes a type of it; anything
             // else is a free-form value (and must not come back here through `inline_type`).
             SchemaKind::Any(any)
@@ -141,7 +163,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The one value a schema's enum allows for `property`, if it allows exactly one.
-    pub(super) fn single_value(&self, schema: &'a Schema, property: &str) -> Option<&'a str> {
+    pub(super) fn single_value(&self, schema: &'a Schema, property: &str) -> Option<String> {
         let properties = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => &object.properties,
             SchemaKind::Any(any) => &any.properties,
@@ -153,11 +175,8 @@ impl<'a> Lowerer<'a> {
                 resolve::schema(self.api, reference).ok()?.schema
             }
         };
-        match &value.schema_kind {
-            SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
-                [Some(only)] => Some(only.as_str()),
-                _ => None,
-            },
+        match super::schema::string_enum_values(value)?.as_slice() {
+            [Some(only)] => Some(only.clone()),
             _ => None,
         }
     }
@@ -231,5 +250,26 @@ impl<'a> Lowerer<'a> {
         let ty = TypeRef::Named(id);
         self.inline_at.insert(at.to_owned(), ty.clone());
         ty
+    }
+}
+
+/// The Rust integer for a `format`: each width the document can name has its own type, and any
+/// other format (or none) is `i64`, the widest signed type, so that no value a document allows
+/// without saying how wide is cut short.
+fn integer_type(format: &VariantOrUnknownOrEmpty<openapiv3::IntegerFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
+        VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => TypeRef::I64,
+        VariantOrUnknownOrEmpty::Unknown(format) => match format.as_str() {
+            "int8" => TypeRef::I8,
+            "int16" => TypeRef::I16,
+            "int32" => TypeRef::I32,
+            "uint8" => TypeRef::U8,
+            "uint16" => TypeRef::U16,
+            "uint32" => TypeRef::U32,
+            "uint64" => TypeRef::U64,
+            _ => TypeRef::I64,
+        },
+        VariantOrUnknownOrEmpty::Empty => TypeRef::I64,
     }
 }

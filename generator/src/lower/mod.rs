@@ -13,6 +13,7 @@ mod recursion;
 mod refs;
 mod resolve;
 mod schema;
+mod tags;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -272,6 +273,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let Some(discriminator) = &schema.schema_data.discriminator else {
+                self.find_inferred_variants(schema);
                 continue;
             };
             let tag = discriminator.property_name.as_str();
@@ -289,6 +291,36 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// Registers the component variants of a union tagged by a property it does not name in a
+    /// `discriminator` (see [`tags`]), unless one of them already serves another tag.
+    fn find_inferred_variants(&mut self, schema: &'a Schema) {
+        let Some(members) = schema::union_members(schema) else {
+            return;
+        };
+        let Some(inferred) = self.infer_tag(members) else {
+            return;
+        };
+        let keys: Vec<&'a str> = members
+            .iter()
+            .filter_map(|member| match member {
+                ReferenceOr::Reference { reference } => {
+                    resolve::component_schema_key(self.api, reference)
+                }
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        let tag = inferred.property;
+        if keys
+            .iter()
+            .any(|key| self.variant_tags.get(key).is_some_and(|t| *t != tag))
+        {
+            return;
+        }
+        for key in keys {
+            self.variant_tags.insert(key, tag);
         }
     }
 

@@ -25,13 +25,11 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) {
     for (from, def) in types.iter().enumerate() {
         let slots: Vec<usize> = match &def.kind {
             TypeKind::Struct(s) => (0..s.fields.len())
-                .filter(
-                    |&i| matches!(&s.fields[i].ty, TypeRef::Named(n) if same_component(from, *n)),
-                )
+                .filter(|&i| matches!(direct(&s.fields[i].ty), Some(n) if same_component(from, n)))
                 .collect(),
             TypeKind::Untagged(u) => (0..u.variants.len())
                 .filter(
-                    |&i| matches!(&u.variants[i].ty, TypeRef::Named(n) if same_component(from, *n)),
+                    |&i| matches!(direct(&u.variants[i].ty), Some(n) if same_component(from, n)),
                 )
                 .collect(),
             _ => Vec::new(),
@@ -45,9 +43,7 @@ pub(super) fn box_cycles(types: &mut [TypeDef]) {
                 TypeKind::Untagged(u) => &mut u.variants[slot].ty,
                 _ => continue,
             };
-            if let TypeRef::Named(id) = ty {
-                *ty = TypeRef::Boxed(*id);
-            }
+            box_direct(ty);
         }
     }
 }
@@ -66,7 +62,17 @@ fn by_value_refs(kind: &TypeKind) -> Box<dyn Iterator<Item = TypeId> + '_> {
 fn direct(ty: &TypeRef) -> Option<TypeId> {
     match ty {
         TypeRef::Named(id) => Some(*id),
+        TypeRef::Nullable(inner) => direct(inner),
         _ => None,
+    }
+}
+
+/// Boxes the type a reference holds by value.
+fn box_direct(ty: &mut TypeRef) {
+    match ty {
+        TypeRef::Named(id) => *ty = TypeRef::Boxed(*id),
+        TypeRef::Nullable(inner) => box_direct(inner),
+        _ => {}
     }
 }
 

@@ -6,8 +6,8 @@ use super::docs::{field_doc, schema_doc};
 use super::{Lowerer, RefOr, resolve};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
-    Constraints, Field, Name, StringEnum, Struct, TaggedUnion, TaggedVariant, TypeDef, TypeId,
-    TypeKind, TypeRef, UntaggedUnion, UntaggedVariant,
+    Additional, Constraints, Field, Name, StringEnum, Struct, TaggedUnion, TaggedVariant, TypeDef,
+    TypeId, TypeKind, TypeRef, UntaggedUnion, UntaggedVariant,
 };
 use crate::naming::{self, Kind};
 
@@ -89,6 +89,14 @@ impl<'a> Lowerer<'a> {
         {
             return self.lower_tagged(name, at, discriminator, one_of);
         }
+        if let Some((members, keyword)) = one_of
+            .map(|m| (m, "oneOf"))
+            .or(any_of.map(|m| (m, "anyOf")))
+            && let Some(inferred) = self.infer_tag(members)
+            && self.variants_skip(members, inferred.property)
+        {
+            return self.lower_inferred(name, &pointer(at, keyword), members, inferred);
+        }
         if let Some(members) = one_of {
             return self.lower_untagged(name, &pointer(at, "oneOf"), members);
         }
@@ -100,11 +108,11 @@ impl<'a> Lowerer<'a> {
                 if self.is_struct(schema) =>
             {
                 let properties = self.properties(schema, at, 0);
-                TypeKind::Struct(self.lower_struct(name, properties, skip_tag))
+                let additional =
+                    additional_of(schema).map(|a| (a, pointer(at, "additionalProperties")));
+                TypeKind::Struct(self.lower_struct(name, properties, additional, skip_tag))
             }
-            SchemaKind::Type(Type::String(string)) if has_values(&string.enumeration) => {
-                self.lower_enum(at, &string.enumeration)
-            }
+            _ if let Some(values) = string_enum_values(schema) => self.lower_enum(at, &values),
             _ => TypeKind::Alias(self.type_ref_item(schema, at, Some(name.to_owned()))),
         }
     }
@@ -217,18 +225,36 @@ impl<'a> Lowerer<'a> {
         &mut self,
         parent: &str,
         properties: Vec<Property<'a>>,
+        additional: Option<(Extra<'a>, String)>,
         skip_tag: Option<&str>,
     ) -> Struct {
         let properties: Vec<Property<'a>> = properties
             .into_iter()
             .filter(|p| Some(p.wire) != skip_tag)
             .collect();
-        let claimants: Vec<naming::Claimant<'_>> = properties
+        let mut claimants: Vec<naming::Claimant<'_>> = properties
             .iter()
             .map(|p| self.claimant(p.wire, &p.at, naming::Precedence::Given))
             .collect();
-        let (names, renames) = naming::Scope::new(Kind::Field, &[]).assign(&claimants);
+        // The field of extra keys takes its name after the properties: a property of that name
+        // keeps it.
+        if let Some((_, at)) = &additional {
+            claimants.push(self.claimant(ADDITIONAL_FIELD, at, naming::Precedence::Derived));
+        }
+        let (mut names, renames) = naming::Scope::new(Kind::Field, &[]).assign(&claimants);
         self.report_renames("property", &claimants, &renames);
+        let additional_name = additional.as_ref().and_then(|_| names.pop());
+        let additional = additional.zip(additional_name).map(|((extra, at), rust)| {
+            let ty = match extra {
+                Extra::Any => TypeRef::Json,
+                Extra::Schema(schema) => self.member_type(
+                    schema,
+                    &at,
+                    Some(naming::nested_type_name(parent, "additional property")),
+                ),
+            };
+            Additional { rust, ty }
+        });
         let mut fields = Vec::with_capacity(properties.len());
         for (property, rust) in properties.into_iter().zip(names) {
             let data = match property.schema {
@@ -262,7 +288,7 @@ impl<'a> Lowerer<'a> {
                 },
             });
         }
-        Struct { fields }
+        Struct { fields, additional }
     }
 
     fn lower_tagged(
@@ -272,7 +298,7 @@ impl<'a> Lowerer<'a> {
         discriminator: &'a openapiv3::Discriminator,
         one_of: Option<&'a [ReferenceOr<Schema>]>,
     ) -> TypeKind {
-        let mut pending: Vec<(&str, TypeId, String)> = Vec::new();
+        let mut pending: Vec<(String, TypeId, String)> = Vec::new();
         let mut targets = Vec::new();
         let mapping_at = pointer(&pointer(at, "discriminator"), "mapping");
         for (tag, target) in &discriminator.mapping {
@@ -289,7 +315,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             targets.extend(key);
-            pending.push((tag.as_str(), ty, entry_at));
+            pending.push((tag.clone(), ty, entry_at));
         }
         // Variants listed in `oneOf` but not in the mapping take their schema name as tag value.
         for (index, variant) in one_of.unwrap_or_default().iter().enumerate() {
@@ -304,7 +330,7 @@ impl<'a> Lowerer<'a> {
                         continue;
                     }
                     match self.resolve_named(reference, &variant_at) {
-                        TypeRef::Named(ty) => pending.push((key, ty, variant_at)),
+                        TypeRef::Named(ty) => pending.push((key.to_owned(), ty, variant_at)),
                         _ => continue,
                     }
                 }
@@ -319,7 +345,7 @@ impl<'a> Lowerer<'a> {
                             .error(Code::DiscriminatorVariants, &variant_at, message);
                         continue;
                     };
-                    let candidates = vec![naming::nested_type_name(name, tag)];
+                    let candidates = vec![naming::nested_type_name(name, &tag)];
                     if let TypeRef::Named(ty) =
                         self.inline_type_with(schema, &variant_at, &candidates, Some(property))
                     {
@@ -328,6 +354,22 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        if pending.is_empty() && discriminator.mapping.is_empty() {
+            let message = format!(
+                "discriminator `{}` has no variants",
+                discriminator.property_name
+            );
+            self.report.error(
+                Code::DiscriminatorVariants,
+                &pointer(at, "discriminator"),
+                message,
+            );
+        }
+        self.tagged(&discriminator.property_name, &pending)
+    }
+
+    /// A tagged union of the variants found, named by their tag values.
+    fn tagged(&mut self, tag: &str, pending: &[(String, TypeId, String)]) -> TypeKind {
         let claimants: Vec<naming::Claimant<'_>> = pending
             .iter()
             .map(|(tag, _, at)| self.claimant(tag, at, naming::Precedence::Given))
@@ -340,32 +382,67 @@ impl<'a> Lowerer<'a> {
             .map(|((tag, ty, _), rust)| TaggedVariant {
                 name: Name {
                     rust,
-                    wire: (*tag).to_owned(),
+                    wire: tag.clone(),
                 },
                 ty: *ty,
                 // The variant's documentation is its struct's, filled in once every type is lowered.
                 doc: None,
             })
             .collect();
-        if variants.is_empty() && discriminator.mapping.is_empty() {
-            let message = format!(
-                "discriminator `{}` has no variants",
-                discriminator.property_name
-            );
-            self.report.error(
-                Code::DiscriminatorVariants,
-                &pointer(at, "discriminator"),
-                message,
-            );
-        }
         let taken: std::collections::HashSet<&str> =
             variants.iter().map(|v| v.name.rust.as_str()).collect();
         let fallback = fallback_name(&taken);
         TypeKind::Tagged(TaggedUnion {
-            tag: discriminator.property_name.clone(),
+            tag: tag.to_owned(),
             variants,
             fallback,
         })
+    }
+
+    /// Whether every member of a union that is a component leaves out `tag`, as the variants of
+    /// a tagged union must (the union writes it). Inline members leave it out when lowered.
+    fn variants_skip(&self, members: Members<'a>, tag: &str) -> bool {
+        members.iter().all(|member| match member {
+            ReferenceOr::Reference { reference } => {
+                resolve::component_schema_key(self.api, reference)
+                    .and_then(|key| self.variant_tags.get(key))
+                    .is_some_and(|t| *t == tag)
+            }
+            ReferenceOr::Item(_) => true,
+        })
+    }
+
+    /// A union tagged by a property its members' enums tell apart (see `tags`): one variant per
+    /// value, each wrapping its member's struct.
+    fn lower_inferred(
+        &mut self,
+        name: &str,
+        at: &str,
+        members: Members<'a>,
+        inferred: super::tags::InferredTag<'a>,
+    ) -> TypeKind {
+        let tag = inferred.property;
+        let mut pending: Vec<(String, TypeId, String)> = Vec::new();
+        for (index, (member, values)) in members.iter().zip(&inferred.values).enumerate() {
+            let member_at = pointer(at, &index.to_string());
+            let ty = match member {
+                ReferenceOr::Reference { reference } => self.resolve_named(reference, &member_at),
+                ReferenceOr::Item(schema) => {
+                    let first = values.first().map_or("", String::as_str);
+                    let candidates = vec![naming::nested_type_name(name, first)];
+                    self.inline_type_with(schema, &member_at, &candidates, Some(tag))
+                }
+            };
+            let TypeRef::Named(ty) = ty else {
+                continue;
+            };
+            pending.extend(
+                values
+                    .iter()
+                    .map(|value| (value.clone(), ty, member_at.clone())),
+            );
+        }
+        self.tagged(tag, &pending)
     }
 
     fn lower_untagged(
@@ -378,7 +455,7 @@ impl<'a> Lowerer<'a> {
         for (index, member) in members.iter().enumerate() {
             let member_at = pointer(at, &index.to_string());
             let schema = RefOr::from(member);
-            let ty = self.type_ref(
+            let ty = self.member_type(
                 schema,
                 &member_at,
                 Some(naming::nested_type_name(name, &format!("variant {index}"))),
@@ -428,6 +505,44 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The Rust name asked for the field that keeps a struct's undeclared keys.
+const ADDITIONAL_FIELD: &str = "additional_properties";
+
+/// What `additionalProperties` beside `properties` allows.
+#[derive(Clone, Copy)]
+pub(super) enum Extra<'a> {
+    /// `true` or `{}`: any value.
+    Any,
+    /// Values of this schema.
+    Schema(RefOr<'a>),
+}
+
+/// The extra keys an object schema allows beside its properties, if it says so explicitly.
+fn additional_of(schema: &Schema) -> Option<Extra<'_>> {
+    use openapiv3::AdditionalProperties;
+    let additional = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => object.additional_properties.as_ref(),
+        SchemaKind::Any(any) => any.additional_properties.as_ref(),
+        _ => None,
+    }?;
+    match additional {
+        AdditionalProperties::Any(true) => Some(Extra::Any),
+        AdditionalProperties::Any(false) => None,
+        AdditionalProperties::Schema(schema) => Some(Extra::Schema(RefOr::from(schema.as_ref()))),
+    }
+}
+
+/// The members of a schema's `oneOf` or `anyOf`, when it has no discriminator to read them by.
+pub(super) fn union_members(schema: &Schema) -> Option<Members<'_>> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(one_of),
+        SchemaKind::AnyOf { any_of } => Some(any_of),
+        SchemaKind::Any(any) if !any.one_of.is_empty() => Some(&any.one_of),
+        SchemaKind::Any(any) if !any.any_of.is_empty() => Some(&any.any_of),
+        _ => None,
+    }
+}
+
 /// Adds `property` unless an earlier `allOf` part declared it; a later `required` still counts.
 fn merge_property<'a>(out: &mut Vec<Property<'a>>, property: Property<'a>) {
     match out.iter_mut().find(|p| p.wire == property.wire) {
@@ -467,6 +582,36 @@ fn required_of(schema: &Schema) -> impl Iterator<Item = &str> {
 
 pub(super) fn has_values(values: &[Option<String>]) -> bool {
     values.iter().any(Option::is_some)
+}
+
+/// The values of a string enum, or `None` when the schema is not one. Values that YAML read as
+/// something else (`false`, `1.0` written without quotes) are the strings they were written as:
+/// with such values the document model keeps the schema as `Any`, with the values as JSON.
+pub(super) fn string_enum_values(schema: &Schema) -> Option<Vec<Option<String>>> {
+    let values = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => string.enumeration.clone(),
+        SchemaKind::Any(any)
+            if any.typ.as_deref() == Some("string")
+                && any.properties.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty() =>
+        {
+            any.enumeration
+                .iter()
+                .map(|value| match value {
+                    serde_json::Value::String(text) => Some(text.clone()),
+                    serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
+                        Some(value.to_string())
+                    }
+                    // `null` is what `nullable` allows, not a value of the enum.
+                    _ => None,
+                })
+                .collect()
+        }
+        _ => return None,
+    };
+    has_values(&values).then_some(values)
 }
 
 fn fallback_name(taken: &std::collections::HashSet<&str>) -> String {
