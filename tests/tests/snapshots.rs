@@ -21,6 +21,12 @@ fn render(output: &generator::Output) -> String {
     if !output.warnings.is_empty() {
         text.push_str(&format!("==> warnings <==\n{}\n", output.warnings));
     }
+    if !output.secrets.is_empty() {
+        text.push_str("==> secrets <==\n");
+        for (pointer, reason) in &output.secrets {
+            text.push_str(&format!("{pointer}: {reason}\n"));
+        }
+    }
     text
 }
 
