@@ -14,7 +14,7 @@ use atlas_integrations::operations::{
 };
 use atlas_integrations::runtime::{
     Constraint, Operation, RateLimit, ReadBackSecrets, RequestError, ResponseParts, Secret,
-    Violation,
+    Validation, Violation,
 };
 use atlas_integrations::types::{
     ApiError, Datadog, DatadogRegion, IntegrationType, Link, MicrosoftTeams, NewRelic, OpsGenie,
@@ -1342,6 +1342,58 @@ fn a_slack_channel_name_has_1_to_80_characters() {
 }
 
 #[test]
+fn a_value_the_document_forbids_is_refused_by_build_and_sent_by_build_unchecked() {
+    // An upper-case project id breaks the path's pattern; a 81-character channel name the body's.
+    let group = "32B6E34B3D91647ABB20E7B8";
+    let create = CreateThirdPartyIntegration::new(group, Slack::new("xoxb-1", "c".repeat(81)));
+    let refused = create.build().unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "invalid request: `groupId` must match `^([a-f0-9]{24})$`; `body/channelName` must have at \
+         most 80 characters; these are the document's constraints, and the server decides what it \
+         accepts: to send the values anyway, build with `build_unchecked()` or, with the client, set \
+         `ClientBuilder::validation(Validation::Unchecked)`"
+    );
+    let expected = Wire {
+        method: Method::POST,
+        uri: "/api/atlas/v1.0/groups/32B6E34B3D91647ABB20E7B8/integrations/SLACK".to_owned(),
+        headers: accept_and_content_type(),
+        body: format!(
+            r#"{{"type":"SLACK","apiToken":"xoxb-1","channelName":"{}"}}"#,
+            "c".repeat(81)
+        )
+        .into_bytes(),
+    };
+    assert_eq!(wire(create.build_unchecked().unwrap()), expected);
+    assert_eq!(
+        wire(create.build_with(Validation::Unchecked).unwrap()),
+        expected
+    );
+    // Through the trait, as the client drives it.
+    assert_eq!(wire(Operation::build_unchecked(&create).unwrap()), expected);
+    assert!(matches!(
+        Operation::build(&create),
+        Err(RequestError::Invalid(_))
+    ));
+    // A query parameter out of range, too.
+    let list = ListThirdPartyIntegrations::new(GROUP).items_per_page(501);
+    assert_eq!(
+        violations(list.build()),
+        [v("itemsPerPage", Constraint::Maximum(500.0))]
+    );
+    assert_eq!(
+        wire(list.build_unchecked().unwrap()).uri,
+        format!("{BASE}?itemsPerPage=501")
+    );
+}
+
+#[test]
+fn unchecked_requests_still_refuse_read_back_secrets() {
+    let update = UpdateThirdPartyIntegration::new(GROUP, read_datadog());
+    assert_eq!(read_back(update.build_unchecked()), ["/apiKey"]);
+}
+
+#[test]
 fn new_relic_keys_are_left_to_atlas() {
     // Real New Relic account ids are short decimal numbers and EU license keys carry an `eu01xx`
     // prefix and an `NRAL` suffix: no format is checked before sending.
@@ -1401,7 +1453,10 @@ fn every_problem_is_reported_at_once() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "invalid request: `groupId` must match `^([a-f0-9]{24})$`; `itemsPerPage` must be at least 1"
+        "invalid request: `groupId` must match `^([a-f0-9]{24})$`; `itemsPerPage` must be at least 1; \
+         these are the document's constraints, and the server decides what it accepts: to send the \
+         values anyway, build with `build_unchecked()` or, with the client, set \
+         `ClientBuilder::validation(Validation::Unchecked)`"
     );
 }
 

@@ -9,7 +9,8 @@ pub(crate) mod union;
 
 pub use object::{FieldKey, ObjectWriter, ReadFields, required_field};
 pub use request::{
-    Check, Constraint, Operation, Query, RequestError, Rules, Validate, Violation, encode_segment,
+    Check, Constraint, Operation, Query, RequestError, Rules, Validate, Validation, Violation,
+    encode_segment,
 };
 pub use response::{
     DecodeError, ErrorDetails, ErrorResponse, Failure, RateLimit, RawResponse, Received,
