@@ -374,7 +374,7 @@ fn emit_tagged(
                 let (tag, object) = crate::runtime::take_tagged(deserializer, #tag)?;
                 let decoded = match tag.as_str() {
                     #(#decode)*
-                    _ => ::std::result::Result::Ok(Self::#fallback(crate::runtime::UnknownVariant::new(#tag, tag, object))),
+                    _ => ::std::result::Result::Ok(Self::#fallback(crate::runtime::UnknownVariant::read(#tag, tag, object))),
                 };
                 decoded.map_err(<D::Error as ::serde::de::Error>::custom)
             }
