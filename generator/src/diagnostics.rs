@@ -61,6 +61,8 @@ pub enum Code {
     Nesting,
     /// The name asked for a standalone crate is not a valid package name.
     CrateName,
+    /// An `x-xgen-discriminator` that cannot be read as kinds of a flattened union.
+    FlattenedDiscriminator,
 }
 
 impl Code {
@@ -90,6 +92,7 @@ impl Code {
             Code::AllOfPart => "all-of-part",
             Code::Nesting => "nesting",
             Code::CrateName => "crate-name",
+            Code::FlattenedDiscriminator => "flattened-discriminator",
         }
     }
 
@@ -152,6 +155,10 @@ impl Code {
             Code::CrateName => {
                 "use ASCII letters, digits, `-` and `_`, starting with a letter or `_`, and no \
                  Rust keyword or name Cargo reserves (`test`, `core`, `std`, ...)"
+            }
+            Code::FlattenedDiscriminator => {
+                "give it a `propertyName` and a `mapping` from each kind to `{properties: [...], \
+                 required: [...]}` that names only the schema's own properties"
             }
         }
     }

@@ -67,6 +67,28 @@ fn invalid_fixtures() {
 }
 
 #[test]
+fn warning_fixtures() {
+    insta::glob!("../fixtures/warnings", "*.yaml", |path| {
+        if !fixture::is_document(path) {
+            return;
+        }
+        let output = fixture::generate(path)
+            .unwrap_or_else(|d| panic!("{} should generate:\n{d}", path.display()));
+        // Each warning fixture is named after the warning it exists to show.
+        let expected = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        assert!(
+            output.warnings.iter().any(|d| d.code.name() == expected),
+            "{} should warn `{expected}`, got:\n{}",
+            path.display(),
+            output.warnings
+        );
+    });
+}
+
+#[test]
 fn whole_crate_from_spec() {
     let output =
         workspace::generate(&Paths::defaults(&workspace_root())).unwrap_or_else(|d| panic!("{d}"));

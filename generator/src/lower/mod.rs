@@ -5,6 +5,7 @@
 mod analysis;
 mod docs;
 mod finish;
+mod flattened;
 mod inline;
 mod operation;
 mod reach;
