@@ -70,39 +70,60 @@ impl ListThirdPartyIntegrations {
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
-        crate::runtime::Check::check(
-            &self.group_id,
-            "groupId",
-            &crate::runtime::Rules {
-                pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        crate::runtime::Check::check(
-            &self.items_per_page,
-            "itemsPerPage",
-            &crate::runtime::Rules {
-                minimum: ::std::option::Option::Some(1f64),
-                maximum: ::std::option::Option::Some(500f64),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        crate::runtime::Check::check(
-            &self.page_num,
-            "pageNum",
-            &crate::runtime::Rules {
-                minimum: ::std::option::Option::Some(1f64),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        if !violations.is_empty() {
-            return ::std::result::Result::Err(
-                crate::runtime::RequestError::Invalid(violations),
+        self.build_with(crate::runtime::Validation::Checked)
+    }
+    /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
+    pub fn build_unchecked(
+        &self,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        self.build_with(crate::runtime::Validation::Unchecked)
+    }
+    /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
+    pub fn build_with(
+        &self,
+        validation: crate::runtime::Validation,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        if validation == crate::runtime::Validation::Checked {
+            let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
+            crate::runtime::Check::check(
+                &self.group_id,
+                "groupId",
+                &crate::runtime::Rules {
+                    pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
             );
+            crate::runtime::Check::check(
+                &self.items_per_page,
+                "itemsPerPage",
+                &crate::runtime::Rules {
+                    minimum: ::std::option::Option::Some(1f64),
+                    maximum: ::std::option::Option::Some(500f64),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
+            );
+            crate::runtime::Check::check(
+                &self.page_num,
+                "pageNum",
+                &crate::runtime::Rules {
+                    minimum: ::std::option::Option::Some(1f64),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
+            );
+            if !violations.is_empty() {
+                return ::std::result::Result::Err(
+                    crate::runtime::RequestError::Invalid(violations),
+                );
+            }
         }
         let mut query = crate::runtime::Query::new();
         if let ::std::option::Option::Some(value) = &self.include_count {
@@ -201,13 +222,14 @@ impl ListThirdPartyIntegrations {
 impl crate::runtime::Operation for ListThirdPartyIntegrations {
     type Output = super::types::PaginatedIntegrationView;
     type Error = ListThirdPartyIntegrationsError;
-    fn build(
+    fn build_with(
         &self,
+        validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        ListThirdPartyIntegrations::build(self)
+        ListThirdPartyIntegrations::build_with(self, validation)
     }
     fn parse_response(
         &self,
@@ -318,20 +340,41 @@ impl GetThirdPartyIntegration {
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
-        crate::runtime::Check::check(
-            &self.group_id,
-            "groupId",
-            &crate::runtime::Rules {
-                pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        if !violations.is_empty() {
-            return ::std::result::Result::Err(
-                crate::runtime::RequestError::Invalid(violations),
+        self.build_with(crate::runtime::Validation::Checked)
+    }
+    /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
+    pub fn build_unchecked(
+        &self,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        self.build_with(crate::runtime::Validation::Unchecked)
+    }
+    /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
+    pub fn build_with(
+        &self,
+        validation: crate::runtime::Validation,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        if validation == crate::runtime::Validation::Checked {
+            let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
+            crate::runtime::Check::check(
+                &self.group_id,
+                "groupId",
+                &crate::runtime::Rules {
+                    pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
             );
+            if !violations.is_empty() {
+                return ::std::result::Result::Err(
+                    crate::runtime::RequestError::Invalid(violations),
+                );
+            }
         }
         let mut query = crate::runtime::Query::new();
         if let ::std::option::Option::Some(value) = &self.envelope {
@@ -422,13 +465,14 @@ impl GetThirdPartyIntegration {
 impl crate::runtime::Operation for GetThirdPartyIntegration {
     type Output = super::types::ThirdPartyIntegration;
     type Error = GetThirdPartyIntegrationError;
-    fn build(
+    fn build_with(
         &self,
+        validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        GetThirdPartyIntegration::build(self)
+        GetThirdPartyIntegration::build_with(self, validation)
     }
     fn parse_response(
         &self,
@@ -566,40 +610,61 @@ impl UpdateThirdPartyIntegration {
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
-        crate::runtime::Check::check(
-            &self.group_id,
-            "groupId",
-            &crate::runtime::Rules {
-                pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        crate::runtime::Check::check(
-            &self.items_per_page,
-            "itemsPerPage",
-            &crate::runtime::Rules {
-                minimum: ::std::option::Option::Some(1f64),
-                maximum: ::std::option::Option::Some(500f64),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        crate::runtime::Check::check(
-            &self.page_num,
-            "pageNum",
-            &crate::runtime::Rules {
-                minimum: ::std::option::Option::Some(1f64),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        crate::runtime::Validate::validate(&self.body, "body", &mut violations);
-        if !violations.is_empty() {
-            return ::std::result::Result::Err(
-                crate::runtime::RequestError::Invalid(violations),
+        self.build_with(crate::runtime::Validation::Checked)
+    }
+    /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
+    pub fn build_unchecked(
+        &self,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        self.build_with(crate::runtime::Validation::Unchecked)
+    }
+    /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
+    pub fn build_with(
+        &self,
+        validation: crate::runtime::Validation,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        if validation == crate::runtime::Validation::Checked {
+            let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
+            crate::runtime::Check::check(
+                &self.group_id,
+                "groupId",
+                &crate::runtime::Rules {
+                    pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
             );
+            crate::runtime::Check::check(
+                &self.items_per_page,
+                "itemsPerPage",
+                &crate::runtime::Rules {
+                    minimum: ::std::option::Option::Some(1f64),
+                    maximum: ::std::option::Option::Some(500f64),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
+            );
+            crate::runtime::Check::check(
+                &self.page_num,
+                "pageNum",
+                &crate::runtime::Rules {
+                    minimum: ::std::option::Option::Some(1f64),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
+            );
+            crate::runtime::Validate::validate(&self.body, "body", &mut violations);
+            if !violations.is_empty() {
+                return ::std::result::Result::Err(
+                    crate::runtime::RequestError::Invalid(violations),
+                );
+            }
         }
         crate::runtime::ensure_supplied(&self.body)?;
         let mut query = crate::runtime::Query::new();
@@ -701,13 +766,14 @@ impl UpdateThirdPartyIntegration {
 impl crate::runtime::Operation for UpdateThirdPartyIntegration {
     type Output = super::types::PaginatedIntegrationView;
     type Error = UpdateThirdPartyIntegrationError;
-    fn build(
+    fn build_with(
         &self,
+        validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        UpdateThirdPartyIntegration::build(self)
+        UpdateThirdPartyIntegration::build_with(self, validation)
     }
     fn parse_response(
         &self,
@@ -845,40 +911,61 @@ impl CreateThirdPartyIntegration {
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
-        crate::runtime::Check::check(
-            &self.group_id,
-            "groupId",
-            &crate::runtime::Rules {
-                pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        crate::runtime::Check::check(
-            &self.items_per_page,
-            "itemsPerPage",
-            &crate::runtime::Rules {
-                minimum: ::std::option::Option::Some(1f64),
-                maximum: ::std::option::Option::Some(500f64),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        crate::runtime::Check::check(
-            &self.page_num,
-            "pageNum",
-            &crate::runtime::Rules {
-                minimum: ::std::option::Option::Some(1f64),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        crate::runtime::Validate::validate(&self.body, "body", &mut violations);
-        if !violations.is_empty() {
-            return ::std::result::Result::Err(
-                crate::runtime::RequestError::Invalid(violations),
+        self.build_with(crate::runtime::Validation::Checked)
+    }
+    /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
+    pub fn build_unchecked(
+        &self,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        self.build_with(crate::runtime::Validation::Unchecked)
+    }
+    /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
+    pub fn build_with(
+        &self,
+        validation: crate::runtime::Validation,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        if validation == crate::runtime::Validation::Checked {
+            let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
+            crate::runtime::Check::check(
+                &self.group_id,
+                "groupId",
+                &crate::runtime::Rules {
+                    pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
             );
+            crate::runtime::Check::check(
+                &self.items_per_page,
+                "itemsPerPage",
+                &crate::runtime::Rules {
+                    minimum: ::std::option::Option::Some(1f64),
+                    maximum: ::std::option::Option::Some(500f64),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
+            );
+            crate::runtime::Check::check(
+                &self.page_num,
+                "pageNum",
+                &crate::runtime::Rules {
+                    minimum: ::std::option::Option::Some(1f64),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
+            );
+            crate::runtime::Validate::validate(&self.body, "body", &mut violations);
+            if !violations.is_empty() {
+                return ::std::result::Result::Err(
+                    crate::runtime::RequestError::Invalid(violations),
+                );
+            }
         }
         crate::runtime::ensure_supplied(&self.body)?;
         let mut query = crate::runtime::Query::new();
@@ -989,13 +1076,14 @@ impl CreateThirdPartyIntegration {
 impl crate::runtime::Operation for CreateThirdPartyIntegration {
     type Output = super::types::PaginatedIntegrationView;
     type Error = CreateThirdPartyIntegrationError;
-    fn build(
+    fn build_with(
         &self,
+        validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        CreateThirdPartyIntegration::build(self)
+        CreateThirdPartyIntegration::build_with(self, validation)
     }
     fn parse_response(
         &self,
@@ -1111,20 +1199,41 @@ impl DeleteThirdPartyIntegration {
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
-        crate::runtime::Check::check(
-            &self.group_id,
-            "groupId",
-            &crate::runtime::Rules {
-                pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
-                ..crate::runtime::Rules::NONE
-            },
-            &mut violations,
-        );
-        if !violations.is_empty() {
-            return ::std::result::Result::Err(
-                crate::runtime::RequestError::Invalid(violations),
+        self.build_with(crate::runtime::Validation::Checked)
+    }
+    /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
+    pub fn build_unchecked(
+        &self,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        self.build_with(crate::runtime::Validation::Unchecked)
+    }
+    /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
+    pub fn build_with(
+        &self,
+        validation: crate::runtime::Validation,
+    ) -> ::std::result::Result<
+        ::http::Request<::std::vec::Vec<u8>>,
+        crate::runtime::RequestError,
+    > {
+        if validation == crate::runtime::Validation::Checked {
+            let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
+            crate::runtime::Check::check(
+                &self.group_id,
+                "groupId",
+                &crate::runtime::Rules {
+                    pattern: ::std::option::Option::Some("^([a-f0-9]{24})$"),
+                    ..crate::runtime::Rules::NONE
+                },
+                &mut violations,
             );
+            if !violations.is_empty() {
+                return ::std::result::Result::Err(
+                    crate::runtime::RequestError::Invalid(violations),
+                );
+            }
         }
         let mut query = crate::runtime::Query::new();
         if let ::std::option::Option::Some(value) = &self.envelope {
@@ -1212,13 +1321,14 @@ impl DeleteThirdPartyIntegration {
 impl crate::runtime::Operation for DeleteThirdPartyIntegration {
     type Output = ();
     type Error = DeleteThirdPartyIntegrationError;
-    fn build(
+    fn build_with(
         &self,
+        validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
         ::http::Request<::std::vec::Vec<u8>>,
         crate::runtime::RequestError,
     > {
-        DeleteThirdPartyIntegration::build(self)
+        DeleteThirdPartyIntegration::build_with(self, validation)
     }
     fn parse_response(
         &self,

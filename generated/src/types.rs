@@ -498,7 +498,7 @@ impl<'de> ::serde::Deserialize<'de> for ThirdPartyIntegration {
                 crate::runtime::lenient();
                 ::std::result::Result::Ok(
                     Self::Unknown(
-                        crate::runtime::UnknownVariant::new("type", tag, object),
+                        crate::runtime::UnknownVariant::read("type", tag, object),
                     ),
                 )
             }
@@ -540,7 +540,9 @@ impl crate::runtime::SecretFields for ThirdPartyIntegration {
             Self::MicrosoftTeams(value) => {
                 crate::runtime::SecretFields::visit_secrets(value, path, visit)
             }
-            _ => {}
+            Self::Unknown(value) => {
+                crate::runtime::SecretFields::visit_secrets(value, path, visit)
+            }
         }
     }
 }

@@ -13,6 +13,11 @@ pub struct Config {
     #[serde(default)]
     pub secrets: Vec<String>,
 
+    /// JSON pointers to string properties that do not hold credentials, although the document
+    /// marks them or the generator's rule (see `lower::secrets`) takes them for credentials.
+    #[serde(default)]
+    pub not_secrets: Vec<String>,
+
     /// Rust names pinned by JSON pointer: a schema (`/components/schemas/NAME`), a property, an
     /// enum value (`…/enum/0`), a parameter or an operation (`/paths/~1things/get`). A pinned
     /// name is used as written and wins over every name the generator decides.

@@ -77,6 +77,8 @@ pub enum Code {
     ParameterLocation,
     /// Two variants of an untagged union accept the same data, so the data cannot say which it is.
     AmbiguousUnion,
+    /// An `x-xgen-discriminator` that cannot be read as kinds of a flattened union.
+    FlattenedDiscriminator,
 }
 
 impl Code {
@@ -113,6 +115,7 @@ impl Code {
         Code::UnknownKey,
         Code::ParameterLocation,
         Code::AmbiguousUnion,
+        Code::FlattenedDiscriminator,
     ];
 
     /// The stable, kebab-case name printed in brackets.
@@ -149,6 +152,7 @@ impl Code {
             Code::UnknownKey => "unknown-key",
             Code::ParameterLocation => "parameter-location",
             Code::AmbiguousUnion => "ambiguous-union",
+            Code::FlattenedDiscriminator => "flattened-discriminator",
         }
     }
 
@@ -232,6 +236,10 @@ impl Code {
             Code::AmbiguousUnion => {
                 "the first variant is taken for data both accept; give the variants a property \
                  with a one-value `enum` each, or a `discriminator`, to tell them apart"
+            }
+            Code::FlattenedDiscriminator => {
+                "give it a `propertyName` and a `mapping` from each kind to `{properties: [...], \
+                 required: [...]}` that names only the schema's own properties"
             }
         }
     }
@@ -415,10 +423,11 @@ mod tests {
                 Code::UnknownKey => 28,
                 Code::ParameterLocation => 29,
                 Code::AmbiguousUnion => 30,
+                Code::FlattenedDiscriminator => 31,
             };
             assert_eq!(index, expected, "{code:?}");
         }
-        assert_eq!(Code::ALL.len(), 31);
+        assert_eq!(Code::ALL.len(), 32);
         let names: std::collections::BTreeSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(names.len(), Code::ALL.len(), "names are distinct");
     }

@@ -19,6 +19,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// What the types hold, computed once after lowering.
     pub analysis: Analysis,
+    /// Every string property taken for a credential (typed [`TypeRef::Secret`]): its JSON
+    /// pointer and why, in pointer order.
+    pub credentials: Vec<(String, String)>,
 }
 
 impl Api {

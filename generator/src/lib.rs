@@ -89,6 +89,7 @@ pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnost
         names,
         title: api.title.clone(),
         free_form,
+        secrets: api.credentials.clone(),
     })
 }
 

@@ -391,6 +391,8 @@ pub struct Report {
     /// The files written (named as the user named the directory); empty for `--check`, or when
     /// everything was up to date.
     pub written: Vec<PathBuf>,
+    /// The properties taken for credentials, each with its JSON pointer and why.
+    pub secrets: Vec<(String, String)>,
 }
 
 /// `cargo xtask codegen`, run in `cwd`: resolves the arguments (see [`resolve`]), generates,
@@ -412,6 +414,7 @@ pub fn codegen(cwd: &Path, args: &Args) -> Result<Report, Failure> {
         return Ok(Report {
             warnings: output.warnings,
             written: Vec::new(),
+            secrets: output.secrets,
         });
     }
     check_target(paths, &output, label).map_err(Failure::Refused)?;
@@ -421,6 +424,7 @@ pub fn codegen(cwd: &Path, args: &Args) -> Result<Report, Failure> {
     Ok(Report {
         warnings: output.warnings,
         written: written.iter().map(|path| label.join(path)).collect(),
+        secrets: output.secrets,
     })
 }
 

@@ -21,6 +21,10 @@ pub struct Output {
     /// fields, aliases, union variants, parameters and bodies whose schema the generator turned
     /// into no type of its own (an empty schema, a free-form object, an unresolvable reference).
     pub free_form: usize,
+    /// Every string property the generated crate treats as a credential (`runtime::Secret`): its
+    /// JSON pointer into the document, and why (the document's marks, the settings, or the rule
+    /// of `lower::secrets`).
+    pub secrets: Vec<(String, String)>,
 }
 
 /// One generated file.

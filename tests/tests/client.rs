@@ -10,7 +10,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use atlas_integrations::client::{
-    AuthError, BuildError, Client, Credentials, Error, RetryPolicy, USER_AGENT,
+    AuthError, BuildError, Client, Credentials, Error, RetryPolicy, USER_AGENT, Validation,
 };
 use atlas_integrations::integrations::UpsertError;
 use atlas_integrations::operations::{
@@ -21,7 +21,7 @@ use atlas_integrations::operations::{
 };
 use atlas_integrations::runtime::{ErrorDetails, MASK, RequestError, ResponseParts};
 use atlas_integrations::types::{
-    ApiError, Datadog, DatadogRegion, IntegrationType, NewRelic, OpsGenieRegion, PagerDuty,
+    ApiError, Datadog, DatadogRegion, IntegrationType, NewRelic, OpsGenieRegion, PagerDuty, Slack,
     ThirdPartyIntegration,
 };
 use codegen_tests::fake_atlas::{
@@ -1093,6 +1093,46 @@ async fn upsert_creates_then_updates() {
     assert_eq!(stored["id"], created.id.clone().unwrap().as_str());
     assert_eq!(fake.integrations(GROUP).len(), 1);
     fake.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_set_to_unchecked_sends_what_the_document_forbids() {
+    let fake = fake().await;
+    let long = "c".repeat(81);
+    let create = CreateThirdPartyIntegration::new(GROUP, Slack::new("xoxb-1", long.clone()));
+
+    // Checked by default: refused before anything is sent.
+    let checked = client(&fake, owner_account());
+    match checked.send(&create).await {
+        Err(Error::Request(RequestError::Invalid(violations))) => {
+            assert_eq!(violations.len(), 1, "{violations:?}");
+            assert_eq!(violations[0].field, "body/channelName");
+        }
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert!(api_requests(&fake).is_empty(), "nothing was sent");
+
+    // Unchecked: the request goes out as built, and the server decides.
+    let unchecked = Client::builder()
+        .base_url(fake.base_url())
+        .allow_plain_http(true)
+        .credentials(owner_account())
+        .retry(fast_retries())
+        .validation(Validation::Unchecked)
+        .build()
+        .unwrap();
+    let _ = unchecked.send(&create).await;
+    let requests = api_requests(&fake);
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].method, "POST");
+    assert_eq!(
+        requests[0].path,
+        format!("/api/atlas/v1.0/groups/{GROUP}/integrations/SLACK")
+    );
+    assert_eq!(
+        requests[0].body,
+        format!(r#"{{"type":"SLACK","apiToken":"xoxb-1","channelName":"{long}"}}"#)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codegen_tests::fixtures::{
-    discriminator_without_oneof, enum_values, keywords, nullable, recursive, secrets,
+    discriminator_without_oneof, enum_values, flattened_discriminator, keywords, nullable,
+    recursive, secrets,
 };
 use serde_json::{Value, json};
 
@@ -194,4 +195,78 @@ fn escaped_keys_are_read_like_plain_ones() {
         serde_json::from_str(r#"{"n\u0061me": "n", "email": "e"}"#).unwrap();
     assert_eq!(value.name, "n");
     assert_eq!(value.email.as_deref(), Some("e"));
+}
+
+/// Integrations as the flattened document's own examples give them.
+const SEED_DATADOG: &str = r#"{ "id": "string", "type": "DATADOG", "apiKey": "****************************a23c", "region": "US", "sendCollectionLatencyMetrics": false, "sendDatabaseMetrics": false, "sendUserProvidedResourceTags": false }"#;
+const SEED_SLACK: &str = r#"{ "id": "string", "type": "SLACK", "apiToken": "**********************************************************************abcd", "channelName": "alerts", "teamName": "MongoDB" }"#;
+const SEED_VICTOR_OPS: &str = r#"{ "id": "string", "type": "VICTOR_OPS", "apiKey": "********************************9abc", "routingKey": "test routing" }"#;
+const SEED_WEBHOOK: &str = r#"{ "id": "string", "type": "WEBHOOK", "secret": "string", "url": "https://webhook.com/****" }"#;
+const SEED_PAGER_DUTY: &str = r#"{ "id": "string", "type": "PAGER_DUTY", "region": "US", "serviceKey": "****************************7890" }"#;
+
+#[test]
+fn a_flattened_union_is_rebuilt_into_one_struct_per_kind() {
+    use flattened_discriminator::types::{
+        Datadog, Slack, ThirdPartyIntegration, VictorOps, Webhook,
+    };
+    let parse = |json: &str| serde_json::from_str::<Value>(json).unwrap();
+
+    let datadog: ThirdPartyIntegration = round_trip(parse(SEED_DATADOG));
+    let ThirdPartyIntegration::Datadog(inner) = &datadog else {
+        panic!("expected Datadog, got {datadog:?}");
+    };
+    assert_eq!(inner.api_key.expose(), "****************************a23c");
+    assert!(inner.api_key.is_read_back());
+    assert_eq!(inner.region.as_deref(), Some("US"));
+    assert_eq!(
+        inner.id.as_deref(),
+        Some("string"),
+        "a property no kind lists is shared"
+    );
+    assert_eq!(inner.send_database_metrics, Some(false));
+
+    let slack: ThirdPartyIntegration = round_trip(parse(SEED_SLACK));
+    let ThirdPartyIntegration::Slack(inner) = &slack else {
+        panic!("expected Slack, got {slack:?}");
+    };
+    assert_eq!(inner.channel_name, "alerts");
+    assert_eq!(inner.team_name.as_deref(), Some("MongoDB"));
+    assert!(matches!(
+        round_trip::<ThirdPartyIntegration>(parse(SEED_VICTOR_OPS)),
+        ThirdPartyIntegration::VictorOps(VictorOps {
+            routing_key: Some(_),
+            ..
+        })
+    ));
+    assert!(matches!(
+        round_trip::<ThirdPartyIntegration>(parse(SEED_WEBHOOK)),
+        ThirdPartyIntegration::Webhook(Webhook {
+            secret: Some(_),
+            ..
+        })
+    ));
+
+    // A kind the extension does not map is kept whole.
+    let pager_duty: ThirdPartyIntegration = round_trip(parse(SEED_PAGER_DUTY));
+    assert_eq!(pager_duty.discriminator(), "PAGER_DUTY");
+    assert!(matches!(pager_duty, ThirdPartyIntegration::Unknown(_)));
+
+    // Each kind holds its own properties only: a Slack body cannot carry a Datadog key.
+    let error = serde_json::from_str::<ThirdPartyIntegration>(r#"{"type":"SLACK","apiKey":"k"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("apiToken"), "{error}");
+
+    // Required fields are the constructor's arguments; the union writes the tag first.
+    let body = ThirdPartyIntegration::from(Slack::new("xoxb-1", "alerts"));
+    assert_eq!(
+        serde_json::to_string(&body).unwrap(),
+        r#"{"type":"SLACK","apiToken":"xoxb-1","channelName":"alerts"}"#
+    );
+    let body = ThirdPartyIntegration::from(Datadog::new("dd-key"));
+    assert_eq!(
+        serde_json::to_string(&body).unwrap(),
+        r#"{"type":"DATADOG","apiKey":"dd-key"}"#
+    );
+    assert_eq!(format!("{:?}", Datadog::new("dd-key").api_key), "********");
 }

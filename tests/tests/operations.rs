@@ -14,7 +14,7 @@ use atlas_integrations::operations::{
 };
 use atlas_integrations::runtime::{
     Constraint, Operation, RateLimit, ReadBackSecrets, RequestError, ResponseParts, Secret,
-    Violation,
+    UnknownVariant, Validation, Violation,
 };
 use atlas_integrations::types::{
     ApiError, Datadog, DatadogRegion, IntegrationType, Link, MicrosoftTeams, NewRelic, OpsGenie,
@@ -544,8 +544,10 @@ fn create_and_update_take_the_type_segment_from_the_body() {
 
 #[test]
 fn an_unknown_kind_keeps_its_own_type_in_the_path_and_the_body() {
-    let hip_chat = decoded(HIP_CHAT);
-    assert!(matches!(hip_chat, ThirdPartyIntegration::Unknown(_)));
+    let ThirdPartyIntegration::Unknown(hip_chat) = decoded(HIP_CHAT) else {
+        panic!("HIP_CHAT is not a kind this version maps");
+    };
+    let hip_chat = ThirdPartyIntegration::Unknown(hip_chat.resend_read_values());
     for wire in [
         wire(
             CreateThirdPartyIntegration::new(GROUP, hip_chat.clone())
@@ -565,7 +567,8 @@ fn an_unknown_kind_keeps_its_own_type_in_the_path_and_the_body() {
         );
     }
 
-    // A type read from a response is one path segment, whatever it holds.
+    // A type read from a response is one path segment, whatever it holds. Without strings
+    // beside the tag, nothing in it can be a masked credential.
     let odd = decoded(r#"{"type":"A/B ?","x":1}"#);
     for request in [
         CreateThirdPartyIntegration::new(GROUP, odd.clone()).build(),
@@ -1342,6 +1345,58 @@ fn a_slack_channel_name_has_1_to_80_characters() {
 }
 
 #[test]
+fn a_value_the_document_forbids_is_refused_by_build_and_sent_by_build_unchecked() {
+    // An upper-case project id breaks the path's pattern; a 81-character channel name the body's.
+    let group = "32B6E34B3D91647ABB20E7B8";
+    let create = CreateThirdPartyIntegration::new(group, Slack::new("xoxb-1", "c".repeat(81)));
+    let refused = create.build().unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "invalid request: `groupId` must match `^([a-f0-9]{24})$`; `body/channelName` must have at \
+         most 80 characters; these are the document's constraints, and the server decides what it \
+         accepts: to send the values anyway, build with `build_unchecked()` or, with the client, set \
+         `ClientBuilder::validation(Validation::Unchecked)`"
+    );
+    let expected = Wire {
+        method: Method::POST,
+        uri: "/api/atlas/v1.0/groups/32B6E34B3D91647ABB20E7B8/integrations/SLACK".to_owned(),
+        headers: accept_and_content_type(),
+        body: format!(
+            r#"{{"type":"SLACK","apiToken":"xoxb-1","channelName":"{}"}}"#,
+            "c".repeat(81)
+        )
+        .into_bytes(),
+    };
+    assert_eq!(wire(create.build_unchecked().unwrap()), expected);
+    assert_eq!(
+        wire(create.build_with(Validation::Unchecked).unwrap()),
+        expected
+    );
+    // Through the trait, as the client drives it.
+    assert_eq!(wire(Operation::build_unchecked(&create).unwrap()), expected);
+    assert!(matches!(
+        Operation::build(&create),
+        Err(RequestError::Invalid(_))
+    ));
+    // A query parameter out of range, too.
+    let list = ListThirdPartyIntegrations::new(GROUP).items_per_page(501);
+    assert_eq!(
+        violations(list.build()),
+        [v("itemsPerPage", Constraint::Maximum(500.0))]
+    );
+    assert_eq!(
+        wire(list.build_unchecked().unwrap()).uri,
+        format!("{BASE}?itemsPerPage=501")
+    );
+}
+
+#[test]
+fn unchecked_requests_still_refuse_read_back_secrets() {
+    let update = UpdateThirdPartyIntegration::new(GROUP, read_datadog());
+    assert_eq!(read_back(update.build_unchecked()), ["/apiKey"]);
+}
+
+#[test]
 fn new_relic_keys_are_left_to_atlas() {
     // Real New Relic account ids are short decimal numbers and EU license keys carry an `eu01xx`
     // prefix and an `NRAL` suffix: no format is checked before sending.
@@ -1401,7 +1456,10 @@ fn every_problem_is_reported_at_once() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "invalid request: `groupId` must match `^([a-f0-9]{24})$`; `itemsPerPage` must be at least 1"
+        "invalid request: `groupId` must match `^([a-f0-9]{24})$`; `itemsPerPage` must be at least 1; \
+         these are the document's constraints, and the server decides what it accepts: to send the \
+         values anyway, build with `build_unchecked()` or, with the client, set \
+         `ClientBuilder::validation(Validation::Unchecked)`"
     );
 }
 
@@ -1486,6 +1544,72 @@ fn read_datadog() -> Datadog {
         ThirdPartyIntegration::Datadog(datadog) => datadog,
         other => panic!("expected Datadog, got {other:?}"),
     }
+}
+
+/// A retired kind, read back with Atlas's masks in it.
+const FLOWDOCK_READ: &str = r#"{"id":"5a0a1e7e0f2912c554080adc","type":"FLOWDOCK","apiToken":"****9a8b","flowName":"ops","orgName":"acme","tags":["prod"],"notify":true}"#;
+
+#[test]
+fn an_unknown_kind_read_back_is_refused_until_resent_explicitly() {
+    let read = decoded(FLOWDOCK_READ);
+    let ThirdPartyIntegration::Unknown(unknown) = &read else {
+        panic!("FLOWDOCK is not a kind this version maps");
+    };
+    assert!(unknown.is_read_back());
+
+    // Every string but the tag counts as read back, and nothing is built.
+    let update = UpdateThirdPartyIntegration::new(GROUP, read.clone());
+    let refused = update.build().unwrap_err();
+    assert_eq!(
+        read_back(update.build()),
+        ["/apiToken", "/flowName", "/id", "/orgName", "/tags/0"]
+    );
+    assert_eq!(
+        refused.to_string(),
+        "/apiToken, /flowName, /id, /orgName, /tags/0 came from a response and likely hold \
+         Atlas's mask, not the credential; set them with `Secret::new`, or call \
+         `Secret::resend_read_value` to send them as read (for a kind this version does not know, \
+         `UnknownVariant::resend_read_values`)"
+    );
+    // Skipping the document's checks does not skip this one.
+    assert_eq!(read_back(update.build_unchecked()).len(), 5);
+    assert_eq!(
+        read_back(CreateThirdPartyIntegration::new(GROUP, read.clone()).build()).len(),
+        5
+    );
+
+    // Opted in with one call, the object goes out exactly as read, masks and all.
+    let ThirdPartyIntegration::Unknown(unknown) = read else {
+        unreachable!()
+    };
+    let resent = ThirdPartyIntegration::Unknown(unknown.resend_read_values());
+    assert_eq!(
+        wire(
+            UpdateThirdPartyIntegration::new(GROUP, resent)
+                .build()
+                .unwrap()
+        ),
+        Wire {
+            method: Method::PUT,
+            uri: format!("{BASE}/FLOWDOCK"),
+            headers: accept_and_content_type(),
+            body: br#"{"apiToken":"****9a8b","flowName":"ops","id":"5a0a1e7e0f2912c554080adc","notify":true,"orgName":"acme","tags":["prod"],"type":"FLOWDOCK"}"#.to_vec(),
+        }
+    );
+
+    // One the caller builds is the caller's own, and is sent as it is.
+    let object = serde_json::from_str(r#"{"apiToken":"new-flowdock-token"}"#).unwrap();
+    let supplied =
+        ThirdPartyIntegration::Unknown(UnknownVariant::new("type", "FLOWDOCK".to_owned(), object));
+    let supplied = wire(
+        CreateThirdPartyIntegration::new(GROUP, supplied)
+            .build()
+            .unwrap(),
+    );
+    assert_eq!(
+        supplied.body,
+        br#"{"apiToken":"new-flowdock-token","type":"FLOWDOCK"}"#.to_vec()
+    );
 }
 
 #[test]

@@ -21,6 +21,12 @@ fn render(output: &generator::Output) -> String {
     if !output.warnings.is_empty() {
         text.push_str(&format!("==> warnings <==\n{}\n", output.warnings));
     }
+    if !output.secrets.is_empty() {
+        text.push_str("==> secrets <==\n");
+        for (pointer, reason) in &output.secrets {
+            text.push_str(&format!("{pointer}: {reason}\n"));
+        }
+    }
     text
 }
 
@@ -69,6 +75,39 @@ fn whole_crate_from_spec() {
         let name = file.path.to_string_lossy().replace(['/', '\\'], "__");
         insta::assert_snapshot!(name, &file.contents);
     }
+}
+
+#[test]
+fn the_crate_from_spec_takes_every_integration_credential_for_a_secret() {
+    let output =
+        workspace::generate(&Paths::defaults(&workspace_root())).unwrap_or_else(|d| panic!("{d}"));
+    let pointers: Vec<&str> = output.secrets.iter().map(|(p, _)| p.as_str()).collect();
+    let expected: Vec<String> = [
+        "Datadog/properties/apiKey",
+        "MicrosoftTeams/properties/microsoftTeamsWebhookUrl",
+        "NewRelic/properties/licenseKey",
+        "NewRelic/properties/readToken",
+        "NewRelic/properties/writeToken",
+        "OpsGenie/properties/apiKey",
+        "PagerDuty/properties/serviceKey",
+        "Prometheus/properties/password",
+        "Slack/properties/apiToken",
+        "VictorOps/properties/apiKey",
+        "Webhook/properties/secret",
+        "Webhook/properties/url",
+    ]
+    .iter()
+    .map(|p| format!("/components/schemas/{p}"))
+    .collect();
+    assert_eq!(pointers, expected);
+    // Only the one the document does not describe as redacted is named by the settings.
+    let by_settings: Vec<&str> = output
+        .secrets
+        .iter()
+        .filter(|(_, why)| why.contains("settings"))
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert_eq!(by_settings, ["/components/schemas/Webhook/properties/url"]);
 }
 
 #[test]

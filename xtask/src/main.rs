@@ -147,6 +147,9 @@ fn codegen(cwd: &std::path::Path, args: &generator::workspace::Args) -> ExitCode
             if !report.warnings.is_empty() {
                 eprintln!("{}", report.warnings);
             }
+            for (pointer, reason) in &report.secrets {
+                println!("secret {pointer}: {reason}");
+            }
             for path in &report.written {
                 println!("wrote {}", path.display());
             }

@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use http::{HeaderValue, StatusCode};
 
+pub use crate::runtime::Validation;
 pub use auth::{AuthError, Credentials, TokenFailure};
 pub use retry::RetryPolicy;
 pub use transport::{BoxError, BoxFuture, Limits, ReqwestTransport, Transport, TransportError};
@@ -168,6 +169,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     roots: Vec<rustls::pki_types::CertificateDer<'static>>,
     transport: Option<Arc<dyn Transport>>,
+    validation: Validation,
 }
 
 impl Default for ClientBuilder {
@@ -184,6 +186,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             roots: Vec::new(),
             transport: None,
+            validation: Validation::Checked,
         }
     }
 }
@@ -266,6 +269,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether [`Client::send`] checks requests against the document's constraints first
+    /// (default [`Validation::Checked`]). With [`Validation::Unchecked`] the client sends what
+    /// the document forbids, and the server decides what it accepts. Read-back secrets are
+    /// refused either way.
+    pub fn validation(mut self, validation: Validation) -> ClientBuilder {
+        self.validation = validation;
+        self
+    }
+
     /// The client.
     pub fn build(self) -> Result<Client, BuildError> {
         let base = reqwest::Url::parse(&self.base_url)
@@ -302,6 +314,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 limits: Limits::new(self.max_body, self.read_timeout),
                 max_pages: self.max_pages,
+                validation: self.validation,
             }),
         })
     }
@@ -367,6 +380,7 @@ struct Inner {
     timeout: Duration,
     limits: Limits,
     max_pages: u32,
+    validation: Validation,
 }
 
 impl Client {
@@ -393,7 +407,7 @@ impl Client {
         let mut retries = 0u32;
         let mut reauthentications = 0;
         loop {
-            let request = operation.build()?;
+            let request = operation.build_with(self.inner.validation)?;
             // With an envelope, Atlas answers 200 and puts the real status in the body.
             let envelope = crate::runtime::asks_for_envelope(request.uri());
             let method = request.method().clone();

@@ -10,7 +10,8 @@ pub(crate) mod union;
 
 pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
 pub use request::{
-    Check, Constraint, Operation, Query, RequestError, Rules, Validate, Violation, encode_segment,
+    Check, Constraint, Operation, Query, RequestError, Rules, Validate, Validation, Violation,
+    encode_segment,
 };
 pub use response::{
     DecodeError, ErrorDetails, ErrorResponse, Failure, RateLimit, RawResponse, Received,

@@ -200,11 +200,31 @@ impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
     }
 }
 
+/// Whether a request is checked against the document's constraints before it is built.
+///
+/// The document's constraints help catch mistakes before anything is sent, but the server decides
+/// what it accepts: a pattern may be stricter than the service (New Relic's keys once were), or a
+/// limit may have moved. `Unchecked` sends what the caller gives and lets the server answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Validation {
+    /// Values the document forbids are refused with [`RequestError::Invalid`] (the default).
+    #[default]
+    Checked,
+    /// The document's constraints are not checked; the server decides.
+    Unchecked,
+}
+
 /// Why a request could not be built. Nothing was sent.
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {
-    /// Values broke the document's constraints.
-    #[error("invalid request: {}", list(.0))]
+    /// Values broke the document's constraints. The server may accept them still: build with
+    /// `build_unchecked()` (or [`Validation::Unchecked`]) to send them anyway.
+    #[error(
+        "invalid request: {}; these are the document's constraints, and the server decides what \
+         it accepts: to send the values anyway, build with `build_unchecked()` or, with the \
+         client, set `ClientBuilder::validation(Validation::Unchecked)`",
+        list(.0)
+    )]
     Invalid(Vec<Violation>),
     /// The body holds credentials read back from a response.
     #[error(transparent)]
@@ -280,7 +300,18 @@ pub trait Operation {
     type Error: std::error::Error;
 
     /// The request, with a path and query but no scheme or host: the caller joins it to a base.
-    fn build(&self) -> Result<http::Request<Vec<u8>>, RequestError>;
+    /// With [`Validation::Checked`], values the document forbids are refused first.
+    fn build_with(&self, validation: Validation) -> Result<http::Request<Vec<u8>>, RequestError>;
+
+    /// The request, checked against the document's constraints first.
+    fn build(&self) -> Result<http::Request<Vec<u8>>, RequestError> {
+        self.build_with(Validation::Checked)
+    }
+
+    /// The request, without checking the document's constraints: the server decides.
+    fn build_unchecked(&self) -> Result<http::Request<Vec<u8>>, RequestError> {
+        self.build_with(Validation::Unchecked)
+    }
 
     /// Reads a response to the request this builder built.
     fn parse_response(

@@ -112,6 +112,21 @@ impl SecretFields for Secret {
     }
 }
 
+/// Every string of an object of a kind this version does not know may be a credential: each is
+/// visited as a secret, read back when the object was decoded from a response.
+impl SecretFields for super::UnknownVariant {
+    fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
+        let read_back = self.is_read_back();
+        self.visit_strings(path, &mut |pointer, value| {
+            let secret = Secret {
+                value: Zeroizing::new(value.to_owned()),
+                read_back,
+            };
+            visit(pointer, &secret);
+        });
+    }
+}
+
 impl<T: SecretFields> SecretFields for Option<T> {
     fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
         if let Some(value) = self {
@@ -155,7 +170,8 @@ impl fmt::Display for ReadBackSecrets {
         write!(
             f,
             "{} came from a response and likely hold Atlas's mask, not the credential; set them with \
-             `Secret::new`, or call `Secret::resend_read_value` to send them as read",
+             `Secret::new`, or call `Secret::resend_read_value` to send them as read (for a kind \
+             this version does not know, `UnknownVariant::resend_read_values`)",
             self.fields.join(", ")
         )
     }

@@ -12,14 +12,25 @@ use zeroize::Zeroize;
 ///
 /// Its fields may hold credentials of a kind this version cannot recognise, so `Debug` shows the
 /// tag and the field names only, and the values are zeroed when it is dropped.
-#[derive(Clone, PartialEq)]
+///
+/// For the same reason, one decoded from a response is *read back*, as a [`Secret`] is: every
+/// string it holds (the tag aside) may be Atlas's mask of a credential (`"****9a8b"`), so
+/// [`ensure_supplied`](super::ensure_supplied) (which request builders call) refuses to send it
+/// until the caller says with [`UnknownVariant::resend_read_values`] that sending what was read
+/// is intended.
+///
+/// [`Secret`]: super::Secret
+#[derive(Clone)]
 pub struct UnknownVariant {
+    tag_name: String,
     discriminator: String,
     object: Map<String, Value>,
+    read_back: bool,
 }
 
 impl UnknownVariant {
-    /// Wraps an object whose tag property `tag_name` holds `discriminator`.
+    /// Wraps an object, supplied by the caller, whose tag property `tag_name` holds
+    /// `discriminator`.
     pub fn new(
         tag_name: &str,
         discriminator: String,
@@ -27,8 +38,60 @@ impl UnknownVariant {
     ) -> UnknownVariant {
         object.insert(tag_name.to_owned(), Value::String(discriminator.clone()));
         UnknownVariant {
+            tag_name: tag_name.to_owned(),
             discriminator,
             object,
+            read_back: false,
+        }
+    }
+
+    /// Wraps an object decoded from a response: its strings count as read back.
+    pub fn read(
+        tag_name: &str,
+        discriminator: String,
+        object: Map<String, Value>,
+    ) -> UnknownVariant {
+        let mut read = UnknownVariant::new(tag_name, discriminator, object);
+        read.read_back = true;
+        read
+    }
+
+    /// Whether this object was decoded from a response, so that its strings may be masks rather
+    /// than the credentials they stand for.
+    pub fn is_read_back(&self) -> bool {
+        self.read_back
+    }
+
+    /// Marks an object read from a response as one to send as it is, masks and all.
+    pub fn resend_read_values(mut self) -> UnknownVariant {
+        self.read_back = false;
+        self
+    }
+
+    /// Calls `visit` with the JSON pointer (below `path`) of every string held, the tag aside.
+    pub(crate) fn visit_strings(&self, path: &str, visit: &mut dyn FnMut(&str, &str)) {
+        fn walk(value: &Value, path: &str, visit: &mut dyn FnMut(&str, &str)) {
+            match value {
+                Value::String(s) => visit(path, s),
+                Value::Array(items) => {
+                    for (index, item) in items.iter().enumerate() {
+                        walk(item, &format!("{path}/{index}"), visit);
+                    }
+                }
+                Value::Object(object) => {
+                    for (key, item) in object {
+                        let key = key.replace('~', "~0").replace('/', "~1");
+                        walk(item, &format!("{path}/{key}"), visit);
+                    }
+                }
+                Value::Null | Value::Bool(_) | Value::Number(_) => {}
+            }
+        }
+        for (key, value) in &self.object {
+            if *key != self.tag_name {
+                let key = key.replace('~', "~0").replace('/', "~1");
+                walk(value, &format!("{path}/{key}"), visit);
+            }
         }
     }
 
@@ -40,6 +103,13 @@ impl UnknownVariant {
     /// Every property as received, the tag included.
     pub fn fields(&self) -> &Map<String, Value> {
         &self.object
+    }
+}
+
+/// Two objects are equal when their contents are, wherever they came from.
+impl PartialEq for UnknownVariant {
+    fn eq(&self, other: &UnknownVariant) -> bool {
+        self.discriminator == other.discriminator && self.object == other.object
     }
 }
 

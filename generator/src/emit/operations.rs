@@ -205,8 +205,8 @@ impl Context<'_> {
                 type Output = #output;
                 type Error = #error;
 
-                fn build(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
-                    #name::build(self)
+                fn build_with(&self, validation: crate::runtime::Validation) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+                    #name::build_with(self, validation)
                 }
 
                 fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, Self::Error> {
@@ -339,22 +339,44 @@ impl Context<'_> {
         let checks: Vec<TokenStream> = checks.chain(body_validate).collect();
         let validation = (!checks.is_empty()).then(|| {
             quote! {
-                let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
-                #(#checks)*
-                if !violations.is_empty() {
-                    return ::std::result::Result::Err(crate::runtime::RequestError::Invalid(violations));
+                if validation == crate::runtime::Validation::Checked {
+                    let mut violations: ::std::vec::Vec<crate::runtime::Violation> = ::std::vec::Vec::new();
+                    #(#checks)*
+                    if !violations.is_empty() {
+                        return ::std::result::Result::Err(crate::runtime::RequestError::Invalid(violations));
+                    }
                 }
             }
         });
+        // Without constraints to check, the mode changes nothing.
+        let mode = if checks.is_empty() {
+            quote!(_validation)
+        } else {
+            quote!(validation)
+        };
         let query: Vec<TokenStream> = query.collect();
         let query_mut = (!query.is_empty()).then(|| quote!(mut));
         let headers: Vec<TokenStream> = headers.collect();
         let request_mut = (!headers.is_empty()).then(|| quote!(mut));
         let doc = " The request, checked against the document's constraints first. Its URI holds the path and \
                    query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.";
+        let unchecked_doc = " The request, without checking the document's constraints: the server decides what it \
+                   accepts. Read-back secrets are still refused.";
+        let with_doc = " The request, checked against the document's constraints unless `validation` is \
+                   `Unchecked`.";
         quote! {
             #[doc = #doc]
             pub fn build(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+                self.build_with(crate::runtime::Validation::Checked)
+            }
+
+            #[doc = #unchecked_doc]
+            pub fn build_unchecked(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+                self.build_with(crate::runtime::Validation::Unchecked)
+            }
+
+            #[doc = #with_doc]
+            pub fn build_with(&self, #mode: crate::runtime::Validation) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
                 #validation
                 #body_secrets
                 #version

@@ -35,11 +35,25 @@ pub(super) fn emit_impl(id: TypeId, api: &Api) -> TokenStream {
             quote! { #(#visits)* #extra }
         }
         TypeKind::Tagged(t) => {
+            // The catch-all always holds what may be credentials of a kind the document does not
+            // map; the known variants, where their structs hold secrets.
             let arms = t.variants.iter().filter(|v| api.analysis.holds_secret[v.ty.0]).map(|v| {
                 let variant = ident(&v.name.rust);
                 quote! { Self::#variant(value) => crate::runtime::SecretFields::visit_secrets(value, path, visit), }
             });
-            quote! { match self { #(#arms)* _ => {} } }
+            let fallback = ident(&t.fallback);
+            let rest = t
+                .variants
+                .iter()
+                .any(|v| !api.analysis.holds_secret[v.ty.0])
+                .then(|| quote!(_ => {}));
+            quote! {
+                match self {
+                    #(#arms)*
+                    Self::#fallback(value) => crate::runtime::SecretFields::visit_secrets(value, path, visit),
+                    #rest
+                }
+            }
         }
         TypeKind::Untagged(u) => {
             let arms = u.variants.iter().filter(|v| holds(&v.ty)).map(|v| {

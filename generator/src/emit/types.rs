@@ -424,7 +424,7 @@ fn emit_tagged(
                     #(#decode)*
                     _ => {
                         crate::runtime::lenient();
-                        ::std::result::Result::Ok(Self::#fallback(crate::runtime::UnknownVariant::new(#tag, tag, object)))
+                        ::std::result::Result::Ok(Self::#fallback(crate::runtime::UnknownVariant::read(#tag, tag, object)))
                     }
                 };
                 decoded.map_err(<D::Error as ::serde::de::Error>::custom)

@@ -1,5 +1,6 @@
 //! Facts about the finished type table that emitting needs, each computed once and in time
-//! linear in the size of the table: which types can hold a secret, which hold a constrained
+//! linear in the size of the table: which types can hold a secret (a tagged union always can, in
+//! its catch-all), which hold a constrained
 //! field, and which string enums repeat the values of an earlier one.
 
 use std::collections::HashMap;
@@ -9,7 +10,13 @@ use crate::ir::{Analysis, Name, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Analyses the type table.
 pub(super) fn analyse(types: &[TypeDef]) -> Analysis {
-    let holds_secret = closure(types, |_| false, |ty| matches!(ty, TypeRef::Secret));
+    // A tagged union's catch-all holds objects of kinds the document does not map, whose every
+    // string may be a credential.
+    let holds_secret = closure(
+        types,
+        |def| matches!(def.kind, TypeKind::Tagged(_)),
+        |ty| matches!(ty, TypeRef::Secret),
+    );
     let holds_constraint = closure(
         types,
         |def| matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.checked())),

@@ -44,6 +44,7 @@ pub(super) fn finish(cx: &mut Lowerer<'_>, document: &Document) -> Api {
         types,
         operations,
         analysis,
+        credentials: std::mem::take(&mut cx.credentials).into_iter().collect(),
     }
 }
 

@@ -2,8 +2,7 @@
 //! schemas that need a type of their own, each lowered once and shared by identical ones.
 
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::docs::schema_doc;
@@ -59,15 +58,12 @@ impl<'a> Lowerer<'a> {
                 if has_values(&string.enumeration) {
                     return self.inline_type(schema, at, name);
                 }
-                let password = matches!(
-                    string.format,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Password)
-                );
-                if password || schema.schema_data.write_only || self.secrets.contains(at) {
-                    self.used_secrets.insert(at.to_owned());
-                    TypeRef::Secret
-                } else {
-                    TypeRef::String
+                match self.credential(schema, string, at) {
+                    Some(reason) => {
+                        self.credentials.insert(at.to_owned(), reason.to_owned());
+                        TypeRef::Secret
+                    }
+                    None => TypeRef::String,
                 }
             }
             SchemaKind::Type(Type::Integer(integer)) => integer_type(&integer.format),

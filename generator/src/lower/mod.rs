@@ -5,6 +5,7 @@
 mod analysis;
 mod docs;
 mod finish;
+mod flattened;
 mod inline;
 mod operation;
 pub(crate) use operation::atlas_version;
@@ -13,6 +14,7 @@ mod recursion;
 mod refs;
 mod resolve;
 mod schema;
+pub mod secrets;
 mod tags;
 
 use std::collections::{BTreeSet, HashMap};
@@ -100,6 +102,12 @@ pub(crate) struct Lowerer<'a> {
     secrets: BTreeSet<&'a str>,
     secret_list: &'a [String],
     used_secrets: BTreeSet<String>,
+    /// Properties the settings say are not credentials.
+    not_secrets: BTreeSet<&'a str>,
+    not_secret_list: &'a [String],
+    used_not_secrets: BTreeSet<String>,
+    /// Every property taken for a credential, by pointer, with the reason.
+    credentials: std::collections::BTreeMap<String, String>,
     /// The type table: a slot per handle, empty until the type is lowered (or for ever, where an
     /// identical type was found instead).
     types: Vec<Option<TypeDef>>,
@@ -139,6 +147,10 @@ impl<'a> Lowerer<'a> {
             secrets: config.secrets.iter().map(String::as_str).collect(),
             secret_list: &config.secrets,
             used_secrets: BTreeSet::new(),
+            not_secrets: config.not_secrets.iter().map(String::as_str).collect(),
+            not_secret_list: &config.not_secrets,
+            used_not_secrets: BTreeSet::new(),
+            credentials: std::collections::BTreeMap::new(),
             types: Vec::new(),
             wanted: Vec::new(),
             positions: Vec::new(),
@@ -352,16 +364,64 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Reports secrets named in the settings that did not turn out to be string properties.
+    /// Reports secrets and non-secrets named in the settings that did not turn out to be string
+    /// properties, and pointers named in both lists.
     fn check_secret_settings(&mut self) {
-        for (index, secret) in self.secret_list.iter().enumerate() {
-            if self.used_secrets.contains(secret) || !self.reaches_pointer(secret) {
-                continue;
+        let lists = [
+            ("/secrets", self.secret_list, &self.used_secrets),
+            ("/not_secrets", self.not_secret_list, &self.used_not_secrets),
+        ];
+        let mut problems = Vec::new();
+        for (list, entries, used) in lists {
+            for (index, entry) in entries.iter().enumerate() {
+                let at = pointer(list, &index.to_string());
+                if list == "/not_secrets" && self.secrets.contains(entry.as_str()) {
+                    let message =
+                        format!("`{entry}` is listed under both `secrets` and `not_secrets`");
+                    problems.push((Code::Config, at, message));
+                } else if !used.contains(entry) && self.reaches_pointer(entry) {
+                    let message = format!("`{entry}` is not a string property of the document");
+                    problems.push((Code::SecretTarget, at, message));
+                }
             }
-            let at = pointer("/secrets", &index.to_string());
-            let message = format!("`{secret}` is not a string property of the document");
-            self.config_report.error(Code::SecretTarget, &at, message);
         }
+        for (code, at, message) in problems {
+            self.config_report.error(code, &at, message);
+        }
+    }
+
+    /// Why the string property at `at` holds a credential, or `None` when it does not: the
+    /// settings first (`not_secrets`, then `secrets`), then the document's marks, then the rule
+    /// of [`secrets::credential`] on the property's name and description.
+    pub(crate) fn credential(
+        &mut self,
+        schema: &openapiv3::Schema,
+        string: &openapiv3::StringType,
+        at: &str,
+    ) -> Option<&'static str> {
+        if self.not_secrets.contains(at) {
+            self.used_not_secrets.insert(at.to_owned());
+            return None;
+        }
+        if self.secrets.contains(at) {
+            self.used_secrets.insert(at.to_owned());
+            return Some("the settings name it under `secrets:`");
+        }
+        if matches!(
+            string.format,
+            openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password)
+        ) {
+            return Some("the document marks it `format: password`");
+        }
+        if schema.schema_data.write_only {
+            return Some("the document marks it `writeOnly: true`");
+        }
+        let (parent, name) = at.rsplit_once('/')?;
+        if !parent.ends_with("/properties") {
+            return None;
+        }
+        let name = name.replace("~1", "/").replace("~0", "~");
+        secrets::credential(&name, schema.schema_data.description.as_deref())
     }
 }
 

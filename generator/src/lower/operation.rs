@@ -169,9 +169,16 @@ impl<'a> Lowerer<'a> {
                 found.push((parameter, parameter_at));
             }
         }
-        // The builder's own names: its constructor, `build`, `parse_response`, and `body` when the
+        // The builder's own names: its constructor, the `build` methods, `parse_response`, and `body` when the
         // operation takes one.
-        let mut reserved = vec!["new", "build", "parse_response", "api_version"];
+        let mut reserved = vec![
+            "new",
+            "build",
+            "build_unchecked",
+            "build_with",
+            "parse_response",
+            "api_version",
+        ];
         if has_body {
             reserved.push("body");
         }

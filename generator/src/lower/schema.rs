@@ -15,11 +15,12 @@ use crate::naming::{self, Kind};
 type Members<'a> = &'a [ReferenceOr<Schema>];
 
 /// One property of an object, wherever it was declared (the object itself or an `allOf` part).
-struct Property<'a> {
-    wire: &'a str,
-    schema: RefOr<'a>,
-    required: bool,
-    at: String,
+#[derive(Clone)]
+pub(super) struct Property<'a> {
+    pub(super) wire: &'a str,
+    pub(super) schema: RefOr<'a>,
+    pub(super) required: bool,
+    pub(super) at: String,
 }
 
 /// How deeply inline schemas may nest before lowering refuses, so that no document can exhaust
@@ -97,6 +98,15 @@ impl<'a> Lowerer<'a> {
         {
             return self.lower_inferred(name, &pointer(at, keyword), members, inferred);
         }
+        // A union flattened into one object, its kinds described by a vendor extension.
+        if data.discriminator.is_none()
+            && one_of.is_none()
+            && any_of.is_none()
+            && let Some(flat) = data.extensions.get(super::flattened::EXTENSION)
+            && let Some(kind) = self.lower_flattened(name, at, schema, flat)
+        {
+            return kind;
+        }
         if let Some(members) = one_of {
             return self.lower_untagged(name, &pointer(at, "oneOf"), members);
         }
@@ -118,7 +128,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether a schema becomes a struct: an object with properties, or an `allOf` of such.
-    fn is_struct(&self, schema: &Schema) -> bool {
+    pub(super) fn is_struct(&self, schema: &Schema) -> bool {
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
             SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty(),
@@ -141,7 +151,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Collects the properties of an object schema, following `allOf` parts and references.
-    fn properties(&mut self, schema: &'a Schema, at: &str, depth: usize) -> Vec<Property<'a>> {
+    pub(super) fn properties(
+        &mut self,
+        schema: &'a Schema,
+        at: &str,
+        depth: usize,
+    ) -> Vec<Property<'a>> {
         let mut out = Vec::new();
         let (own, required, all_of): (_, &[String], &'a [ReferenceOr<Schema>]) = match &schema
             .schema_kind
@@ -221,7 +236,7 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn lower_struct(
+    pub(super) fn lower_struct(
         &mut self,
         parent: &str,
         properties: Vec<Property<'a>>,
@@ -614,7 +629,7 @@ pub(super) fn string_enum_values(schema: &Schema) -> Option<Vec<Option<String>>>
     has_values(&values).then_some(values)
 }
 
-fn fallback_name(taken: &std::collections::HashSet<&str>) -> String {
+pub(super) fn fallback_name(taken: &std::collections::HashSet<&str>) -> String {
     let free = FALLBACK_NAMES.iter().find(|n| !taken.contains(**n));
     free.map_or_else(|| format!("Unknown{}", taken.len()), |n| (*n).to_owned())
 }
