@@ -44,17 +44,22 @@ pub(super) fn finish(cx: &mut Lowerer<'_>, document: &Document) -> Api {
         types,
         operations,
         analysis,
-        credentials: std::mem::take(&mut cx.credentials).into_iter().collect(),
+        credentials: std::mem::take(&mut cx.settings.credentials)
+            .into_iter()
+            .collect(),
     }
 }
 
 /// Decides every type's name in one scope: component names as the document gives them, inline
 /// types by the names lowering derived for them, pinned names first. Renames are reported.
 fn name_types(cx: &mut Lowerer<'_>) {
-    let lowered: Vec<usize> = (0..cx.types.len())
-        .filter(|&i| cx.types[i].is_some())
+    let lowered: Vec<usize> = (0..cx.table.types.len())
+        .filter(|&i| cx.table.types[i].is_some())
         .collect();
-    let wanted: Vec<super::Wanted> = lowered.iter().map(|&i| cx.wanted[i].clone()).collect();
+    let wanted: Vec<super::Wanted> = lowered
+        .iter()
+        .map(|&i| cx.table.wanted[i].clone())
+        .collect();
     let claimants: Vec<naming::Claimant<'_>> = wanted
         .iter()
         .map(|w| {
@@ -76,7 +81,7 @@ fn name_types(cx: &mut Lowerer<'_>) {
     cx.report_renames("schema", &claimants, &renames);
     drop(claimants);
     for (slot, name) in lowered.into_iter().zip(names) {
-        if let Some(def) = &mut cx.types[slot] {
+        if let Some(def) = &mut cx.table.types[slot] {
             def.name = name;
         }
     }
@@ -84,15 +89,15 @@ fn name_types(cx: &mut Lowerer<'_>) {
 
 /// The lowered types in output order, and each old handle's new one.
 fn compact(cx: &mut Lowerer<'_>) -> (Vec<TypeDef>, Vec<Option<TypeId>>) {
-    let mut order: Vec<usize> = (0..cx.types.len())
-        .filter(|&i| cx.types[i].is_some())
+    let mut order: Vec<usize> = (0..cx.table.types.len())
+        .filter(|&i| cx.table.types[i].is_some())
         .collect();
-    order.sort_by_key(|&i| cx.positions[i]);
-    let mut remap = vec![None; cx.types.len()];
+    order.sort_by_key(|&i| cx.table.positions[i]);
+    let mut remap = vec![None; cx.table.types.len()];
     let mut types = Vec::with_capacity(order.len());
     for (new, old) in order.into_iter().enumerate() {
         remap[old] = Some(TypeId(new));
-        if let Some(def) = cx.types[old].take() {
+        if let Some(def) = cx.table.types[old].take() {
             types.push(def);
         }
     }

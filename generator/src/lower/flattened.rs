@@ -153,7 +153,7 @@ impl<'a> Lowerer<'a> {
             let kind =
                 TypeKind::Struct(self.lower_struct(&candidates[0], properties, None, Some(tag)));
             self.depth -= 1;
-            self.types[id.0] = Some(TypeDef {
+            self.table.types[id.0] = Some(TypeDef {
                 name: candidates[0].clone(),
                 source: entry_at.clone(),
                 doc: Some(format!("The `{}` kind of `{name}`.", entry.tag)),

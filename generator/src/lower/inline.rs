@@ -60,7 +60,9 @@ impl<'a> Lowerer<'a> {
                 }
                 match self.credential(schema, string, at) {
                     Some(reason) => {
-                        self.credentials.insert(at.to_owned(), reason.to_owned());
+                        self.settings
+                            .credentials
+                            .insert(at.to_owned(), reason.to_owned());
                         TypeRef::Secret
                     }
                     None => TypeRef::String,
@@ -194,7 +196,7 @@ impl<'a> Lowerer<'a> {
                 &fallback
             }
         };
-        if let Some(known) = self.inline_at.get(at) {
+        if let Some(known) = self.table.inline_at.get(at) {
             return known.clone();
         }
         if self.depth >= MAX_DEPTH {
@@ -213,9 +215,9 @@ impl<'a> Lowerer<'a> {
         });
         self.place(id);
         self.depth += 1;
-        self.inline_in_progress.insert(at.to_owned());
+        self.table.inline_in_progress.insert(at.to_owned());
         let kind = self.lower_kind(first, at, schema, skip_tag);
-        self.inline_in_progress.remove(at);
+        self.table.inline_in_progress.remove(at);
         self.depth -= 1;
         let def = TypeDef {
             name: first.clone(),
@@ -226,17 +228,22 @@ impl<'a> Lowerer<'a> {
         };
         // An identical type that asks for the same names is the same type (an enum parameter
         // repeated across operations, say).
-        let same = self.inline_by_candidates.get(&candidates).and_then(|ids| {
-            ids.iter().copied().find(|&other| {
-                self.type_def(other)
-                    .is_some_and(|o| o.kind == def.kind && o.doc == def.doc)
-            })
-        });
+        let same = self
+            .table
+            .inline_by_candidates
+            .get(&candidates)
+            .and_then(|ids| {
+                ids.iter().copied().find(|&other| {
+                    self.type_def(other)
+                        .is_some_and(|o| o.kind == def.kind && o.doc == def.doc)
+                })
+            });
         let id = match same {
             Some(other) => other,
             None => {
-                self.types[id.0] = Some(def);
-                self.inline_by_candidates
+                self.table.types[id.0] = Some(def);
+                self.table
+                    .inline_by_candidates
                     .entry(candidates)
                     .or_default()
                     .push(id);
@@ -244,7 +251,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let ty = TypeRef::Named(id);
-        self.inline_at.insert(at.to_owned(), ty.clone());
+        self.table.inline_at.insert(at.to_owned(), ty.clone());
         ty
     }
 }

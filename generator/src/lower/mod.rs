@@ -99,6 +99,44 @@ pub(crate) struct Lowerer<'a> {
     schema_ids: HashMap<&'a str, TypeId>,
     /// Component schemas that are variants of a tagged union, with the tag property they omit.
     variant_tags: HashMap<&'a str, &'a str>,
+    /// The types lowered so far and what is known of their names.
+    table: TypeTable,
+    /// What the settings say, and which of it has been used.
+    settings: Settings<'a>,
+    /// Patterns already compiled, with the reason each cannot be, if it cannot.
+    patterns: HashMap<String, Option<String>>,
+    operations: Vec<crate::ir::Operation>,
+    /// How many inline schemas enclose the one being lowered.
+    depth: usize,
+    /// The selected operations and the schemas they reach.
+    reach: reach::Reach<'a>,
+}
+
+/// The type table while lowering: a slot per handle, filled as each type is lowered, with the
+/// names each asks for and its place in the output. The final names and order are decided by
+/// [`finish`].
+#[derive(Default)]
+pub(crate) struct TypeTable {
+    /// A slot per handle, empty until the type is lowered (or for ever, where an identical type
+    /// was found instead).
+    types: Vec<Option<TypeDef>>,
+    /// The name each slot asks for.
+    wanted: Vec<Wanted>,
+    /// Where each slot goes in the output: the order lowering began each type in.
+    positions: Vec<usize>,
+    next_position: usize,
+    /// Inline types by the names they ask for, so that identical ones are one type.
+    inline_by_candidates: HashMap<Vec<String>, Vec<TypeId>>,
+    /// The type given to each inline schema lowered so far, by pointer, so that a reference into
+    /// the middle of a schema and the schema's parent agree.
+    inline_at: HashMap<String, TypeRef>,
+    /// Inline schemas being lowered, by pointer.
+    inline_in_progress: std::collections::HashSet<String>,
+}
+
+/// The settings that steer lowering (secrets and names by JSON pointer), and which of them have
+/// named something, so that the rest can be reported.
+pub(crate) struct Settings<'a> {
     secrets: BTreeSet<&'a str>,
     secret_list: &'a [String],
     used_secrets: BTreeSet<String>,
@@ -108,30 +146,8 @@ pub(crate) struct Lowerer<'a> {
     used_not_secrets: BTreeSet<String>,
     /// Every property taken for a credential, by pointer, with the reason.
     credentials: std::collections::BTreeMap<String, String>,
-    /// The type table: a slot per handle, empty until the type is lowered (or for ever, where an
-    /// identical type was found instead).
-    types: Vec<Option<TypeDef>>,
-    /// The name each slot asks for.
-    wanted: Vec<Wanted>,
-    /// Where each slot goes in the output: the order lowering began each type in.
-    positions: Vec<usize>,
-    next_position: usize,
-    /// Inline types by the names they ask for, so that identical ones are one type.
-    inline_by_candidates: HashMap<Vec<String>, Vec<TypeId>>,
-    /// Patterns already compiled, with the reason each cannot be, if it cannot.
-    patterns: HashMap<String, Option<String>>,
-    operations: Vec<crate::ir::Operation>,
-    /// How many inline schemas enclose the one being lowered.
-    depth: usize,
-    /// The selected operations and the schemas they reach.
-    reach: reach::Reach<'a>,
     /// Rust names the settings pin, by JSON pointer.
     pinned: &'a std::collections::BTreeMap<String, String>,
-    /// The type given to each inline schema lowered so far, by pointer, so that a reference into
-    /// the middle of a schema and the schema's parent agree.
-    inline_at: HashMap<String, TypeRef>,
-    /// Inline schemas being lowered, by pointer.
-    inline_in_progress: std::collections::HashSet<String>,
     /// Pinned names that named something, to report the rest.
     used_pins: std::cell::RefCell<BTreeSet<String>>,
 }
@@ -144,26 +160,22 @@ impl<'a> Lowerer<'a> {
             config_report: Reporter::new(&config.file),
             schema_ids: HashMap::new(),
             variant_tags: HashMap::new(),
-            secrets: config.secrets.iter().map(String::as_str).collect(),
-            secret_list: &config.secrets,
-            used_secrets: BTreeSet::new(),
-            not_secrets: config.not_secrets.iter().map(String::as_str).collect(),
-            not_secret_list: &config.not_secrets,
-            used_not_secrets: BTreeSet::new(),
-            credentials: std::collections::BTreeMap::new(),
-            types: Vec::new(),
-            wanted: Vec::new(),
-            positions: Vec::new(),
-            next_position: 0,
-            inline_by_candidates: HashMap::new(),
+            table: TypeTable::default(),
+            settings: Settings {
+                secrets: config.secrets.iter().map(String::as_str).collect(),
+                secret_list: &config.secrets,
+                used_secrets: BTreeSet::new(),
+                not_secrets: config.not_secrets.iter().map(String::as_str).collect(),
+                not_secret_list: &config.not_secrets,
+                used_not_secrets: BTreeSet::new(),
+                credentials: std::collections::BTreeMap::new(),
+                pinned: &config.names,
+                used_pins: std::cell::RefCell::new(BTreeSet::new()),
+            },
             patterns: HashMap::new(),
             operations: Vec::new(),
             depth: 0,
             reach: reach::Reach::default(),
-            pinned: &config.names,
-            inline_at: HashMap::new(),
-            inline_in_progress: std::collections::HashSet::new(),
-            used_pins: std::cell::RefCell::new(BTreeSet::new()),
         }
     }
 
@@ -183,31 +195,32 @@ impl<'a> Lowerer<'a> {
 
     /// A new, empty slot in the type table.
     fn allocate(&mut self, wanted: Wanted) -> TypeId {
-        self.types.push(None);
-        self.wanted.push(wanted);
-        self.positions.push(usize::MAX);
-        TypeId(self.types.len() - 1)
+        self.table.types.push(None);
+        self.table.wanted.push(wanted);
+        self.table.positions.push(usize::MAX);
+        TypeId(self.table.types.len() - 1)
     }
 
     /// Marks the start of lowering a type: it goes before the inline types its lowering adds.
     fn place(&mut self, id: TypeId) {
-        self.positions[id.0] = self.next_position;
-        self.next_position += 1;
+        self.table.positions[id.0] = self.table.next_position;
+        self.table.next_position += 1;
     }
 
     /// The type behind a handle, once lowered.
     fn type_def(&self, id: TypeId) -> Option<&TypeDef> {
-        self.types.get(id.0).and_then(Option::as_ref)
+        self.table.types.get(id.0).and_then(Option::as_ref)
     }
 
     /// The type behind a handle, to change.
     fn type_def_mut(&mut self, id: TypeId) -> Option<&mut TypeDef> {
-        self.types.get_mut(id.0).and_then(Option::as_mut)
+        self.table.types.get_mut(id.0).and_then(Option::as_mut)
     }
 
     /// The name lowering knows a type by until the final naming: the first it asks for.
     fn provisional_name(&self, id: TypeId) -> &str {
-        self.wanted
+        self.table
+            .wanted
             .get(id.0)
             .and_then(|w| w.candidates.first())
             .map_or("", String::as_str)
@@ -223,9 +236,9 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'n,
     {
-        match self.pinned.get(at) {
+        match self.settings.pinned.get(at) {
             Some(pinned) => {
-                self.used_pins.borrow_mut().insert(at.to_owned());
+                self.settings.used_pins.borrow_mut().insert(at.to_owned());
                 naming::Claimant {
                     wire,
                     pointer: at,
@@ -349,7 +362,7 @@ impl<'a> Lowerer<'a> {
 
     /// Reports names pinned in the settings that are not identifiers or that named nothing.
     fn check_pinned_names(&mut self) {
-        for (at, name) in self.pinned {
+        for (at, name) in self.settings.pinned {
             let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && name != "_";
@@ -357,7 +370,7 @@ impl<'a> Lowerer<'a> {
             if !valid {
                 let message = format!("`{name}` is not a Rust identifier");
                 self.config_report.error(Code::Config, &setting, message);
-            } else if !self.used_pins.borrow().contains(at) && self.reaches_pointer(at) {
+            } else if !self.settings.used_pins.borrow().contains(at) && self.reaches_pointer(at) {
                 let message = format!("`{at}` names nothing that gets a Rust name");
                 self.config_report.error(Code::Config, &setting, message);
             }
@@ -368,14 +381,22 @@ impl<'a> Lowerer<'a> {
     /// properties, and pointers named in both lists.
     fn check_secret_settings(&mut self) {
         let lists = [
-            ("/secrets", self.secret_list, &self.used_secrets),
-            ("/not_secrets", self.not_secret_list, &self.used_not_secrets),
+            (
+                "/secrets",
+                self.settings.secret_list,
+                &self.settings.used_secrets,
+            ),
+            (
+                "/not_secrets",
+                self.settings.not_secret_list,
+                &self.settings.used_not_secrets,
+            ),
         ];
         let mut problems = Vec::new();
         for (list, entries, used) in lists {
             for (index, entry) in entries.iter().enumerate() {
                 let at = pointer(list, &index.to_string());
-                if list == "/not_secrets" && self.secrets.contains(entry.as_str()) {
+                if list == "/not_secrets" && self.settings.secrets.contains(entry.as_str()) {
                     let message =
                         format!("`{entry}` is listed under both `secrets` and `not_secrets`");
                     problems.push((Code::Config, at, message));
@@ -399,12 +420,12 @@ impl<'a> Lowerer<'a> {
         string: &openapiv3::StringType,
         at: &str,
     ) -> Option<&'static str> {
-        if self.not_secrets.contains(at) {
-            self.used_not_secrets.insert(at.to_owned());
+        if self.settings.not_secrets.contains(at) {
+            self.settings.used_not_secrets.insert(at.to_owned());
             return None;
         }
-        if self.secrets.contains(at) {
-            self.used_secrets.insert(at.to_owned());
+        if self.settings.secrets.contains(at) {
+            self.settings.used_secrets.insert(at.to_owned());
             return Some("the settings name it under `secrets:`");
         }
         if matches!(

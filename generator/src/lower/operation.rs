@@ -1,17 +1,21 @@
 //! Lowering operations: their names, methods, paths and parameters.
 
 use openapiv3::{
-    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    RequestBody, Responses, SchemaKind, StatusCode, Type,
+    Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr, SchemaKind, Type,
 };
 
 use super::{Lowerer, RefOr};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
-    Constraints, Content, Location, MediaKind, Method, Name, Operation, Parameter as IrParameter,
-    PathSegment, RequestBody as IrBody, Response as IrResponse, TypeKind, TypeRef,
+    Constraints, Location, Method, Name, Operation, Parameter as IrParameter, PathSegment,
+    TypeKind, TypeRef,
 };
 use crate::naming::{self, Kind};
+
+mod media;
+
+pub(crate) use media::atlas_version;
+use media::{accepted_media_types, documented_versions};
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self) {
@@ -337,107 +341,6 @@ fn join_doc(summary: Option<&str>, description: Option<&str>) -> Option<String> 
 }
 
 impl<'a> Lowerer<'a> {
-    fn lower_body(
-        &mut self,
-        operation: &str,
-        body: Option<&'a ReferenceOr<RequestBody>>,
-        at: &str,
-    ) -> Option<IrBody> {
-        let api: &'a openapiv3::OpenAPI = self.api;
-        let (body, at) = self.resolve_component(
-            body?,
-            at,
-            "requestBodies",
-            api.components.as_ref().map(|c| &c.request_bodies),
-        )?;
-        let Some((media_type, content)) = pick_media_type(&body.content) else {
-            self.report.warning(
-                Code::BodyMediaType,
-                &pointer(&at, "content"),
-                "the request body has no media type; it is left out",
-            );
-            return None;
-        };
-        let content_at = pointer(&pointer(&at, "content"), media_type);
-        let ty = match &content.schema {
-            Some(schema) => self.type_ref(
-                RefOr::from(schema),
-                &pointer(&content_at, "schema"),
-                Some(naming::nested_type_name(operation, "request body")),
-            ),
-            None => TypeRef::Json,
-        };
-        let kind = MediaKind::of(media_type);
-        if kind != MediaKind::Json {
-            let message = format!(
-                "the request body's media type `{media_type}` is not JSON; the body is encoded as JSON and sent with that `Content-Type`"
-            );
-            self.report
-                .warning(Code::BodyMediaType, &content_at, message);
-        }
-        Some(IrBody {
-            media_type: media_type.to_owned(),
-            kind,
-            ty,
-            doc: body.description.clone(),
-        })
-    }
-
-    fn lower_responses(
-        &mut self,
-        operation: &str,
-        responses: &'a Responses,
-        at: &str,
-    ) -> Vec<IrResponse> {
-        let mut out = Vec::new();
-        for (status, response) in &responses.responses {
-            let StatusCode::Code(code) = status else {
-                let message = format!(
-                    "responses in the range `{status}` decode as `Undocumented`, with status, headers and body kept"
-                );
-                self.report.warning(
-                    Code::StatusRange,
-                    &pointer(at, &status.to_string()),
-                    message,
-                );
-                continue;
-            };
-            let response_at = pointer(at, &code.to_string());
-            let api: &'a openapiv3::OpenAPI = self.api;
-            let responses = api.components.as_ref().map(|c| &c.responses);
-            let Some((response, response_at)) =
-                self.resolve_component(response, &response_at, "responses", responses)
-            else {
-                continue;
-            };
-            let content = match pick_media_type(&response.content) {
-                None => Content::Empty,
-                Some((media_type, media)) if is_json(media_type) => match &media.schema {
-                    Some(schema) => {
-                        let schema_at = pointer(
-                            &pointer(&pointer(&response_at, "content"), media_type),
-                            "schema",
-                        );
-                        let hint = Some(naming::nested_type_name(
-                            operation,
-                            &format!("response {code}"),
-                        ));
-                        Content::Json(self.type_ref(RefOr::from(schema), &schema_at, hint))
-                    }
-                    None => Content::Json(TypeRef::Json),
-                },
-                Some(_) => Content::Bytes,
-            };
-            out.push(IrResponse {
-                status: *code,
-                name: status_name(*code),
-                doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
-                content,
-            });
-        }
-        out
-    }
-
     /// Marks the path parameter whose enum lists every tag of the body's tagged union: its value
     /// is the body's discriminator, so the two cannot disagree.
     fn bind_tag_parameter(&self, parameters: &mut [IrParameter], body: &TypeRef) {
@@ -469,116 +372,6 @@ impl<'a> Lowerer<'a> {
             parameters[index].from_body_tag = true;
         }
     }
-}
-
-/// The media type to use from a content map: the newest JSON, else whatever comes first.
-fn pick_media_type(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
-    // Among versioned JSON types (`application/vnd.atlas.2023-01-01+json`), the dates sort, so
-    // the greatest is the newest version; a stable (dated) version is preferred to `preview` and
-    // to an `.upcoming` one.
-    content
-        .iter()
-        .filter(|(name, _)| is_json(name))
-        .max_by_key(|(name, _)| (atlas_version(name).is_none_or(is_stable), name.as_str()))
-        .or_else(|| content.iter().next())
-        .map(|(name, media)| (name.as_str(), media))
-}
-
-/// The version an Atlas media type names (`2023-01-01` of `application/vnd.atlas.2023-01-01+json`,
-/// also `preview` and `2025-01-01.upcoming`).
-pub(crate) fn atlas_version(media_type: &str) -> Option<&str> {
-    media_type
-        .split(';')
-        .next()?
-        .trim()
-        .strip_prefix("application/vnd.atlas.")?
-        .strip_suffix("+json")
-}
-
-/// Whether a version is a dated, stable one (`YYYY-MM-DD`).
-pub(crate) fn is_stable(version: &str) -> bool {
-    let b = version.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        })
-}
-
-/// The versions an operation is documented in: those of the versioned JSON media types of its
-/// request body and success responses, sorted.
-fn documented_versions(operation: &openapiv3::Operation, api: &openapiv3::OpenAPI) -> Vec<String> {
-    let components = api.components.as_ref();
-    let mut versions: Vec<String> = Vec::new();
-    let mut add = |content: &indexmap::IndexMap<String, MediaType>| {
-        for name in content.keys() {
-            if let Some(version) = atlas_version(name)
-                && !versions.iter().any(|v| v == version)
-            {
-                versions.push(version.to_owned());
-            }
-        }
-    };
-    if let Some(body) = &operation.request_body
-        && let Some(body) =
-            super::item(body, "requestBodies", components.map(|c| &c.request_bodies))
-    {
-        add(&body.content);
-    }
-    for (status, response) in &operation.responses.responses {
-        if matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2))
-            && let Some(response) =
-                super::item(response, "responses", components.map(|c| &c.responses))
-        {
-            add(&response.content);
-        }
-    }
-    versions.sort();
-    versions
-}
-
-/// `application/json` and its structured-syntax relatives (`application/vnd.atlas.2023-01-01+json`).
-pub(crate) fn is_json(media_type: &str) -> bool {
-    MediaKind::of(media_type) == MediaKind::Json
-}
-
-/// The media types to accept: the one decoded from each success response (JSON, newest version
-/// first), else from the error responses. A type the client would not decode is not asked for.
-fn accepted_media_types(responses: &Responses, api: &openapiv3::OpenAPI) -> Vec<String> {
-    let resolve = |response: &ReferenceOr<openapiv3::Response>| -> Option<Vec<String>> {
-        let response = super::item(
-            response,
-            "responses",
-            api.components.as_ref().map(|c| &c.responses),
-        )?;
-        Some(
-            pick_media_type(&response.content)
-                .map(|(name, _)| name.to_owned())
-                .into_iter()
-                .collect(),
-        )
-    };
-    let mut success = Vec::new();
-    let mut other = Vec::new();
-    for (status, response) in &responses.responses {
-        let is_success = matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2));
-        let target = if is_success { &mut success } else { &mut other };
-        for media_type in resolve(response).unwrap_or_default() {
-            if !target.contains(&media_type) {
-                target.push(media_type);
-            }
-        }
-    }
-    if success.is_empty() { other } else { success }
-}
-
-/// The Rust name of a status code: its reason phrase in `UpperCamelCase`.
-fn status_name(code: u16) -> String {
-    http::StatusCode::from_u16(code)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .map(|reason| naming::rust_name(reason, Kind::Variant))
-        .unwrap_or_else(|| format!("Status{code}"))
 }
 
 /// Where a parameter travels, as OpenAPI names it.

@@ -48,10 +48,10 @@ impl<'a> Lowerer<'a> {
         let Some((schema, target)) = self.resolve_schema(reference, at) else {
             return TypeRef::Json;
         };
-        if let Some(known) = self.inline_at.get(&target) {
+        if let Some(known) = self.table.inline_at.get(&target) {
             return known.clone();
         }
-        if self.inline_in_progress.contains(&target) {
+        if self.table.inline_in_progress.contains(&target) {
             let message = format!(
                 "`{reference}` points into a schema that encloses it; the value is kept as free-form JSON"
             );

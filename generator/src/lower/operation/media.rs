@@ -1,0 +1,225 @@
+//! Bodies, responses and media types: which media type a body or response is read in, the
+//! versions an Atlas operation is documented in, and what the client asks for in `Accept`.
+
+use openapiv3::{MediaType, ReferenceOr, RequestBody, Responses, StatusCode};
+
+use super::super::{Lowerer, RefOr};
+use crate::diagnostics::{Code, pointer};
+use crate::ir::{Content, MediaKind, RequestBody as IrBody, Response as IrResponse, TypeRef};
+use crate::naming::{self, Kind};
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_body(
+        &mut self,
+        operation: &str,
+        body: Option<&'a ReferenceOr<RequestBody>>,
+        at: &str,
+    ) -> Option<IrBody> {
+        let api: &'a openapiv3::OpenAPI = self.api;
+        let (body, at) = self.resolve_component(
+            body?,
+            at,
+            "requestBodies",
+            api.components.as_ref().map(|c| &c.request_bodies),
+        )?;
+        let Some((media_type, content)) = pick_media_type(&body.content) else {
+            self.report.warning(
+                Code::BodyMediaType,
+                &pointer(&at, "content"),
+                "the request body has no media type; it is left out",
+            );
+            return None;
+        };
+        let content_at = pointer(&pointer(&at, "content"), media_type);
+        let ty = match &content.schema {
+            Some(schema) => self.type_ref(
+                RefOr::from(schema),
+                &pointer(&content_at, "schema"),
+                Some(naming::nested_type_name(operation, "request body")),
+            ),
+            None => TypeRef::Json,
+        };
+        let kind = MediaKind::of(media_type);
+        if kind != MediaKind::Json {
+            let message = format!(
+                "the request body's media type `{media_type}` is not JSON; the body is encoded as JSON and sent with that `Content-Type`"
+            );
+            self.report
+                .warning(Code::BodyMediaType, &content_at, message);
+        }
+        Some(IrBody {
+            media_type: media_type.to_owned(),
+            kind,
+            ty,
+            doc: body.description.clone(),
+        })
+    }
+
+    pub(super) fn lower_responses(
+        &mut self,
+        operation: &str,
+        responses: &'a Responses,
+        at: &str,
+    ) -> Vec<IrResponse> {
+        let mut out = Vec::new();
+        for (status, response) in &responses.responses {
+            let StatusCode::Code(code) = status else {
+                let message = format!(
+                    "responses in the range `{status}` decode as `Undocumented`, with status, headers and body kept"
+                );
+                self.report.warning(
+                    Code::StatusRange,
+                    &pointer(at, &status.to_string()),
+                    message,
+                );
+                continue;
+            };
+            let response_at = pointer(at, &code.to_string());
+            let api: &'a openapiv3::OpenAPI = self.api;
+            let responses = api.components.as_ref().map(|c| &c.responses);
+            let Some((response, response_at)) =
+                self.resolve_component(response, &response_at, "responses", responses)
+            else {
+                continue;
+            };
+            let content = match pick_media_type(&response.content) {
+                None => Content::Empty,
+                Some((media_type, media)) if is_json(media_type) => match &media.schema {
+                    Some(schema) => {
+                        let schema_at = pointer(
+                            &pointer(&pointer(&response_at, "content"), media_type),
+                            "schema",
+                        );
+                        let hint = Some(naming::nested_type_name(
+                            operation,
+                            &format!("response {code}"),
+                        ));
+                        Content::Json(self.type_ref(RefOr::from(schema), &schema_at, hint))
+                    }
+                    None => Content::Json(TypeRef::Json),
+                },
+                Some(_) => Content::Bytes,
+            };
+            out.push(IrResponse {
+                status: *code,
+                name: status_name(*code),
+                doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                content,
+            });
+        }
+        out
+    }
+}
+
+/// The media type to use from a content map: the newest JSON, else whatever comes first.
+fn pick_media_type(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    // Among versioned JSON types (`application/vnd.atlas.2023-01-01+json`), the dates sort, so
+    // the greatest is the newest version; a stable (dated) version is preferred to `preview` and
+    // to an `.upcoming` one.
+    content
+        .iter()
+        .filter(|(name, _)| is_json(name))
+        .max_by_key(|(name, _)| (atlas_version(name).is_none_or(is_stable), name.as_str()))
+        .or_else(|| content.iter().next())
+        .map(|(name, media)| (name.as_str(), media))
+}
+
+/// The version an Atlas media type names (`2023-01-01` of `application/vnd.atlas.2023-01-01+json`,
+/// also `preview` and `2025-01-01.upcoming`).
+pub(crate) fn atlas_version(media_type: &str) -> Option<&str> {
+    media_type
+        .split(';')
+        .next()?
+        .trim()
+        .strip_prefix("application/vnd.atlas.")?
+        .strip_suffix("+json")
+}
+
+/// Whether a version is a dated, stable one (`YYYY-MM-DD`).
+pub(crate) fn is_stable(version: &str) -> bool {
+    let b = version.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// The versions an operation is documented in: those of the versioned JSON media types of its
+/// request body and success responses, sorted.
+pub(super) fn documented_versions(
+    operation: &openapiv3::Operation,
+    api: &openapiv3::OpenAPI,
+) -> Vec<String> {
+    let components = api.components.as_ref();
+    let mut versions: Vec<String> = Vec::new();
+    let mut add = |content: &indexmap::IndexMap<String, MediaType>| {
+        for name in content.keys() {
+            if let Some(version) = atlas_version(name)
+                && !versions.iter().any(|v| v == version)
+            {
+                versions.push(version.to_owned());
+            }
+        }
+    };
+    if let Some(body) = &operation.request_body
+        && let Some(body) =
+            super::super::item(body, "requestBodies", components.map(|c| &c.request_bodies))
+    {
+        add(&body.content);
+    }
+    for (status, response) in &operation.responses.responses {
+        if matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2))
+            && let Some(response) =
+                super::super::item(response, "responses", components.map(|c| &c.responses))
+        {
+            add(&response.content);
+        }
+    }
+    versions.sort();
+    versions
+}
+
+/// `application/json` and its structured-syntax relatives (`application/vnd.atlas.2023-01-01+json`).
+pub(crate) fn is_json(media_type: &str) -> bool {
+    MediaKind::of(media_type) == MediaKind::Json
+}
+
+/// The media types to accept: the one decoded from each success response (JSON, newest version
+/// first), else from the error responses. A type the client would not decode is not asked for.
+pub(super) fn accepted_media_types(responses: &Responses, api: &openapiv3::OpenAPI) -> Vec<String> {
+    let resolve = |response: &ReferenceOr<openapiv3::Response>| -> Option<Vec<String>> {
+        let response = super::super::item(
+            response,
+            "responses",
+            api.components.as_ref().map(|c| &c.responses),
+        )?;
+        Some(
+            pick_media_type(&response.content)
+                .map(|(name, _)| name.to_owned())
+                .into_iter()
+                .collect(),
+        )
+    };
+    let mut success = Vec::new();
+    let mut other = Vec::new();
+    for (status, response) in &responses.responses {
+        let is_success = matches!(status, StatusCode::Code(200..=299) | StatusCode::Range(2));
+        let target = if is_success { &mut success } else { &mut other };
+        for media_type in resolve(response).unwrap_or_default() {
+            if !target.contains(&media_type) {
+                target.push(media_type);
+            }
+        }
+    }
+    if success.is_empty() { other } else { success }
+}
+
+/// The Rust name of a status code: its reason phrase in `UpperCamelCase`.
+fn status_name(code: u16) -> String {
+    http::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|reason| naming::rust_name(reason, Kind::Variant))
+        .unwrap_or_else(|| format!("Status{code}"))
+}
