@@ -692,7 +692,7 @@ impl ::std::convert::From<&str> for PagerDutyRegion {
 }
 impl ::std::str::FromStr for PagerDutyRegion {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -1076,7 +1076,7 @@ impl ::std::convert::From<&str> for DatadogRegion {
 }
 impl ::std::str::FromStr for DatadogRegion {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -1706,7 +1706,7 @@ impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
 }
 impl ::std::str::FromStr for PrometheusServiceDiscovery {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
@@ -1903,7 +1903,7 @@ impl ::std::convert::From<&str> for IntegrationType {
 }
 impl ::std::str::FromStr for IntegrationType {
     type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }

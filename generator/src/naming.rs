@@ -344,6 +344,12 @@ impl Scope {
 /// `name` with the number `n`: `name_2` for fields, `Name2` for types and variants (`Name1V2`
 /// where the name already ends in a digit, so that the two numbers stay apart).
 pub fn numbered(name: &str, n: usize, kind: Kind) -> String {
+    // `self_` and `Self_` take their number in place of the underscore that kept them from being
+    // keywords: `self_2`, `Self2`.
+    let name = match name.strip_suffix('_') {
+        Some(base) if PATH_KEYWORDS.contains(&base) => base,
+        _ => name,
+    };
     match kind {
         Kind::Field => format!("{name}_{n}"),
         Kind::Type | Kind::Variant if name.ends_with(|c: char| c.is_ascii_digit()) => {
@@ -465,6 +471,9 @@ mod tests {
             ),
             // A name ending in a digit keeps its digits apart from the number.
             (Kind::Variant, &[], &["v1", "V1"], &["V1V2", "V1"]),
+            // A path keyword takes its number in place of its underscore.
+            (Kind::Field, &[], &["self", "Self"], &["self_2", "self_"]),
+            (Kind::Type, &[], &["self", "Self"], &["Self2", "Self_"]),
             // Reserved names are never handed out.
             (Kind::Field, &["body", "build"], &["body"], &["body_2"]),
             (

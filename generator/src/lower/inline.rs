@@ -111,6 +111,17 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Any(_) if super::schema::string_enum_values(schema).is_some() => {
                 self.inline_type(schema, at, name)
             }
+            // A `type` beside a keyword of another type's (`uniqueItems` on a boolean, `minimum` on
+            // a string) is read as `Any` by the document model: the declared `type` still decides.
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.typ.as_deref().is_some_and(|t| t != "object") =>
+            {
+                self.declared_type(schema, any, at, name)
+            }
             // Without properties, only a discriminator with a mapping makes a type of it; anything
             // else is a free-form value (and must not come back here through `inline_type`).
             SchemaKind::Any(any)
@@ -259,6 +270,66 @@ impl<'a> Lowerer<'a> {
 /// The Rust integer for a `format`: each width the document can name has its own type, and any
 /// other format (or none) is `i64`, the widest signed type, so that no value a document allows
 /// without saying how wide is cut short.
+impl<'a> Lowerer<'a> {
+    /// The type a schema the document model read as `Any` declares with `type`, read as if the
+    /// keywords of other types beside it were not there.
+    fn declared_type(
+        &mut self,
+        schema: &'a Schema,
+        any: &'a openapiv3::AnySchema,
+        at: &str,
+        name: Option<String>,
+    ) -> TypeRef {
+        match any.typ.as_deref().unwrap_or_default() {
+            "string" => {
+                let format = match any.format.as_deref() {
+                    None => VariantOrUnknownOrEmpty::Empty,
+                    Some("password") => {
+                        VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password)
+                    }
+                    Some(other) => VariantOrUnknownOrEmpty::Unknown(other.to_owned()),
+                };
+                let string = openapiv3::StringType {
+                    format,
+                    pattern: any.pattern.clone(),
+                    enumeration: Vec::new(),
+                    min_length: any.min_length,
+                    max_length: any.max_length,
+                };
+                match self.credential(schema, &string, at) {
+                    Some(reason) => {
+                        self.settings
+                            .credentials
+                            .insert(at.to_owned(), reason.to_owned());
+                        TypeRef::Secret
+                    }
+                    None => TypeRef::String,
+                }
+            }
+            "integer" => integer_type(&match any.format.as_deref() {
+                None => VariantOrUnknownOrEmpty::Empty,
+                Some("int32") => VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32),
+                Some("int64") => VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64),
+                Some(other) => VariantOrUnknownOrEmpty::Unknown(other.to_owned()),
+            }),
+            "number" if any.format.as_deref() == Some("float") => TypeRef::F32,
+            "number" => TypeRef::F64,
+            "boolean" => TypeRef::Bool,
+            "array" => {
+                let item = match &any.items {
+                    Some(items) => {
+                        let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
+                        self.member_type(RefOr::from(items), &pointer(at, "items"), item_name)
+                    }
+                    None => TypeRef::Json,
+                };
+                TypeRef::List(Box::new(item))
+            }
+            _ => TypeRef::Json,
+        }
+    }
+}
+
 fn integer_type(format: &VariantOrUnknownOrEmpty<openapiv3::IntegerFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,

@@ -83,6 +83,9 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let content = match pick_media_type(&response.content) {
+                // These statuses never carry a body, whatever media type the document lists
+                // (Atlas documents one, without a schema, for its 204 answers).
+                _ if matches!(code, 204 | 205 | 304) => Content::Empty,
                 None => Content::Empty,
                 Some((media_type, media)) if is_json(media_type) => match &media.schema {
                     Some(schema) => {
