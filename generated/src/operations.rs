@@ -240,6 +240,7 @@ impl crate::runtime::Operation for ListThirdPartyIntegrations {
 }
 /// What can go wrong with [`ListThirdPartyIntegrations`] once a response arrives.
 #[derive(::std::fmt::Debug)]
+#[non_exhaustive]
 pub enum ListThirdPartyIntegrationsError {
     /// The request was malformed or failed validation.
     ///
@@ -483,6 +484,7 @@ impl crate::runtime::Operation for GetThirdPartyIntegration {
 }
 /// What can go wrong with [`GetThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
+#[non_exhaustive]
 pub enum GetThirdPartyIntegrationError {
     /// The request was malformed or failed validation.
     ///
@@ -784,6 +786,7 @@ impl crate::runtime::Operation for UpdateThirdPartyIntegration {
 }
 /// What can go wrong with [`UpdateThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
+#[non_exhaustive]
 pub enum UpdateThirdPartyIntegrationError {
     /// The request was malformed or failed validation.
     ///
@@ -1094,6 +1097,7 @@ impl crate::runtime::Operation for CreateThirdPartyIntegration {
 }
 /// What can go wrong with [`CreateThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
+#[non_exhaustive]
 pub enum CreateThirdPartyIntegrationError {
     /// The request was malformed or failed validation.
     ///
@@ -1339,6 +1343,7 @@ impl crate::runtime::Operation for DeleteThirdPartyIntegration {
 }
 /// What can go wrong with [`DeleteThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
+#[non_exhaustive]
 pub enum DeleteThirdPartyIntegrationError {
     /// The request was malformed or failed validation.
     ///

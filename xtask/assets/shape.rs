@@ -67,6 +67,9 @@ fn create_errors(error: CreateThirdPartyIntegrationError) -> Option<ApiError> {
         | CreateThirdPartyIntegrationError::InternalServerError(ErrorResponse { body, .. }) => Some(body),
         CreateThirdPartyIntegrationError::Undocumented(raw) => None,
         CreateThirdPartyIntegrationError::Decode(failure) => None,
+        // Error enums are non-exhaustive: a new documented status (or `VersionGone`, for an
+        // operation in dated versions) is a new variant, not a breaking change.
+        _ => None,
     }
 }
 

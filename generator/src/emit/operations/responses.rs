@@ -119,6 +119,7 @@ impl Context<'_> {
         quote! {
             #[doc = #doc]
             #[derive(::std::fmt::Debug)]
+            #[non_exhaustive]
             pub enum #error {
                 #(#variants)*
                 /// A status the document does not describe for this operation, kept whole.
