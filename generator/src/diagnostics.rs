@@ -49,8 +49,6 @@ pub enum Code {
     ParameterContent,
     /// A request body whose media type is missing or is not encoded as the document says.
     BodyMediaType,
-    /// A response status range (`4XX`), decoded as undocumented.
-    StatusRange,
     /// A schema kept as a free-form JSON value, because it has no Rust equivalent here.
     FreeForm,
     /// `allOf` parts that contain themselves.
@@ -101,7 +99,6 @@ impl Code {
         Code::CookieParameter,
         Code::ParameterContent,
         Code::BodyMediaType,
-        Code::StatusRange,
         Code::FreeForm,
         Code::AllOfCycle,
         Code::AllOfPart,
@@ -138,7 +135,6 @@ impl Code {
             Code::CookieParameter => "cookie-parameter",
             Code::ParameterContent => "parameter-content",
             Code::BodyMediaType => "body-media-type",
-            Code::StatusRange => "status-range",
             Code::FreeForm => "free-form",
             Code::AllOfCycle => "all-of-cycle",
             Code::AllOfPart => "all-of-part",
@@ -200,7 +196,6 @@ impl Code {
             Code::BodyMediaType => {
                 "give the body a JSON media type, or encode it yourself and send the request's parts"
             }
-            Code::StatusRange => "list the statuses one by one to have their bodies typed",
             Code::FreeForm => {
                 "the field's type is `serde_json::Value`; describe it with object, array, scalar, \
                  enum, oneOf, anyOf or allOf to have it typed"
@@ -409,25 +404,24 @@ mod tests {
                 Code::CookieParameter => 14,
                 Code::ParameterContent => 15,
                 Code::BodyMediaType => 16,
-                Code::StatusRange => 17,
-                Code::FreeForm => 18,
-                Code::AllOfCycle => 19,
-                Code::AllOfPart => 20,
-                Code::AllOfConflict => 21,
-                Code::Nesting => 22,
-                Code::CrateName => 23,
-                Code::Io => 24,
-                Code::UnsupportedVersion => 25,
-                Code::Limit => 26,
-                Code::UnknownType => 27,
-                Code::UnknownKey => 28,
-                Code::ParameterLocation => 29,
-                Code::AmbiguousUnion => 30,
-                Code::FlattenedDiscriminator => 31,
+                Code::FreeForm => 17,
+                Code::AllOfCycle => 18,
+                Code::AllOfPart => 19,
+                Code::AllOfConflict => 20,
+                Code::Nesting => 21,
+                Code::CrateName => 22,
+                Code::Io => 23,
+                Code::UnsupportedVersion => 24,
+                Code::Limit => 25,
+                Code::UnknownType => 26,
+                Code::UnknownKey => 27,
+                Code::ParameterLocation => 28,
+                Code::AmbiguousUnion => 29,
+                Code::FlattenedDiscriminator => 30,
             };
             assert_eq!(index, expected, "{code:?}");
         }
-        assert_eq!(Code::ALL.len(), 32);
+        assert_eq!(Code::ALL.len(), 31);
         let names: std::collections::BTreeSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(names.len(), Code::ALL.len(), "names are distinct");
     }

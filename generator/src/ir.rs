@@ -398,8 +398,11 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     /// The request body, if the operation takes one.
     pub body: Option<RequestBody>,
-    /// Documented responses, in document order.
+    /// Documented responses, in document order (`default` last).
     pub responses: Vec<Response>,
+    /// The Rust name of the enum of success outputs, `<Op>Response` unless something else
+    /// has that name; used only when the success responses differ in content.
+    pub output: String,
     /// The media types the operation answers with, for the `Accept` header.
     pub accept: Vec<String>,
     /// The Atlas versions the operation is documented in (`2023-01-01`, `preview`,
@@ -472,9 +475,10 @@ pub struct RequestBody {
 /// One documented response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {
-    /// The HTTP status code.
-    pub status: u16,
-    /// The Rust name, from the status's reason phrase (`NotFound`).
+    /// The HTTP status, status range or `default`.
+    pub status: Status,
+    /// The Rust name, from the status's reason phrase (`NotFound`), the range's class
+    /// (`ClientError`) or `Default`.
     pub name: String,
     /// Documentation.
     pub doc: Option<String>,
@@ -483,9 +487,35 @@ pub struct Response {
 }
 
 impl Response {
-    /// Whether the status is a success (2xx).
+    /// Whether the status is a success (2xx or `2XX`).
     pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
+        match self.status {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+/// What a documented response answers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// Every status of a class not otherwise listed: `4` for `4XX`.
+    Range(u16),
+    /// Every status not otherwise listed (`default`).
+    Default,
+}
+
+impl Status {
+    /// The status as the document writes it: `404`, `4XX`, `default`.
+    pub fn label(self) -> String {
+        match self {
+            Status::Code(code) => code.to_string(),
+            Status::Range(class) => format!("{class}XX"),
+            Status::Default => "default".to_owned(),
+        }
     }
 }
 

@@ -172,7 +172,7 @@ impl Context<'_> {
         let default =
             (required.is_empty() && op.body.is_none()).then(|| quote!(::std::default::Default));
         let build = self.build(op);
-        let (output, parse) = self.parse(op, &error);
+        let (output, parse, output_enum) = self.parse(op, &error);
         let errors = self.error_enum(op, &error);
         let new_doc = format!(
             " Starts a `{}` request from its required inputs.",
@@ -216,6 +216,8 @@ impl Context<'_> {
                     #name::parse_response(self, response)
                 }
             }
+
+            #output_enum
 
             #errors
         }

@@ -90,8 +90,32 @@ impl<'a> Lowerer<'a> {
         let (errors, error_renames) =
             naming::Scope::new(Kind::Type, &builders).assign(&error_claimants);
         self.report_renames("error enum", &error_claimants, &error_renames);
+        // The enum of success outputs, for an operation whose success responses differ:
+        // `<Op>Response`, unless a builder or an error enum has that name.
+        let taken: Vec<&str> = builders
+            .iter()
+            .copied()
+            .chain(errors.iter().map(String::as_str))
+            .collect();
+        let output_wires: Vec<String> = names.iter().map(|n| format!("{n} response")).collect();
+        let output_claimants: Vec<naming::Claimant<'_>> = selected
+            .iter()
+            .zip(&output_wires)
+            .map(|(op, wire)| naming::Claimant {
+                wire,
+                pointer: &op.5,
+                precedence: naming::Precedence::Derived,
+                pinned: None,
+                alternative: None,
+            })
+            .collect();
+        let (outputs, output_renames) =
+            naming::Scope::new(Kind::Type, &taken).assign(&output_claimants);
+        self.report_renames("response enum", &output_claimants, &output_renames);
         drop(claimants);
-        for ((op, rust), error) in selected.into_iter().zip(names).zip(errors) {
+        for (((op, rust), error), output) in
+            selected.into_iter().zip(names).zip(errors).zip(outputs)
+        {
             let (path, path_at, item, method, operation, at, wire, _) = op;
             let mut parameters = self.lower_parameters(
                 &rust,
@@ -126,6 +150,7 @@ impl<'a> Lowerer<'a> {
             self.operations.push(Operation {
                 name: Name { rust, wire },
                 error,
+                output,
                 doc,
                 deprecated: operation.deprecated,
                 method,

@@ -6,21 +6,35 @@ use quote::{format_ident, quote};
 
 use super::super::docs::{doc_attrs, with_paragraph};
 use super::{Context, default_version, rust_type};
-use crate::ir::{Api, Content, Location, Operation, Response, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Content, Location, Operation, Response, Status, TypeId, TypeKind, TypeRef};
 use crate::naming::ident;
 
 impl Context<'_> {
-    /// The output type and the `parse_response` method.
-    pub(super) fn parse(&self, op: &Operation, error: &Ident) -> (TokenStream, TokenStream) {
-        let success: Vec<&Response> = op.responses.iter().filter(|r| r.is_success()).collect();
+    /// The output type, the `parse_response` method, and the enum of outputs when the success
+    /// responses differ in content.
+    pub(super) fn parse(
+        &self,
+        op: &Operation,
+        error: &Ident,
+    ) -> (TokenStream, TokenStream, Option<TokenStream>) {
+        let success: Vec<&Response> = op.responses.iter().filter(|r| is_output(op, r)).collect();
+        // One output type when every success response has the same content; otherwise an enum
+        // with one variant per status.
+        let uniform = success.windows(2).all(|w| w[0].content == w[1].content);
         let output_content = success
             .first()
             .map_or(Content::Empty, |r| r.content.clone());
-        let output = match &output_content {
-            Content::Empty => quote!(()),
-            Content::Json(ty) => self.rust_type(ty),
-            Content::Bytes => quote!(::std::vec::Vec<u8>),
+        let output_name = ident(&op.output);
+        let output = if uniform {
+            match &output_content {
+                Content::Empty => quote!(()),
+                Content::Json(ty) => self.rust_type(ty),
+                Content::Bytes => quote!(::std::vec::Vec<u8>),
+            }
+        } else {
+            quote!(#output_name)
         };
+        let output_enum = (!uniform).then(|| self.output_enum(op, &success));
         let envelope_parameter = op.parameters.iter().find(|p| {
             p.location == Location::Query && p.name.wire == "envelope" && p.ty == TypeRef::Bool
         });
@@ -34,28 +48,79 @@ impl Context<'_> {
                 }
             })
             .unwrap_or_else(|| quote!(false));
-        let success_arms = success.iter().map(|r| {
-            let status = r.status;
-            let decode = match (&output_content, &r.content) {
-                (Content::Empty, _) => quote!(::std::result::Result::Ok(())),
-                (Content::Bytes, _) => quote!(::std::result::Result::Ok(received.into_raw().body)),
-                (Content::Json(_), _) => quote!(received.json().map_err(#error::Decode)),
-            };
-            quote!(#status => #decode,)
-        });
-        let error_arms = op.responses.iter().filter(|r| !r.is_success()).map(|r| {
-            let status = r.status;
+        let success_decode = |r: &Response| {
+            if uniform {
+                match &output_content {
+                    Content::Empty => quote!(::std::result::Result::Ok(())),
+                    Content::Bytes => quote!(::std::result::Result::Ok(received.into_raw().body)),
+                    Content::Json(_) => quote!(received.json().map_err(#error::Decode)),
+                }
+            } else {
+                let variant = ident(&r.name);
+                match &r.content {
+                    Content::Empty => quote!(::std::result::Result::Ok(#output_name::#variant)),
+                    Content::Bytes => {
+                        quote!(::std::result::Result::Ok(#output_name::#variant(received.into_raw().body)))
+                    }
+                    Content::Json(_) => {
+                        quote!(received.json().map(#output_name::#variant).map_err(#error::Decode))
+                    }
+                }
+            }
+        };
+        let error_decode = |r: &Response| {
             let variant = ident(&r.name);
             match error_body(r, self.api) {
-                ErrorBody::Empty => quote!(#status => ::std::result::Result::Err(#error::#variant(received.error(())))),
-                ErrorBody::Bytes => quote!(#status => {
+                ErrorBody::Empty => {
+                    quote!(::std::result::Result::Err(#error::#variant(received.error(()))))
+                }
+                ErrorBody::Bytes => quote!({
                     let raw = received.into_raw();
                     ::std::result::Result::Err(#error::#variant(crate::runtime::ErrorResponse { status: raw.status, headers: raw.headers, body: raw.body }))
                 }),
                 // The body's type follows from the variant's.
-                ErrorBody::Json(_) => quote!(#status => ::std::result::Result::Err(received.failure(#error::#variant, #error::Decode))),
+                ErrorBody::Json(_) => {
+                    quote!(::std::result::Result::Err(received.failure(#error::#variant, #error::Decode)))
+                }
             }
-        });
+        };
+        let success_arm = |r: &Response| {
+            let (pattern, decode) = (pattern(r.status), success_decode(r));
+            quote!(#pattern => #decode,)
+        };
+        let error_arm = |r: &Response| {
+            let (pattern, decode) = (pattern(r.status), error_decode(r));
+            quote!(#pattern => #decode,)
+        };
+        // Listed statuses first, then ranges, then `default` (or `Undocumented`) for the rest.
+        let code = |r: &&Response| matches!(r.status, Status::Code(_));
+        let range = |r: &&Response| matches!(r.status, Status::Range(_));
+        let errors: Vec<&Response> = op.responses.iter().filter(|r| !is_output(op, r)).collect();
+        let success_arms: Vec<TokenStream> = success
+            .iter()
+            .copied()
+            .filter(code)
+            .map(success_arm)
+            .collect();
+        let error_arms: Vec<TokenStream> =
+            errors.iter().copied().filter(code).map(error_arm).collect();
+        let range_arms: Vec<TokenStream> = success
+            .iter()
+            .copied()
+            .filter(range)
+            .map(success_arm)
+            .chain(errors.iter().copied().filter(range).map(error_arm))
+            .collect();
+        let rest = match (
+            success.iter().find(|r| r.status == Status::Default),
+            errors.iter().find(|r| r.status == Status::Default),
+        ) {
+            (Some(r), _) => success_decode(r),
+            (None, Some(r)) => error_decode(r),
+            (None, None) => {
+                quote!(::std::result::Result::Err(#error::Undocumented(received.into_raw())))
+            }
+        };
         let gone = version_gone(op).then(|| {
             let default = default_version(op);
             let sunset = match &op.sunset {
@@ -75,37 +140,90 @@ impl Context<'_> {
             " Reads the response to this request: the documented output, or the operation's error. \
              With `envelope` set, the envelope is taken off first."
         };
+        // An operation that documents only `default` reads every status the same way.
+        let read = if success_arms.is_empty()
+            && error_arms.is_empty()
+            && range_arms.is_empty()
+            && gone.is_none()
+        {
+            rest
+        } else {
+            quote! {
+                match received.status().as_u16() {
+                    #(#success_arms)*
+                    #(#error_arms)*
+                    #gone
+                    #(#range_arms)*
+                    _ => #rest,
+                }
+            }
+        };
         let parse = quote! {
             #[doc = #parse_doc]
             pub fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<#output, #error> {
                 let received = crate::runtime::Received::new(response, #envelope);
-                match received.status().as_u16() {
-                    #(#success_arms)*
-                    #(#error_arms,)*
-                    #gone
-                    _ => ::std::result::Result::Err(#error::Undocumented(received.into_raw())),
-                }
+                #read
             }
         };
-        (output, parse)
+        (output, parse, output_enum)
+    }
+
+    /// The enum of outputs: one variant per success status, carrying its body.
+    fn output_enum(&self, op: &Operation, success: &[&Response]) -> TokenStream {
+        let name = ident(&op.output);
+        let variants = success.iter().map(|r| {
+            let variant = ident(&r.name);
+            let doc = doc_attrs(
+                Some(&with_paragraph(r.doc.as_deref(), &status_doc(r.status))),
+                String::new,
+            );
+            match &r.content {
+                Content::Empty => quote! { #doc #variant, },
+                Content::Json(ty) => {
+                    let ty = self.rust_type(ty);
+                    quote! { #doc #variant(#ty), }
+                }
+                Content::Bytes => quote! { #doc #variant(::std::vec::Vec<u8>), },
+            }
+        });
+        let doc = format!(
+            " What [`{}`] answers with, by status: the documented success responses differ.",
+            op.name.rust
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        }
     }
 
     pub(super) fn error_enum(&self, op: &Operation, error: &Ident) -> TokenStream {
-        let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.is_success()).collect();
+        let errors: Vec<&Response> = op.responses.iter().filter(|r| !is_output(op, r)).collect();
         let variants = errors.iter().map(|r| {
             let variant = ident(&r.name);
             let ty = error_body(r, self.api).ty();
-            let text = with_paragraph(r.doc.as_deref(), &format!("Status {}.", r.status));
+            let text = with_paragraph(r.doc.as_deref(), &status_doc(r.status));
             let doc = doc_attrs(Some(&text), String::new);
             quote! { #doc #variant(crate::runtime::ErrorResponse<#ty>), }
         });
         let gone = version_gone(op);
+        // With `default` documented, every status has a documented reading.
+        let undocumented = !op.responses.iter().any(|r| r.status == Status::Default);
         let names: Vec<Ident> = errors
             .iter()
             .map(|r| ident(&r.name))
-            .chain([format_ident!("Undocumented"), format_ident!("Decode")])
+            .chain(undocumented.then(|| format_ident!("Undocumented")))
+            .chain([format_ident!("Decode")])
             .chain(gone.then(|| format_ident!("VersionGone")))
             .collect();
+        let undocumented_variant = undocumented.then(|| {
+            quote! {
+                /// A status the document does not describe for this operation, kept whole.
+                Undocumented(crate::runtime::RawResponse),
+            }
+        });
         let gone_variant = gone.then(|| {
             quote! {
                 /// `410 Gone`: the version asked for is past its sunset, or the operation is.
@@ -122,8 +240,7 @@ impl Context<'_> {
             #[non_exhaustive]
             pub enum #error {
                 #(#variants)*
-                /// A status the document does not describe for this operation, kept whole.
-                Undocumented(crate::runtime::RawResponse),
+                #undocumented_variant
                 /// A body that does not decode as the document describes it.
                 Decode(crate::runtime::DecodeError),
                 #gone_variant
@@ -194,7 +311,7 @@ pub(super) fn error_details(api: &Api) -> TokenStream {
     let mut ids: Vec<TypeId> = api
         .operations
         .iter()
-        .flat_map(|op| op.responses.iter().filter(|r| !r.is_success()))
+        .flat_map(|op| op.responses.iter().filter(move |r| !is_output(op, r)))
         .filter_map(|r| match &r.content {
             Content::Json(TypeRef::Named(id)) => Some(*id),
             _ => None,
@@ -239,5 +356,33 @@ pub(super) fn error_details(api: &Api) -> TokenStream {
 /// Whether a `410` gets its own `VersionGone` variant: the operation answers in dated versions and
 /// does not document `410` itself.
 pub(super) fn version_gone(op: &Operation) -> bool {
-    !op.versions.is_empty() && !op.responses.iter().any(|r| r.status == 410)
+    !op.versions.is_empty() && !op.responses.iter().any(|r| r.status == Status::Code(410))
+}
+
+/// Whether a response is read as the operation's output: a success (2xx or `2XX`), or `default`
+/// when the operation documents no success.
+fn is_output(op: &Operation, response: &Response) -> bool {
+    response.is_success()
+        || (response.status == Status::Default && !op.responses.iter().any(Response::is_success))
+}
+
+/// The `match` pattern of a status: the code, the range's codes, or anything.
+fn pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => quote!(#code),
+        Status::Range(class) => {
+            let (low, high) = (class * 100, class * 100 + 99);
+            quote!(#low..=#high)
+        }
+        Status::Default => quote!(_),
+    }
+}
+
+/// The line documenting which statuses a variant stands for.
+fn status_doc(status: Status) -> String {
+    match status {
+        Status::Code(code) => format!("Status {code}."),
+        Status::Range(class) => format!("Statuses {class}XX not listed otherwise."),
+        Status::Default => "Any status not listed otherwise (`default`).".to_owned(),
+    }
 }

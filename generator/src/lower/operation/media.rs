@@ -5,7 +5,9 @@ use openapiv3::{MediaType, ReferenceOr, RequestBody, Responses, StatusCode};
 
 use super::super::{Lowerer, RefOr};
 use crate::diagnostics::{Code, pointer};
-use crate::ir::{Content, MediaKind, RequestBody as IrBody, Response as IrResponse, TypeRef};
+use crate::ir::{
+    Content, MediaKind, RequestBody as IrBody, Response as IrResponse, Status, TypeRef,
+};
 use crate::naming::{self, Kind};
 
 impl<'a> Lowerer<'a> {
@@ -62,19 +64,20 @@ impl<'a> Lowerer<'a> {
         at: &str,
     ) -> Vec<IrResponse> {
         let mut out = Vec::new();
-        for (status, response) in &responses.responses {
-            let StatusCode::Code(code) = status else {
-                let message = format!(
-                    "responses in the range `{status}` decode as `Undocumented`, with status, headers and body kept"
-                );
-                self.report.warning(
-                    Code::StatusRange,
-                    &pointer(at, &status.to_string()),
-                    message,
-                );
-                continue;
-            };
-            let response_at = pointer(at, &code.to_string());
+        let listed = responses
+            .responses
+            .iter()
+            .map(|(status, response)| {
+                let status = match status {
+                    StatusCode::Code(code) => Status::Code(*code),
+                    StatusCode::Range(class) => Status::Range(*class),
+                };
+                (status, response)
+            })
+            .chain(responses.default.iter().map(|r| (Status::Default, r)));
+        for (status, response) in listed {
+            let label = status.label();
+            let response_at = pointer(at, &label);
             let api: &'a openapiv3::OpenAPI = self.api;
             let responses = api.components.as_ref().map(|c| &c.responses);
             let Some((response, response_at)) =
@@ -85,7 +88,7 @@ impl<'a> Lowerer<'a> {
             let content = match pick_media_type(&response.content) {
                 // These statuses never carry a body, whatever media type the document lists
                 // (Atlas documents one, without a schema, for its 204 answers).
-                _ if matches!(code, 204 | 205 | 304) => Content::Empty,
+                _ if matches!(status, Status::Code(204 | 205 | 304)) => Content::Empty,
                 None => Content::Empty,
                 Some((media_type, media)) if is_json(media_type) => match &media.schema {
                     Some(schema) => {
@@ -95,7 +98,7 @@ impl<'a> Lowerer<'a> {
                         );
                         let hint = Some(naming::nested_type_name(
                             operation,
-                            &format!("response {code}"),
+                            &format!("response {label}"),
                         ));
                         Content::Json(self.type_ref(RefOr::from(schema), &schema_at, hint))
                     }
@@ -104,8 +107,8 @@ impl<'a> Lowerer<'a> {
                 Some(_) => Content::Bytes,
             };
             out.push(IrResponse {
-                status: *code,
-                name: status_name(*code),
+                status,
+                name: status_name(status),
                 doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
                 content,
             });
@@ -218,8 +221,24 @@ pub(super) fn accepted_media_types(responses: &Responses, api: &openapiv3::OpenA
     if success.is_empty() { other } else { success }
 }
 
-/// The Rust name of a status code: its reason phrase in `UpperCamelCase`.
-fn status_name(code: u16) -> String {
+/// The Rust name of a status: its reason phrase in `UpperCamelCase`, the class of a range
+/// (`ClientError` for `4XX`), or `Default`.
+fn status_name(status: Status) -> String {
+    let code = match status {
+        Status::Code(code) => code,
+        Status::Range(class) => {
+            let name = match class {
+                1 => "Informational",
+                2 => "Success",
+                3 => "Redirection",
+                4 => "ClientError",
+                5 => "ServerError",
+                _ => return format!("Status{class}xx"),
+            };
+            return name.to_owned();
+        }
+        Status::Default => return "Default".to_owned(),
+    };
     http::StatusCode::from_u16(code)
         .ok()
         .and_then(|s| s.canonical_reason())
