@@ -91,6 +91,15 @@ fn a_status_in_a_range_is_typed() {
         .parse_response(response(400, br#"{"errorCode":"BAD"}"#))
         .unwrap_err();
     assert!(matches!(error, GetThingError::BadRequest(_)), "{error:?}");
+    let error = get.parse_response(response(409, b"")).unwrap_err();
+    assert!(matches!(error, GetThingError::Conflict(_)), "{error:?}");
+    let error = get
+        .parse_response(response(410, br#"{"errorCode":"GONE"}"#))
+        .unwrap_err();
+    match error {
+        GetThingError::ClientError(error) => assert_eq!(error.body.error_code, "GONE"),
+        other => panic!("expected ClientError, got {other:?}"),
+    }
     let error = get.parse_response(response(502, b"<html>")).unwrap_err();
     match error {
         GetThingError::ServerError(error) => {

@@ -85,11 +85,21 @@ impl Context<'_> {
             }
         };
         let success_arm = |r: &Response| {
-            let (pattern, decode) = (pattern(r.status), success_decode(r));
+            let pattern = pattern(op, r.status);
+            if pattern.is_empty() {
+                // A range whose every status is listed answers for none.
+                return TokenStream::new();
+            }
+            let decode = success_decode(r);
             quote!(#pattern => #decode,)
         };
         let error_arm = |r: &Response| {
-            let (pattern, decode) = (pattern(r.status), error_decode(r));
+            let pattern = pattern(op, r.status);
+            if pattern.is_empty() {
+                // A range whose every status is listed answers for none.
+                return TokenStream::new();
+            }
+            let decode = error_decode(r);
             quote!(#pattern => #decode,)
         };
         // Listed statuses first, then ranges, then `default` (or `Undocumented`) for the rest.
@@ -366,13 +376,42 @@ fn is_output(op: &Operation, response: &Response) -> bool {
         || (response.status == Status::Default && !op.responses.iter().any(Response::is_success))
 }
 
-/// The `match` pattern of a status: the code, the range's codes, or anything.
-fn pattern(status: Status) -> TokenStream {
+/// The `match` pattern of a status: the code, the range's codes that nothing else answers for
+/// (so that no arm overlaps another), or anything.
+fn pattern(op: &Operation, status: Status) -> TokenStream {
     match status {
         Status::Code(code) => quote!(#code),
         Status::Range(class) => {
             let (low, high) = (class * 100, class * 100 + 99);
-            quote!(#low..=#high)
+            let mut taken: Vec<u16> = op
+                .responses
+                .iter()
+                .filter_map(|r| match r.status {
+                    Status::Code(code) if (low..=high).contains(&code) => Some(code),
+                    _ => None,
+                })
+                .chain(
+                    version_gone(op)
+                        .then_some(410)
+                        .filter(|c| (low..=high).contains(c)),
+                )
+                .collect();
+            taken.sort_unstable();
+            taken.dedup();
+            let mut pieces = Vec::new();
+            let mut start = low;
+            for code in taken.into_iter().chain([high + 1]) {
+                if code > start {
+                    let end = code - 1;
+                    pieces.push(if start == end {
+                        quote!(#start)
+                    } else {
+                        quote!(#start..=#end)
+                    });
+                }
+                start = code + 1;
+            }
+            quote!(#(#pieces)|*)
         }
         Status::Default => quote!(_),
     }
