@@ -351,7 +351,7 @@ mod tests {
     use crate::ir::BaseUrl;
 
     fn servers(yaml: &str) -> Vec<openapiv3::Server> {
-        serde_yaml::from_str(yaml).expect("servers")
+        serde_yaml::from_str(yaml).unwrap_or_default()
     }
 
     #[test]
