@@ -2,6 +2,14 @@
 
 //! Request builders and response decoding, one builder per operation, for any HTTP stack.
 #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
+/// Where the document's operations are served: `https://cloud.mongodb.com`, its first server.
+pub const DEFAULT_BASE_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
+    "https://cloud.mongodb.com",
+);
+/// The document's first server as it is written, server variables replaced by their defaults; it may be relative to where the document is served.
+pub const SERVER_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
+    "https://cloud.mongodb.com",
+);
 /// Return all active third-party service integrations
 ///
 /// Returns the settings of every third-party service integration that is configured for the given project, one page at a time. The caller needs the Organization Owner or Project Owner role.

@@ -12,6 +12,8 @@ pub struct Api {
     pub title: String,
     /// The document's description.
     pub description: Option<String>,
+    /// Where the operations are served: the document's first server.
+    pub base_url: BaseUrl,
     /// Named types, in the order the document declares them, inline types after their parent.
     /// A [`TypeId`] is an index into this list.
     pub types: Vec<TypeDef>,
@@ -22,6 +24,18 @@ pub struct Api {
     /// Every string property taken for a credential (typed [`TypeRef::Secret`]): its JSON
     /// pointer and why, in pointer order.
     pub credentials: Vec<(String, String)>,
+}
+
+/// The base URL a document names with its first `servers` entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BaseUrl {
+    /// An absolute URL (`https://cloud.mongodb.com`), server variables replaced by their
+    /// defaults.
+    Absolute(String),
+    /// A URL relative to where the document is served (`/api/v3`): the caller names the host.
+    Relative(String),
+    /// The document names no server: the caller names the whole base URL.
+    None,
 }
 
 impl Api {

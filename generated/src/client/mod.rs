@@ -32,8 +32,9 @@ pub use transport::{BoxError, BoxFuture, Limits, ReqwestTransport, Transport, Tr
 use crate::runtime::{Operation, RawResponse, RequestError, Secret};
 use auth::AuthState;
 
-/// Where Atlas answers.
-pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+/// Where the document says its operations are served, if it names an absolute server: the base
+/// URL a client uses unless [`ClientBuilder::base_url`] says otherwise.
+pub use crate::operations::DEFAULT_BASE_URL;
 
 /// The largest answer body read unless [`ClientBuilder::max_body_size`] says otherwise: 32 MiB.
 pub const DEFAULT_MAX_BODY: usize = 32 << 20;
@@ -144,6 +145,9 @@ pub enum BuildError {
     /// The base URL is plain `http://` and plain HTTP was not allowed.
     #[error("`{0}` is not https; allow plain HTTP explicitly (for tests on loopback only)")]
     PlainHttp(String),
+    /// No base URL was given, and the document names no absolute server to default to.
+    #[error("{}", no_base_url())]
+    NoBaseUrl,
     /// No credentials were given.
     #[error("no credentials: give a service account, an API key or a token")]
     NoCredentials,
@@ -155,10 +159,20 @@ pub enum BuildError {
     Tls(#[source] rustls::Error),
 }
 
+/// Why the base URL must be given: the document's server is relative, or there is none.
+fn no_base_url() -> String {
+    match crate::operations::SERVER_URL {
+        Some(server) => format!(
+            "no base URL: the document's server `{server}` is relative; give the whole base URL (host and path) with `base_url`"
+        ),
+        None => "no base URL: the document names no server; give one with `base_url`".to_owned(),
+    }
+}
+
 /// Settings for a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: Option<String>,
     credentials: Option<Credentials>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -175,7 +189,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> ClientBuilder {
         ClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: DEFAULT_BASE_URL.map(str::to_owned),
             credentials: None,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
@@ -192,10 +206,11 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Where to send requests, such as a proxy or Atlas for Government
-    /// (default `https://cloud.mongodb.com`).
+    /// Where to send requests, such as a proxy or another deployment (default
+    /// [`DEFAULT_BASE_URL`], the document's server). Required when the document names no
+    /// absolute server: [`build`](Self::build) fails with [`BuildError::NoBaseUrl`] without it.
     pub fn base_url(mut self, url: impl Into<String>) -> ClientBuilder {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
 
@@ -280,13 +295,14 @@ impl ClientBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base = reqwest::Url::parse(&self.base_url)
-            .map_err(|_| BuildError::BaseUrl(self.base_url.clone()))?;
+        let base_url = self.base_url.ok_or(BuildError::NoBaseUrl)?;
+        let base =
+            reqwest::Url::parse(&base_url).map_err(|_| BuildError::BaseUrl(base_url.clone()))?;
         match base.scheme() {
             "https" => {}
             "http" if self.allow_http => {}
-            "http" => return Err(BuildError::PlainHttp(self.base_url)),
-            _ => return Err(BuildError::BaseUrl(self.base_url)),
+            "http" => return Err(BuildError::PlainHttp(base_url)),
+            _ => return Err(BuildError::BaseUrl(base_url)),
         }
         let credentials = self.credentials.ok_or(BuildError::NoCredentials)?;
         let transport = match self.transport {
@@ -304,7 +320,7 @@ impl ClientBuilder {
                 Arc::new(ReqwestTransport::new(http))
             }
         };
-        let base = self.base_url.trim_end_matches('/').to_owned();
+        let base = base_url.trim_end_matches('/').to_owned();
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,

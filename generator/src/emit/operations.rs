@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{doc_attrs, with_paragraph};
 use crate::ir::{
-    Api, Location, Method, Operation, Parameter, PathSegment, TypeId, TypeKind, TypeRef,
+    Api, BaseUrl, Location, Method, Operation, Parameter, PathSegment, TypeId, TypeKind, TypeRef,
 };
 use crate::naming::ident;
 
@@ -18,11 +18,55 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     let cx = Context { api };
     let operations = api.operations.iter().map(|op| cx.operation(op));
     let details = error_details(api);
+    let servers = servers(&api.base_url);
     quote! {
         #![doc = " Request builders and response decoding, one builder per operation, for any HTTP stack."]
         #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
+        #servers
         #(#operations)*
         #details
+    }
+}
+
+/// Where the document says its operations are served: `DEFAULT_BASE_URL`, the absolute base URL
+/// the client uses unless told otherwise, and `SERVER_URL`, the first server as documented.
+fn servers(base_url: &BaseUrl) -> TokenStream {
+    let (default, server, doc) = match base_url {
+        BaseUrl::Absolute(url) => (
+            quote!(::std::option::Option::Some(#url)),
+            quote!(::std::option::Option::Some(#url)),
+            format!(" Where the document's operations are served: `{url}`, its first server."),
+        ),
+        BaseUrl::Relative(url) => (
+            quote!(::std::option::Option::None),
+            quote!(::std::option::Option::Some(#url)),
+            format!(
+                " None: the document's first server, `{url}`, is relative to where the document is \
+                 served, so the caller names the host (and this path) in the base URL."
+            ),
+        ),
+        BaseUrl::None => (
+            quote!(::std::option::Option::None),
+            quote!(::std::option::Option::None),
+            " None: the document names no server, so the caller names the base URL.".to_owned(),
+        ),
+    };
+    quote! {
+        #[doc = #doc]
+        pub const DEFAULT_BASE_URL: ::std::option::Option<&str> = #default;
+        #[doc = " The document's first server as it is written, server variables replaced by their defaults; it may be relative to where the document is served."]
+        pub const SERVER_URL: ::std::option::Option<&str> = #server;
+    }
+}
+
+/// How a builder's doc says to complete its URI.
+fn join_doc(base_url: &BaseUrl) -> String {
+    match base_url {
+        BaseUrl::Absolute(url) => format!("join it to a base URL (`{url}`) to send it."),
+        BaseUrl::Relative(url) => format!(
+            "join it to a base URL (the server's host and `{url}`, a path relative to it) to send it."
+        ),
+        BaseUrl::None => "join it to the server's base URL to send it.".to_owned(),
     }
 }
 
@@ -363,8 +407,11 @@ impl Context<'_> {
         let query_mut = (!query.is_empty()).then(|| quote!(mut));
         let headers: Vec<TokenStream> = headers.collect();
         let request_mut = (!headers.is_empty()).then(|| quote!(mut));
-        let doc = " The request, checked against the document's constraints first. Its URI holds the path and \
-                   query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.";
+        let doc = format!(
+            " The request, checked against the document's constraints first. Its URI holds the path and \
+             query only; {}",
+            join_doc(&self.api.base_url)
+        );
         let unchecked_doc = " The request, without checking the document's constraints: the server decides what it \
                    accepts. Read-back secrets are still refused.";
         let with_doc = " The request, checked against the document's constraints unless `validation` is \

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::{Lowerer, analysis, recursion};
-use crate::ir::{Api, Content, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, BaseUrl, Content, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::Document;
 use crate::naming::{self, Kind, Precedence};
 
@@ -41,12 +41,31 @@ pub(super) fn finish(cx: &mut Lowerer<'_>, document: &Document) -> Api {
     Api {
         title: document.api.info.title.clone(),
         description: document.api.info.description.clone(),
+        base_url: base_url(&document.api.servers),
         types,
         operations,
         analysis,
         credentials: std::mem::take(&mut cx.settings.credentials)
             .into_iter()
             .collect(),
+    }
+}
+
+/// The base URL of the first server, its variables replaced by their defaults.
+pub(crate) fn base_url(servers: &[openapiv3::Server]) -> BaseUrl {
+    let Some(server) = servers.first() else {
+        return BaseUrl::None;
+    };
+    let mut url = server.url.trim().to_owned();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    if url.is_empty() {
+        BaseUrl::None
+    } else if url.contains("://") {
+        BaseUrl::Absolute(url)
+    } else {
+        BaseUrl::Relative(url)
     }
 }
 
@@ -323,5 +342,31 @@ fn shape(ty: &TypeRef, types: &[TypeDef], depth: usize) -> String {
         },
         ty if ty.is_integer() => "an integer".to_owned(),
         _ => "a value".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_url;
+    use crate::ir::BaseUrl;
+
+    fn servers(yaml: &str) -> Vec<openapiv3::Server> {
+        serde_yaml::from_str(yaml).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_first_server_is_the_base_url_with_variables_at_their_defaults() {
+        let absolute = servers(
+            "- url: 'https://{region}.example.com/{v}'\n  variables:\n    region: {default: eu}\n    v: {default: v2}\n- url: https://other.example.com\n",
+        );
+        assert_eq!(
+            base_url(&absolute),
+            BaseUrl::Absolute("https://eu.example.com/v2".to_owned())
+        );
+        assert_eq!(
+            base_url(&servers("- url: /api/v3\n")),
+            BaseUrl::Relative("/api/v3".to_owned())
+        );
+        assert_eq!(base_url(&[]), BaseUrl::None);
     }
 }

@@ -37,7 +37,10 @@ impl<'a> Lowerer<'a> {
             Some(schema) => self.type_ref(
                 RefOr::from(schema),
                 &pointer(&content_at, "schema"),
-                Some(naming::nested_type_name(operation, "request body")),
+                Some(
+                    component_name(&at, "requestBodies")
+                        .unwrap_or_else(|| naming::nested_type_name(operation, "request body")),
+                ),
             ),
             None => TypeRef::Json,
         };
@@ -96,9 +99,10 @@ impl<'a> Lowerer<'a> {
                             &pointer(&pointer(&response_at, "content"), media_type),
                             "schema",
                         );
-                        let hint = Some(naming::nested_type_name(
-                            operation,
-                            &format!("response {label}"),
+                        // A component response's schema is lowered once, at its own pointer, and
+                        // named after the component, for every operation that refers to it.
+                        let hint = Some(component_name(&response_at, "responses").unwrap_or_else(
+                            || naming::nested_type_name(operation, &format!("response {label}")),
                         ));
                         Content::Json(self.type_ref(RefOr::from(schema), &schema_at, hint))
                     }
@@ -114,6 +118,18 @@ impl<'a> Lowerer<'a> {
             });
         }
         out
+    }
+}
+
+/// The type name for an inline schema of the component at `at` in `components/{section}` (the
+/// component's own name), or `None` where `at` is not such a component.
+fn component_name(at: &str, section: &str) -> Option<String> {
+    let segments = crate::lower::resolve::segments(&format!("#{at}")).ok()?;
+    match segments.as_slice() {
+        [components, s, key] if components == "components" && s == section => {
+            Some(naming::rust_name(key, Kind::Type))
+        }
+        _ => None,
     }
 }
 
