@@ -79,6 +79,9 @@ pub enum Code {
     AmbiguousUnion,
     /// An `x-xgen-discriminator` that cannot be read as kinds of a flattened union.
     FlattenedDiscriminator,
+    /// A way of writing a parameter the builder does not follow (`allowReserved`); it writes the
+    /// value as the style says, percent-encoded.
+    ParameterStyle,
 }
 
 impl Code {
@@ -116,6 +119,7 @@ impl Code {
         Code::ParameterLocation,
         Code::AmbiguousUnion,
         Code::FlattenedDiscriminator,
+        Code::ParameterStyle,
     ];
 
     /// The stable, kebab-case name printed in brackets.
@@ -153,6 +157,7 @@ impl Code {
             Code::ParameterLocation => "parameter-location",
             Code::AmbiguousUnion => "ambiguous-union",
             Code::FlattenedDiscriminator => "flattened-discriminator",
+            Code::ParameterStyle => "parameter-style",
         }
     }
 
@@ -240,6 +245,10 @@ impl Code {
             Code::FlattenedDiscriminator => {
                 "give it a `propertyName` and a `mapping` from each kind to `{properties: [...], \
                  required: [...]}` that names only the schema's own properties"
+            }
+            Code::ParameterStyle => {
+                "the value is written per its `style` and `explode` with reserved characters \
+                 percent-encoded; drop `allowReserved`, or encode the value yourself"
             }
         }
     }
@@ -424,10 +433,11 @@ mod tests {
                 Code::ParameterLocation => 29,
                 Code::AmbiguousUnion => 30,
                 Code::FlattenedDiscriminator => 31,
+                Code::ParameterStyle => 32,
             };
             assert_eq!(index, expected, "{code:?}");
         }
-        assert_eq!(Code::ALL.len(), 32);
+        assert_eq!(Code::ALL.len(), 33);
         let names: std::collections::BTreeSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(names.len(), Code::ALL.len(), "names are distinct");
     }
