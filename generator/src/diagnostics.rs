@@ -79,8 +79,8 @@ pub enum Code {
     AmbiguousUnion,
     /// An `x-xgen-discriminator` that cannot be read as kinds of a flattened union.
     FlattenedDiscriminator,
-    /// A way of writing a parameter the builder does not follow (`allowReserved`); it writes the
-    /// value as the style says, percent-encoded.
+    /// A way of writing a parameter the builder does not follow (`allowReserved`, a style the
+    /// table leaves undefined for the type); it writes the value the nearest defined way.
     ParameterStyle,
 }
 
@@ -247,8 +247,9 @@ impl Code {
                  required: [...]}` that names only the schema's own properties"
             }
             Code::ParameterStyle => {
-                "the value is written per its `style` and `explode` with reserved characters \
-                 percent-encoded; drop `allowReserved`, or encode the value yourself"
+                "the value is written as the message says, reserved characters percent-encoded; \
+                 choose a `style`, `explode` and `allowReserved` the OpenAPI 3.0 table defines \
+                 for the type, or encode the value yourself"
             }
         }
     }

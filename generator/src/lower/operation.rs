@@ -320,6 +320,23 @@ impl<'a> Lowerer<'a> {
                 (TypeRef::String, Constraints::default())
             }
         };
+        let explode = data.explode.unwrap_or(style == Style::Form);
+        // Combinations OpenAPI's style table leaves undefined, written as the nearest one it has.
+        let list = matches!(ty, TypeRef::List(_));
+        let instead = match style {
+            Style::DeepObject if list => Some("`form` (one pair per item, or `a,b` unexploded)"),
+            Style::SpaceDelimited | Style::PipeDelimited if explode => {
+                Some("`form` with `explode` (one pair per item or property)")
+            }
+            _ => None,
+        };
+        if let Some(instead) = instead {
+            let message = format!(
+                "parameter `{}` asks for a style and `explode` the OpenAPI 3.0 style table does not define for its type; it is written as {instead}",
+                data.name
+            );
+            self.report.warning(Code::ParameterStyle, at, message);
+        }
         Some(IrParameter {
             name: Name {
                 rust,
@@ -331,7 +348,7 @@ impl<'a> Lowerer<'a> {
             required: data.required || location == Location::Path,
             constraints,
             style,
-            explode: data.explode.unwrap_or(style == Style::Form),
+            explode,
             from_body_tag: false,
         })
     }
