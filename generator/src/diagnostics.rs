@@ -77,6 +77,9 @@ pub enum Code {
     AmbiguousUnion,
     /// An `x-xgen-discriminator` that cannot be read as kinds of a flattened union.
     FlattenedDiscriminator,
+    /// A way of writing a parameter the builder does not follow (`allowReserved`, a style the
+    /// table leaves undefined for the type); it writes the value the nearest defined way.
+    ParameterStyle,
 }
 
 impl Code {
@@ -113,6 +116,7 @@ impl Code {
         Code::ParameterLocation,
         Code::AmbiguousUnion,
         Code::FlattenedDiscriminator,
+        Code::ParameterStyle,
     ];
 
     /// The stable, kebab-case name printed in brackets.
@@ -149,6 +153,7 @@ impl Code {
             Code::ParameterLocation => "parameter-location",
             Code::AmbiguousUnion => "ambiguous-union",
             Code::FlattenedDiscriminator => "flattened-discriminator",
+            Code::ParameterStyle => "parameter-style",
         }
     }
 
@@ -235,6 +240,11 @@ impl Code {
             Code::FlattenedDiscriminator => {
                 "give it a `propertyName` and a `mapping` from each kind to `{properties: [...], \
                  required: [...]}` that names only the schema's own properties"
+            }
+            Code::ParameterStyle => {
+                "the value is written as the message says, reserved characters percent-encoded; \
+                 choose a `style`, `explode` and `allowReserved` the OpenAPI 3.0 table defines \
+                 for the type, or encode the value yourself"
             }
         }
     }
@@ -418,10 +428,11 @@ mod tests {
                 Code::ParameterLocation => 28,
                 Code::AmbiguousUnion => 29,
                 Code::FlattenedDiscriminator => 30,
+                Code::ParameterStyle => 31,
             };
             assert_eq!(index, expected, "{code:?}");
         }
-        assert_eq!(Code::ALL.len(), 31);
+        assert_eq!(Code::ALL.len(), 32);
         let names: std::collections::BTreeSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
         assert_eq!(names.len(), Code::ALL.len(), "names are distinct");
     }

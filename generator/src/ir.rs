@@ -389,6 +389,25 @@ pub enum Location {
     Header,
 }
 
+/// How a parameter's value is written (OpenAPI's `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Query: `name=a,b`, exploded `name=a&name=b` (the query default).
+    Form,
+    /// Query: `name=a%20b`.
+    SpaceDelimited,
+    /// Query: `name=a|b`.
+    PipeDelimited,
+    /// Query: `name[key]=value`.
+    DeepObject,
+    /// Path and header: `a,b` (their default).
+    Simple,
+    /// Path: `.a.b`.
+    Label,
+    /// Path: `;name=a`.
+    Matrix,
+}
+
 /// One operation of the document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
@@ -559,6 +578,11 @@ pub struct Parameter {
     pub required: bool,
     /// Checks on the value.
     pub constraints: Constraints,
+    /// How the value is written.
+    pub style: Style,
+    /// Whether arrays and objects are written as separate values (`explode`; by default true
+    /// for the form style only).
+    pub explode: bool,
     /// The value is taken from the request body's discriminator rather than given by the caller,
     /// so that the path cannot contradict the body.
     pub from_body_tag: bool,

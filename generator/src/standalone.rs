@@ -17,6 +17,10 @@ const SHARED: &[(&str, &str)] = &[
         include_str!("../../generated/src/runtime/object.rs"),
     ),
     (
+        "src/runtime/param.rs",
+        include_str!("../../generated/src/runtime/param.rs"),
+    ),
+    (
         "src/runtime/request.rs",
         include_str!("../../generated/src/runtime/request.rs"),
     ),

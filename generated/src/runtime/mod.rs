@@ -2,6 +2,7 @@
 //! the secret type, tagged-union decoding, request checks and encoding, and response decoding.
 
 mod object;
+mod param;
 mod request;
 mod response;
 mod secret;
@@ -9,6 +10,7 @@ pub(crate) mod trial;
 pub(crate) mod union;
 
 pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
+pub use param::{Shape, Style, header_value, path_value};
 pub use request::{
     Check, Constraint, Operation, Query, RequestError, Rules, Validate, Validation, Violation,
     encode_segment,

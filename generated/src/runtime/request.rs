@@ -285,6 +285,15 @@ impl Query {
         self.text.push_str(&encode_segment(value));
     }
 
+    /// Appends `name=value` as given: both already percent-encoded, with delimiters the style
+    /// writes as they are.
+    pub(crate) fn push_encoded(&mut self, name: &str, value: &str) {
+        self.text.push(if self.text.is_empty() { '?' } else { '&' });
+        self.text.push_str(name);
+        self.text.push('=');
+        self.text.push_str(value);
+    }
+
     /// The query with its leading `?`, or nothing when no parameter was set.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -5,7 +5,8 @@ use quote::quote;
 
 use super::docs::{doc_attrs, with_paragraph};
 use crate::ir::{
-    Api, BaseUrl, Location, Method, Operation, Parameter, PathSegment, TypeId, TypeKind, TypeRef,
+    Api, BaseUrl, Location, Method, Operation, Parameter, PathSegment, Style, TypeId, TypeKind,
+    TypeRef,
 };
 use crate::naming::ident;
 
@@ -294,8 +295,20 @@ impl Context<'_> {
             .map(|p| {
                 let field = ident(&p.name.rust);
                 let wire = &p.name.wire;
+                // Scalars read the same in every query style, and lists of scalars in every
+                // exploded one: those are written directly, the rest by the runtime.
+                let direct = self.is_scalar(&p.ty)
+                    || matches!(&p.ty, TypeRef::List(item) if p.explode && p.style != Style::DeepObject && self.is_scalar(item));
+                let style = style_tokens(p.style);
+                let explode = p.explode;
                 let push = |value: TokenStream| {
-                    self.push_value(&p.ty, value, |v| quote!(query.push(#wire, #v);))
+                    if direct {
+                        self.push_value(&p.ty, value, |v| quote!(query.push(#wire, #v);))
+                    } else {
+                        quote! {
+                            query.push_styled(#wire, &crate::runtime::Shape::of(#value)?, #style, #explode);
+                        }
+                    }
                 };
                 if p.required {
                     push(quote!(&self.#field))
@@ -311,12 +324,20 @@ impl Context<'_> {
             .map(|p| {
                 let field = ident(&p.name.rust);
                 let wire = &p.name.wire;
+                let direct = self.is_scalar(&p.ty);
+                let explode = p.explode;
                 let add = |value: TokenStream| {
-                    self.push_value(
-                        &p.ty,
-                        value,
-                        |v| quote!(request = request.header(#wire, #v);),
-                    )
+                    if direct {
+                        self.push_value(
+                            &p.ty,
+                            value,
+                            |v| quote!(request = request.header(#wire, #v);),
+                        )
+                    } else {
+                        quote! {
+                            request = request.header(#wire, crate::runtime::header_value(&crate::runtime::Shape::of(#value)?, #explode));
+                        }
+                    }
                 };
                 if p.required {
                     add(quote!(&self.#field))
@@ -456,9 +477,27 @@ impl Context<'_> {
                 PathSegment::Parameter(index) => &op.parameters[*index],
             };
             template.push_str("{}");
-            if parameter.from_body_tag {
+            let wire = &parameter.name.wire;
+            let style = style_tokens(parameter.style);
+            let explode = parameter.explode;
+            if parameter.from_body_tag && parameter.style != Style::Simple {
+                args.push(quote!(crate::runtime::path_value(
+                    #wire,
+                    &crate::runtime::Shape::Scalar(::std::borrow::ToOwned::to_owned(self.body.discriminator())),
+                    #style,
+                    #explode
+                )));
+            } else if parameter.from_body_tag {
                 args.push(quote!(crate::runtime::encode_segment(
                     self.body.discriminator()
+                )));
+            } else if parameter.style != Style::Simple || !self.is_scalar(&parameter.ty) {
+                let field = ident(&parameter.name.rust);
+                args.push(quote!(crate::runtime::path_value(
+                    #wire,
+                    &crate::runtime::Shape::of(&self.#field)?,
+                    #style,
+                    #explode
                 )));
             } else {
                 let field = ident(&parameter.name.rust);
@@ -471,6 +510,19 @@ impl Context<'_> {
         }
         template.push_str("{query}");
         (template, args)
+    }
+
+    /// Whether a value is one text: a string, a credential, a string enum or alias, a boolean or a
+    /// number.
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::Secret | TypeRef::Bool => true,
+            TypeRef::Named(id) => matches!(
+                self.kind(*id),
+                Some(TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String))
+            ),
+            ty => ty.is_number(),
+        }
     }
 
     fn string_value(&self, ty: &TypeRef, value: TokenStream) -> (TokenStream, bool) {
@@ -514,6 +566,19 @@ impl Context<'_> {
             return quote! { for item in #value { #body } };
         }
         push(text(ty, value))
+    }
+}
+
+/// The runtime's name for a style.
+fn style_tokens(style: Style) -> TokenStream {
+    match style {
+        Style::Form => quote!(crate::runtime::Style::Form),
+        Style::SpaceDelimited => quote!(crate::runtime::Style::SpaceDelimited),
+        Style::PipeDelimited => quote!(crate::runtime::Style::PipeDelimited),
+        Style::DeepObject => quote!(crate::runtime::Style::DeepObject),
+        Style::Simple => quote!(crate::runtime::Style::Simple),
+        Style::Label => quote!(crate::runtime::Style::Label),
+        Style::Matrix => quote!(crate::runtime::Style::Matrix),
     }
 }
 

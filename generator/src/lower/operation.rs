@@ -1,13 +1,14 @@
 //! Lowering operations: their names, methods, paths and parameters.
 
 use openapiv3::{
-    Parameter, ParameterData, ParameterSchemaOrContent, PathItem, ReferenceOr, SchemaKind, Type,
+    HeaderStyle, Parameter, ParameterData, ParameterSchemaOrContent, PathItem, PathStyle,
+    QueryStyle, ReferenceOr, SchemaKind, Type,
 };
 
 use super::{Lowerer, RefOr};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
-    Constraints, Location, Method, Name, Operation, Parameter as IrParameter, PathSegment,
+    Constraints, Location, Method, Name, Operation, Parameter as IrParameter, PathSegment, Style,
     TypeKind, TypeRef,
 };
 use crate::naming::{self, Kind};
@@ -258,10 +259,47 @@ impl<'a> Lowerer<'a> {
         at: &str,
         rust: String,
     ) -> Option<IrParameter> {
-        let (data, location): (&'a ParameterData, Location) = match parameter {
-            Parameter::Path { parameter_data, .. } => (parameter_data, Location::Path),
-            Parameter::Query { parameter_data, .. } => (parameter_data, Location::Query),
-            Parameter::Header { parameter_data, .. } => (parameter_data, Location::Header),
+        let (data, location, style): (&'a ParameterData, Location, Style) = match parameter {
+            Parameter::Path {
+                parameter_data,
+                style,
+            } => {
+                let style = match style {
+                    PathStyle::Simple => Style::Simple,
+                    PathStyle::Label => Style::Label,
+                    PathStyle::Matrix => Style::Matrix,
+                };
+                (parameter_data, Location::Path, style)
+            }
+            Parameter::Query {
+                parameter_data,
+                style,
+                allow_reserved,
+                ..
+            } => {
+                if *allow_reserved {
+                    let message = format!(
+                        "query parameter `{}` has `allowReserved: true`; reserved characters in its value are percent-encoded all the same",
+                        parameter_data.name
+                    );
+                    self.report.warning(
+                        Code::ParameterStyle,
+                        &pointer(at, "allowReserved"),
+                        message,
+                    );
+                }
+                let style = match style {
+                    QueryStyle::Form => Style::Form,
+                    QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                    QueryStyle::PipeDelimited => Style::PipeDelimited,
+                    QueryStyle::DeepObject => Style::DeepObject,
+                };
+                (parameter_data, Location::Query, style)
+            }
+            Parameter::Header {
+                parameter_data,
+                style: HeaderStyle::Simple,
+            } => (parameter_data, Location::Header, Style::Simple),
             Parameter::Cookie { parameter_data, .. } => {
                 let message = format!(
                     "cookie parameter `{}` is left out of the builder",
@@ -307,6 +345,23 @@ impl<'a> Lowerer<'a> {
                 (TypeRef::String, Constraints::default())
             }
         };
+        let explode = data.explode.unwrap_or(style == Style::Form);
+        // Combinations OpenAPI's style table leaves undefined, written as the nearest one it has.
+        let list = matches!(ty, TypeRef::List(_));
+        let instead = match style {
+            Style::DeepObject if list => Some("`form` (one pair per item, or `a,b` unexploded)"),
+            Style::SpaceDelimited | Style::PipeDelimited if explode => {
+                Some("`form` with `explode` (one pair per item or property)")
+            }
+            _ => None,
+        };
+        if let Some(instead) = instead {
+            let message = format!(
+                "parameter `{}` asks for a style and `explode` the OpenAPI 3.0 style table does not define for its type; it is written as {instead}",
+                data.name
+            );
+            self.report.warning(Code::ParameterStyle, at, message);
+        }
         Some(IrParameter {
             name: Name {
                 rust,
@@ -317,6 +372,8 @@ impl<'a> Lowerer<'a> {
             ty,
             required: data.required || location == Location::Path,
             constraints,
+            style,
+            explode,
             from_body_tag: false,
         })
     }
