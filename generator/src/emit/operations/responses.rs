@@ -156,7 +156,13 @@ impl Context<'_> {
             && range_arms.is_empty()
             && gone.is_none()
         {
-            rest
+            // A `default` without a body reads nothing of the response.
+            let unread =
+                (!rest.to_string().contains("received")).then(|| quote!(let _ = &received;));
+            quote! {
+                #unread
+                #rest
+            }
         } else {
             quote! {
                 match received.status().as_u16() {
