@@ -58,15 +58,7 @@ impl<'a> Lowerer<'a> {
                 if has_values(&string.enumeration) {
                     return self.inline_type(schema, at, name);
                 }
-                match self.credential(schema, string, at) {
-                    Some(reason) => {
-                        self.settings
-                            .credentials
-                            .insert(at.to_owned(), reason.to_owned());
-                        TypeRef::Secret
-                    }
-                    None => TypeRef::String,
-                }
+                self.string_or_secret(schema, string, at)
             }
             SchemaKind::Type(Type::Integer(integer)) => integer_type(&integer.format),
             SchemaKind::Type(Type::Number(number)) => match &number.format {
@@ -74,16 +66,7 @@ impl<'a> Lowerer<'a> {
                 _ => TypeRef::F64,
             },
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
-            SchemaKind::Type(Type::Array(array)) => {
-                let item = match &array.items {
-                    Some(items) => {
-                        let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
-                        self.member_type(RefOr::from(items), &pointer(at, "items"), item_name)
-                    }
-                    None => TypeRef::Json,
-                };
-                TypeRef::List(Box::new(item))
-            }
+            SchemaKind::Type(Type::Array(array)) => self.list_of(array.items.as_ref(), at, name),
             SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
                 match &object.additional_properties {
                     Some(AdditionalProperties::Schema(value)) => {
@@ -271,6 +254,42 @@ impl<'a> Lowerer<'a> {
 /// other format (or none) is `i64`, the widest signed type, so that no value a document allows
 /// without saying how wide is cut short.
 impl<'a> Lowerer<'a> {
+    /// A list of the items' type (free-form values when the schema gives no `items`).
+    fn list_of(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        at: &str,
+        name: Option<String>,
+    ) -> TypeRef {
+        let item = match items {
+            Some(items) => {
+                let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
+                self.member_type(RefOr::from(items), &pointer(at, "items"), item_name)
+            }
+            None => TypeRef::Json,
+        };
+        TypeRef::List(Box::new(item))
+    }
+
+    /// A string, or a secret when the document, the settings or the rule take it for a
+    /// credential; a credential is listed with its reason.
+    fn string_or_secret(
+        &mut self,
+        schema: &Schema,
+        string: &openapiv3::StringType,
+        at: &str,
+    ) -> TypeRef {
+        match self.credential(schema, string, at) {
+            Some(reason) => {
+                self.settings
+                    .credentials
+                    .insert(at.to_owned(), reason.to_owned());
+                TypeRef::Secret
+            }
+            None => TypeRef::String,
+        }
+    }
+
     /// The type a schema the document model read as `Any` declares with `type`, read as if the
     /// keywords of other types beside it were not there.
     fn declared_type(
@@ -296,15 +315,7 @@ impl<'a> Lowerer<'a> {
                     min_length: any.min_length,
                     max_length: any.max_length,
                 };
-                match self.credential(schema, &string, at) {
-                    Some(reason) => {
-                        self.settings
-                            .credentials
-                            .insert(at.to_owned(), reason.to_owned());
-                        TypeRef::Secret
-                    }
-                    None => TypeRef::String,
-                }
+                self.string_or_secret(schema, &string, at)
             }
             "integer" => integer_type(&match any.format.as_deref() {
                 None => VariantOrUnknownOrEmpty::Empty,
@@ -315,16 +326,7 @@ impl<'a> Lowerer<'a> {
             "number" if any.format.as_deref() == Some("float") => TypeRef::F32,
             "number" => TypeRef::F64,
             "boolean" => TypeRef::Bool,
-            "array" => {
-                let item = match &any.items {
-                    Some(items) => {
-                        let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
-                        self.member_type(RefOr::from(items), &pointer(at, "items"), item_name)
-                    }
-                    None => TypeRef::Json,
-                };
-                TypeRef::List(Box::new(item))
-            }
+            "array" => self.list_of(any.items.as_ref(), at, name),
             _ => TypeRef::Json,
         }
     }
