@@ -23,9 +23,9 @@ use openapiv3::Schema;
 use serde_json::Value;
 
 use super::Lowerer;
-use super::schema::{Property, fallback_name};
+use super::schema::Property;
 use crate::diagnostics::{Code, pointer};
-use crate::ir::{Name, TaggedUnion, TaggedVariant, TypeDef, TypeKind};
+use crate::ir::{TypeDef, TypeKind};
 use crate::naming::{self, Kind};
 
 /// The extension that describes a flattened union.
@@ -160,32 +160,8 @@ impl<'a> Lowerer<'a> {
                 deprecated: false,
                 kind,
             });
-            pending.push((entry.tag, id, entry_at));
+            pending.push((entry.tag.to_owned(), id, entry_at));
         }
-        let claimants: Vec<naming::Claimant<'_>> = pending
-            .iter()
-            .map(|(tag, _, at)| self.claimant(tag, at, naming::Precedence::Given))
-            .collect();
-        let (names, renames) = naming::Scope::new(Kind::Variant, &[]).assign(&claimants);
-        self.report_renames("discriminator value", &claimants, &renames);
-        let variants: Vec<TaggedVariant> = pending
-            .iter()
-            .zip(names)
-            .map(|((tag, ty, _), rust)| TaggedVariant {
-                name: Name {
-                    rust,
-                    wire: (*tag).to_owned(),
-                },
-                ty: *ty,
-                doc: None,
-            })
-            .collect();
-        let taken: HashSet<&str> = variants.iter().map(|v| v.name.rust.as_str()).collect();
-        let fallback = fallback_name(&taken);
-        Some(TypeKind::Tagged(TaggedUnion {
-            tag: tag.to_owned(),
-            variants,
-            fallback,
-        }))
+        Some(self.tagged(tag, &pending))
     }
 }

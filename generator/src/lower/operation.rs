@@ -76,21 +76,8 @@ impl<'a> Lowerer<'a> {
         // Each operation's error enum lives beside the builders: `<Op>Error`, unless a builder has
         // that name.
         let builders: Vec<&str> = names.iter().map(String::as_str).collect();
-        let error_wires: Vec<String> = names.iter().map(|n| format!("{n} error")).collect();
-        let error_claimants: Vec<naming::Claimant<'_>> = selected
-            .iter()
-            .zip(&error_wires)
-            .map(|(op, wire)| naming::Claimant {
-                wire,
-                pointer: &op.5,
-                precedence: naming::Precedence::Derived,
-                pinned: None,
-                alternative: None,
-            })
-            .collect();
-        let (errors, error_renames) =
-            naming::Scope::new(Kind::Type, &builders).assign(&error_claimants);
-        self.report_renames("error enum", &error_claimants, &error_renames);
+        let pointers: Vec<&str> = selected.iter().map(|op| op.5.as_str()).collect();
+        let errors = self.derived_names(&names, &pointers, "error", &builders, "error enum");
         // The enum of success outputs, for an operation whose success responses differ:
         // `<Op>Response`, unless a builder or an error enum has that name.
         let taken: Vec<&str> = builders
@@ -98,21 +85,7 @@ impl<'a> Lowerer<'a> {
             .copied()
             .chain(errors.iter().map(String::as_str))
             .collect();
-        let output_wires: Vec<String> = names.iter().map(|n| format!("{n} response")).collect();
-        let output_claimants: Vec<naming::Claimant<'_>> = selected
-            .iter()
-            .zip(&output_wires)
-            .map(|(op, wire)| naming::Claimant {
-                wire,
-                pointer: &op.5,
-                precedence: naming::Precedence::Derived,
-                pinned: None,
-                alternative: None,
-            })
-            .collect();
-        let (outputs, output_renames) =
-            naming::Scope::new(Kind::Type, &taken).assign(&output_claimants);
-        self.report_renames("response enum", &output_claimants, &output_renames);
+        let outputs = self.derived_names(&names, &pointers, "response", &taken, "response enum");
         drop(claimants);
         for (((op, rust), error), output) in
             selected.into_iter().zip(names).zip(errors).zip(outputs)
@@ -453,6 +426,35 @@ impl<'a> Lowerer<'a> {
         if let [index] = candidates[..] {
             parameters[index].from_body_tag = true;
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Names derived from each builder's name and `suffix` (`<Op>Error`, `<Op>Response`), none of
+    /// them `taken`; renames are reported as `what`.
+    fn derived_names(
+        &mut self,
+        builders: &[String],
+        pointers: &[&str],
+        suffix: &str,
+        taken: &[&str],
+        what: &str,
+    ) -> Vec<String> {
+        let wires: Vec<String> = builders.iter().map(|n| format!("{n} {suffix}")).collect();
+        let claimants: Vec<naming::Claimant<'_>> = wires
+            .iter()
+            .zip(pointers)
+            .map(|(wire, pointer)| naming::Claimant {
+                wire,
+                pointer,
+                precedence: naming::Precedence::Derived,
+                pinned: None,
+                alternative: None,
+            })
+            .collect();
+        let (names, renames) = naming::Scope::new(Kind::Type, taken).assign(&claimants);
+        self.report_renames(what, &claimants, &renames);
+        names
     }
 }
 

@@ -452,7 +452,7 @@ pub(super) fn string_enum_values(schema: &Schema) -> Option<Vec<Option<String>>>
     has_values(&values).then_some(values)
 }
 
-pub(super) fn fallback_name(taken: &std::collections::HashSet<&str>) -> String {
+fn fallback_name(taken: &std::collections::HashSet<&str>) -> String {
     let free = FALLBACK_NAMES.iter().find(|n| !taken.contains(**n));
     free.map_or_else(|| format!("Unknown{}", taken.len()), |n| (*n).to_owned())
 }

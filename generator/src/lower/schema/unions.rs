@@ -90,7 +90,11 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A tagged union of the variants found, named by their tag values.
-    pub(super) fn tagged(&mut self, tag: &str, pending: &[(String, TypeId, String)]) -> TypeKind {
+    pub(in crate::lower) fn tagged(
+        &mut self,
+        tag: &str,
+        pending: &[(String, TypeId, String)],
+    ) -> TypeKind {
         let claimants: Vec<naming::Claimant<'_>> = pending
             .iter()
             .map(|(tag, _, at)| self.claimant(tag, at, naming::Precedence::Given))
