@@ -199,7 +199,7 @@ impl Code {
                 "describe the parameter with `schema` to have its value typed and encoded"
             }
             Code::BodyMediaType => {
-                "give the body a JSON media type, or encode it yourself and send the request's parts"
+                "the crate writes JSON, form-urlencoded, multipart/form-data, text and bytes; for anything else, build the request with `build()` and replace its body"
             }
             Code::FreeForm => {
                 "the field's type is `serde_json::Value`; describe it with object, array, scalar, \

@@ -164,7 +164,8 @@ impl Field {
 
     /// Whether the field has a constraint the runtime can check on its type.
     pub fn checked(&self) -> bool {
-        let checkable = matches!(self.ty, TypeRef::String | TypeRef::Secret) || self.ty.is_number();
+        let checkable = matches!(self.ty, TypeRef::String | TypeRef::Secret | TypeRef::Binary)
+            || self.ty.is_number();
         checkable && !self.constraints.is_empty()
     }
 }
@@ -224,6 +225,8 @@ pub enum TypeRef {
     F32,
     /// A 64-bit float.
     F64,
+    /// Bytes (`format: binary`).
+    Binary,
     /// Any JSON value.
     Json,
     /// A named type of this document.
@@ -457,7 +460,8 @@ pub enum PathSegment {
 /// The kinds of media type a body can have, as far as encoding it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MediaKind {
-    /// `application/json` and `+json` types.
+    /// `application/json`, `text/json` and `+json` types, and the wildcards `*/*` and
+    /// `application/*` (which are sent as `application/json`).
     Json,
     /// `application/x-www-form-urlencoded`.
     FormUrlEncoded,
@@ -465,20 +469,31 @@ pub enum MediaKind {
     Multipart,
     /// `text/` types.
     Text,
-    /// Anything else, sent and received as bytes (`application/octet-stream`, images, `*/*`).
+    /// Anything else, sent and received as bytes (`application/octet-stream`, images, XML).
     Binary,
+}
+
+/// A media type without its parameters (after `;`), in lower case: `text/plain` of
+/// `Text/Plain; charset=utf-8`.
+pub fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 impl MediaKind {
     /// The kind of a media type, from its essence (parameters after `;` are ignored).
     pub fn of(media_type: &str) -> MediaKind {
-        let essence = media_type
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        if essence == "application/json" || essence.ends_with("+json") {
+        let essence = essence(media_type);
+        if essence == "application/json"
+            || essence == "text/json"
+            || essence.ends_with("+json")
+            || essence == "*/*"
+            || essence == "application/*"
+        {
             MediaKind::Json
         } else if essence == "application/x-www-form-urlencoded" {
             MediaKind::FormUrlEncoded
@@ -492,17 +507,58 @@ impl MediaKind {
     }
 }
 
+/// How a request body's value becomes its bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyEncoding {
+    /// JSON text: JSON media types, and the fallback (reported when lowering) for a value no other
+    /// encoding can carry.
+    Json,
+    /// `application/x-www-form-urlencoded` pairs of the properties, with the `encoding` entries
+    /// that differ from the default (style `form`, exploded).
+    Form(Vec<FormEncoding>),
+    /// `multipart/form-data`: one part for each field of the body's struct, in field order.
+    Multipart(Vec<PartEncoding>),
+    /// The value's text (a `text/` media type).
+    Text,
+    /// The bytes of a [`TypeRef::Binary`] value as they are.
+    Bytes,
+}
+
+/// How one property of a form body is written (an entry of the media type's `encoding`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormEncoding {
+    /// The property's wire name.
+    pub name: String,
+    /// Its style.
+    pub style: Style,
+    /// Whether it is exploded.
+    pub explode: bool,
+}
+
+/// One part of a multipart body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartEncoding {
+    /// The wire name of the body struct's field the part holds.
+    pub name: String,
+    /// The part's media type from the document's `encoding`, for a file part.
+    pub content_type: Option<String>,
+}
+
 /// The body an operation sends.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBody {
-    /// The media type, sent as `Content-Type`.
+    /// The media type, sent as `Content-Type` (for a multipart body, with the boundary added).
     pub media_type: String,
     /// How the media type encodes.
     pub kind: MediaKind,
+    /// How the value is encoded.
+    pub encoding: BodyEncoding,
     /// The body's type.
     pub ty: TypeRef,
     /// Documentation.
     pub doc: Option<String>,
+    /// The JSON pointer of the media type's entry in the document.
+    pub pointer: String,
 }
 
 /// One documented response.

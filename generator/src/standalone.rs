@@ -13,6 +13,10 @@ const SHARED: &[(&str, &str)] = &[
         include_str!("../../generated/src/runtime/mod.rs"),
     ),
     (
+        "src/runtime/body.rs",
+        include_str!("../../generated/src/runtime/body.rs"),
+    ),
+    (
         "src/runtime/object.rs",
         include_str!("../../generated/src/runtime/object.rs"),
     ),
@@ -79,12 +83,16 @@ const INTEGRATIONS_NEEDS: &[&str] = &[
 /// `atlas-integrations` takes from the workspace.
 const DEPENDENCIES: &str = r#"[dependencies]
 serde = { version = "1", features = ["derive"] }
-serde_json = "1"
+serde_json = { version = "1", features = ["preserve_order"] }
 serde_path_to_error = "0.1"
 zeroize = "1.8"
 http = "1"
 httpdate = "1"
 percent-encoding = "2"
+form_urlencoded = "1"
+common-multipart-rfc7578 = "0.7"
+mime = "0.3"
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
 regex = "1"
 thiserror = "2"
 
@@ -93,7 +101,6 @@ reqwest = { version = "0.13", default-features = false, features = ["rustls-no-p
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
 rustls-platform-verifier = { version = "0.7", optional = true }
 tokio = { version = "1", default-features = false, features = ["time", "sync"], optional = true }
-futures-util = { version = "0.3", default-features = false, features = ["std"], optional = true }
 digest_auth = { version = "0.3", optional = true }
 fastrand = { version = "2", optional = true }
 # Events of requests and retries, for the ready client.
@@ -101,7 +108,7 @@ tracing = { version = "0.1", default-features = false, features = ["std"], optio
 
 [features]
 default = ["client"]
-client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:futures-util", "dep:digest_auth", "dep:fastrand"]
+client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:digest_auth", "dep:fastrand"]
 tracing = ["client", "dep:tracing"]
 "#;
 

@@ -1564,11 +1564,11 @@ fn an_unknown_kind_read_back_is_refused_until_resent_explicitly() {
     let refused = update.build().unwrap_err();
     assert_eq!(
         read_back(update.build()),
-        ["/apiToken", "/flowName", "/id", "/orgName", "/tags/0"]
+        ["/id", "/apiToken", "/flowName", "/orgName", "/tags/0"]
     );
     assert_eq!(
         refused.to_string(),
-        "/apiToken, /flowName, /id, /orgName, /tags/0 came from a response and likely hold \
+        "/id, /apiToken, /flowName, /orgName, /tags/0 came from a response and likely hold \
          Atlas's mask, not the credential; set them with `Secret::new`, or call \
          `Secret::resend_read_value` to send them as read (for a kind this version does not know, \
          `UnknownVariant::resend_read_values`)"
@@ -1595,7 +1595,7 @@ fn an_unknown_kind_read_back_is_refused_until_resent_explicitly() {
             method: Method::PUT,
             uri: format!("{BASE}/FLOWDOCK"),
             headers: accept_and_content_type(),
-            body: br#"{"apiToken":"****9a8b","flowName":"ops","id":"5a0a1e7e0f2912c554080adc","notify":true,"orgName":"acme","tags":["prod"],"type":"FLOWDOCK"}"#.to_vec(),
+            body: br#"{"id":"5a0a1e7e0f2912c554080adc","apiToken":"****9a8b","flowName":"ops","orgName":"acme","tags":["prod"],"notify":true,"type":"FLOWDOCK"}"#.to_vec(),
         }
     );
 

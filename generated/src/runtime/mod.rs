@@ -1,6 +1,7 @@
 //! Hand-written support for the generated modules, shared by every crate the generator writes:
 //! the secret type, tagged-union decoding, request checks and encoding, and response decoding.
 
+mod body;
 mod object;
 mod param;
 mod request;
@@ -9,6 +10,7 @@ mod secret;
 pub(crate) mod trial;
 pub(crate) mod union;
 
+pub use body::{Binary, FormField, Multipart, form_body, text_body};
 pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
 pub use param::{Shape, Style, header_value, path_value};
 pub use request::{

@@ -41,18 +41,23 @@ impl Shape {
     /// The shape of any value, through its JSON form: a JSON string is its text (no quotes),
     /// a number or boolean its text, `null` the empty text.
     pub fn of<T: Serialize + ?Sized>(value: &T) -> Result<Shape, serde_json::Error> {
-        Ok(match serde_json::to_value(value)? {
+        Ok(Shape::from_json(&serde_json::to_value(value)?))
+    }
+
+    /// The shape of a JSON value, by the same rules as [`Shape::of`].
+    pub(crate) fn from_json(value: &serde_json::Value) -> Shape {
+        match value {
             serde_json::Value::Array(items) => Shape::List(items.iter().map(text).collect()),
             serde_json::Value::Object(map) => {
                 Shape::Object(map.iter().map(|(k, v)| (k.clone(), text(v))).collect())
             }
-            other => Shape::Scalar(text(&other)),
-        })
+            other => Shape::Scalar(text(other)),
+        }
     }
 
     /// Every text in order: an object's keys and values alternating, as the unexploded styles
     /// write them.
-    fn flat(&self) -> Vec<&str> {
+    pub(crate) fn flat(&self) -> Vec<&str> {
         match self {
             Shape::Scalar(text) => vec![text.as_str()],
             Shape::List(items) => items.iter().map(String::as_str).collect(),

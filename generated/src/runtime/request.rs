@@ -232,6 +232,14 @@ pub enum RequestError {
     /// The body could not be serialised.
     #[error("cannot encode the request body: {0}")]
     Encode(#[from] serde_json::Error),
+    /// A body that is not JSON could not be encoded in its media type.
+    #[error("cannot encode the {media_type} request body: {reason}")]
+    BodyEncoding {
+        /// The media type of the body.
+        media_type: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
     /// The request could not be assembled (a header value that is not valid, for example).
     #[error("cannot assemble the request: {0}")]
     Http(#[from] http::Error),

@@ -142,7 +142,7 @@ pub fn take_tagged<'de, D: Deserializer<'de>>(
     tag_name: &'static str,
 ) -> Result<(String, Map<String, Value>), D::Error> {
     let mut object = Map::deserialize(deserializer)?;
-    match object.remove(tag_name) {
+    match object.shift_remove(tag_name) {
         Some(Value::String(tag)) => Ok((tag, object)),
         Some(other) => {
             let message = format!("`{tag_name}` must be a string, found {other}");

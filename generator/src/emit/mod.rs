@@ -51,6 +51,7 @@ pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream, api: &Api) -> TokenSt
         TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
+        TypeRef::Binary => quote!(crate::runtime::Binary),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Named(id) => {
             let ident = crate::naming::ident(api.name(*id));

@@ -10,6 +10,7 @@ use crate::ir::{
 };
 use crate::naming::ident;
 
+mod bodies;
 mod responses;
 
 use responses::error_details;
@@ -273,7 +274,8 @@ impl Context<'_> {
             let rules = super::validate::rules(&p.constraints)?;
             let field = ident(&p.name.rust);
             let wire = &p.name.wire;
-            let checkable = matches!(p.ty, TypeRef::String | TypeRef::Secret) || p.ty.is_number();
+            let checkable = matches!(p.ty, TypeRef::String | TypeRef::Secret | TypeRef::Binary)
+                || p.ty.is_number();
             checkable.then(|| quote! { crate::runtime::Check::check(&self.#field, #wire, &#rules, &mut violations); })
         });
         let body_checks = op.body.as_ref().map(|b| {
@@ -392,17 +394,17 @@ impl Context<'_> {
                 quote!(.header(::http::header::ACCEPT, #accept))
             }
         });
-        let (content_type, body) = match &op.body {
+        let (body_setup, content_type, body) = match &op.body {
             Some(b) => {
-                let media_type = &b.media_type;
-                let header = if versioned && crate::lower::atlas_version(media_type).is_some() {
-                    quote!(.header(::http::header::CONTENT_TYPE, versioned.as_str()))
-                } else {
-                    quote!(.header(::http::header::CONTENT_TYPE, #media_type))
-                };
-                (Some(header), quote!(::serde_json::to_vec(&self.body)?))
+                let tokens = self.body_tokens(b, versioned);
+                let content_type = tokens.content_type;
+                (
+                    tokens.setup,
+                    Some(quote!(.header(::http::header::CONTENT_TYPE, #content_type))),
+                    tokens.bytes,
+                )
             }
-            None => (None, quote!(::std::vec::Vec::new())),
+            None => (None, None, quote!(::std::vec::Vec::new())),
         };
         // Bindings are mutable only where something is added to them, so that the output has no
         // needless `mut` for the compiler to warn about.
@@ -456,6 +458,7 @@ impl Context<'_> {
                 let #query_mut query = crate::runtime::Query::new();
                 #(#query)*
                 let uri = ::std::format!(#template, #(#args,)* query = query.as_str());
+                #body_setup
                 let #request_mut request = ::http::Request::builder().method(::http::Method::#method).uri(uri) #accept #content_type;
                 #(#headers)*
                 ::std::result::Result::Ok(request.body(#body)?)
@@ -516,7 +519,7 @@ impl Context<'_> {
     /// number.
     fn is_scalar(&self, ty: &TypeRef) -> bool {
         match ty {
-            TypeRef::String | TypeRef::Secret | TypeRef::Bool => true,
+            TypeRef::String | TypeRef::Secret | TypeRef::Bool | TypeRef::Binary => true,
             TypeRef::Named(id) => matches!(
                 self.kind(*id),
                 Some(TypeKind::Enum(_) | TypeKind::Alias(TypeRef::String))
@@ -529,6 +532,10 @@ impl Context<'_> {
         match ty {
             TypeRef::String => (quote!(::std::string::String::as_str(#value)), false),
             TypeRef::Secret => (quote!(crate::runtime::Secret::expose(#value)), false),
+            TypeRef::Binary => (
+                quote!(::std::string::String::from_utf8_lossy(crate::runtime::Binary::as_bytes(#value))),
+                true,
+            ),
             TypeRef::Named(id) if matches!(self.kind(*id), Some(TypeKind::Enum(_))) => {
                 let name = ident(self.api.name(*id));
                 (quote!(super::types::#name::as_str(#value)), false)

@@ -6,7 +6,10 @@
 use std::collections::HashMap;
 
 use super::{Lowerer, analysis, recursion};
-use crate::ir::{Api, BaseUrl, Content, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::diagnostics::{Code, pointer};
+use crate::ir::{
+    Api, BaseUrl, BodyEncoding, Content, Operation, TypeDef, TypeId, TypeKind, TypeRef,
+};
 use crate::load::Document;
 use crate::naming::{self, Kind, Precedence};
 
@@ -32,6 +35,7 @@ pub(super) fn finish(cx: &mut Lowerer<'_>, document: &Document) -> Api {
             }
         }
     }
+    check_bodies(cx, &types, &mut operations);
     name_untagged(&mut types);
     recursion::box_cycles(&mut types);
     document_variants(&mut types);
@@ -200,6 +204,7 @@ fn name_untagged(types: &mut [TypeDef]) {
 fn scalar_variant_name(ty: &TypeRef, index: usize) -> String {
     match ty {
         TypeRef::String | TypeRef::Secret => "String".to_owned(),
+        TypeRef::Binary => "Binary".to_owned(),
         TypeRef::Bool => "Bool".to_owned(),
         TypeRef::Nullable(inner) => scalar_variant_name(inner, index),
         ty if ty.is_integer() => "Integer".to_owned(),
@@ -234,7 +239,7 @@ fn order_untagged(types: &mut [TypeDef]) {
         .collect();
     let of = |ty: &TypeRef| match ty.strip_nullable() {
         TypeRef::Named(id) | TypeRef::Boxed(id) => rank.get(id.0).copied().unwrap_or((3, 0)),
-        TypeRef::String | TypeRef::Secret => (2, 1),
+        TypeRef::String | TypeRef::Secret | TypeRef::Binary => (2, 1),
         TypeRef::List(_) | TypeRef::Map(_) => (3, 0),
         TypeRef::Json => (4, 0),
         _ => (2, 0),
@@ -300,7 +305,7 @@ fn shape(ty: &TypeRef, types: &[TypeDef], depth: usize) -> String {
         return "a recursive value".to_owned();
     }
     match ty.strip_nullable() {
-        TypeRef::String | TypeRef::Secret => "a string".to_owned(),
+        TypeRef::String | TypeRef::Secret | TypeRef::Binary => "a string".to_owned(),
         TypeRef::Bool => "a boolean".to_owned(),
         TypeRef::F32 | TypeRef::F64 => "a number".to_owned(),
         TypeRef::List(item) => format!("a list of {}", shape(item, types, depth + 1)),
@@ -342,6 +347,71 @@ fn shape(ty: &TypeRef, types: &[TypeDef], depth: usize) -> String {
         },
         ty if ty.is_integer() => "an integer".to_owned(),
         _ => "a value".to_owned(),
+    }
+}
+
+/// Form and multipart bodies are written field by field: one whose type is not an object with
+/// properties (a map too, for a form) is reported and sent as JSON instead; a multipart
+/// `encoding` entry is kept only for a file part, the one kind of part with a media type of its
+/// own.
+fn check_bodies(cx: &mut Lowerer<'_>, types: &[TypeDef], operations: &mut [Operation]) {
+    for op in operations {
+        let Some(body) = &mut op.body else { continue };
+        let kind = match &body.ty {
+            TypeRef::Named(id) => types.get(id.0).map(|t| &t.kind),
+            _ => None,
+        };
+        let fields = match kind {
+            Some(TypeKind::Struct(s)) => Some(&s.fields),
+            _ => None,
+        };
+        let (what, fits) = match &body.encoding {
+            BodyEncoding::Form(_) => (
+                "form",
+                fields.is_some() || matches!(body.ty, TypeRef::Map(_)),
+            ),
+            BodyEncoding::Multipart(_) => ("multipart form", fields.is_some()),
+            _ => continue,
+        };
+        if !fits {
+            cx.report.warning(
+                Code::BodyMediaType,
+                &pointer(&body.pointer, "schema"),
+                format!(
+                    "a {what} body is written property by property, and this schema is not an object with properties; it is sent as JSON, with `Content-Type: application/json`"
+                ),
+            );
+            body.encoding = BodyEncoding::Json;
+            body.media_type = "application/json".to_owned();
+            body.kind = crate::ir::MediaKind::Json;
+            continue;
+        }
+        if let (BodyEncoding::Multipart(parts), Some(fields)) = (&mut body.encoding, fields) {
+            parts.retain(|part| {
+                let file = fields
+                    .iter()
+                    .find(|f| f.name.wire == part.name)
+                    .is_some_and(|f| is_file(&f.ty));
+                if part.content_type.is_some() && !file {
+                    let at = pointer(&pointer(&pointer(&body.pointer, "encoding"), &part.name), "contentType");
+                    cx.report.warning(
+                        Code::BodyMediaType,
+                        &at,
+                        "only file parts (`format: binary`) carry a media type of their own; this part is sent as text, without it",
+                    );
+                }
+                file && part.content_type.is_some()
+            });
+        }
+    }
+}
+
+/// Whether a multipart field is sent as file parts: bytes, or a list of them.
+pub(crate) fn is_file(ty: &TypeRef) -> bool {
+    match ty.strip_nullable() {
+        TypeRef::Binary => true,
+        TypeRef::List(item) => matches!(item.strip_nullable(), TypeRef::Binary),
+        _ => false,
     }
 }
 

@@ -271,14 +271,22 @@ impl<'a> Lowerer<'a> {
         TypeRef::List(Box::new(item))
     }
 
-    /// A string, or a secret when the document, the settings or the rule take it for a
-    /// credential; a credential is listed with its reason.
+    /// A string, bytes for `format: binary`, or a secret when the document, the settings or the
+    /// rule take it for a credential; a credential is listed with its reason.
     fn string_or_secret(
         &mut self,
         schema: &Schema,
         string: &openapiv3::StringType,
         at: &str,
     ) -> TypeRef {
+        let binary = match &string.format {
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => true,
+            VariantOrUnknownOrEmpty::Unknown(format) => format == "binary",
+            _ => false,
+        };
+        if binary {
+            return TypeRef::Binary;
+        }
         match self.credential(schema, string, at) {
             Some(reason) => {
                 self.settings

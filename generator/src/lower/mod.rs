@@ -8,6 +8,7 @@ mod finish;
 mod flattened;
 mod inline;
 mod operation;
+pub(crate) use finish::is_file;
 pub(crate) use operation::atlas_version;
 mod reach;
 mod recursion;

@@ -6,7 +6,8 @@ use openapiv3::{MediaType, ReferenceOr, RequestBody, Responses, StatusCode};
 use super::super::{Lowerer, RefOr};
 use crate::diagnostics::{Code, pointer};
 use crate::ir::{
-    Content, MediaKind, RequestBody as IrBody, Response as IrResponse, Status, TypeRef,
+    BodyEncoding, Content, FormEncoding, MediaKind, PartEncoding, RequestBody as IrBody,
+    Response as IrResponse, Status, Style, TypeRef,
 };
 use crate::naming::{self, Kind};
 
@@ -44,20 +45,156 @@ impl<'a> Lowerer<'a> {
             ),
             None => TypeRef::Json,
         };
-        let kind = MediaKind::of(media_type);
-        if kind != MediaKind::Json {
-            let message = format!(
-                "the request body's media type `{media_type}` is not JSON; the body is encoded as JSON and sent with that `Content-Type`"
-            );
-            self.report
-                .warning(Code::BodyMediaType, &content_at, message);
-        }
+        let (media_type, kind, encoding, ty) =
+            self.body_encoding(media_type, content, ty, &content_at);
         Some(IrBody {
-            media_type: media_type.to_owned(),
+            media_type,
             kind,
+            encoding,
             ty,
             doc: body.description.clone(),
+            pointer: content_at,
         })
+    }
+
+    /// How a body in `media_type` is encoded, the `Content-Type` it is sent with and its type.
+    /// What cannot be encoded as the document says is reported, with what is done instead.
+    fn body_encoding(
+        &mut self,
+        media_type: &str,
+        content: &MediaType,
+        ty: TypeRef,
+        at: &str,
+    ) -> (String, MediaKind, BodyEncoding, TypeRef) {
+        let kind = MediaKind::of(media_type);
+        let essence = crate::ir::essence(media_type);
+        let wildcard = essence.contains('*');
+        let bytes = matches!(ty, TypeRef::Binary)
+            || (kind == MediaKind::Binary && matches!(ty, TypeRef::Json | TypeRef::String));
+        if bytes {
+            let sent = if wildcard {
+                self.report.warning(
+                    Code::BodyMediaType,
+                    at,
+                    format!("`{media_type}` is not a media type a request can be sent in; the bytes are sent as `application/octet-stream`"),
+                );
+                "application/octet-stream".to_owned()
+            } else {
+                media_type.to_owned()
+            };
+            return (
+                sent,
+                MediaKind::Binary,
+                BodyEncoding::Bytes,
+                TypeRef::Binary,
+            );
+        }
+        match kind {
+            MediaKind::Json if wildcard => {
+                self.report.warning(
+                    Code::BodyMediaType,
+                    at,
+                    format!("`{media_type}` is not a media type a request can be sent in; the body is sent as `application/json`"),
+                );
+                ("application/json".to_owned(), kind, BodyEncoding::Json, ty)
+            }
+            MediaKind::Json => (media_type.to_owned(), kind, BodyEncoding::Json, ty),
+            MediaKind::Text => {
+                if !self.is_text(&ty) {
+                    self.report.warning(
+                        Code::BodyMediaType,
+                        at,
+                        format!("the body of media type `{media_type}` is not a string, number or boolean; it is sent as its JSON text"),
+                    );
+                }
+                (media_type.to_owned(), kind, BodyEncoding::Text, ty)
+            }
+            MediaKind::FormUrlEncoded => {
+                let fields = self.form_encodings(content, at);
+                (media_type.to_owned(), kind, BodyEncoding::Form(fields), ty)
+            }
+            MediaKind::Multipart => {
+                if essence != "multipart/form-data" {
+                    self.report.warning(
+                        Code::BodyMediaType,
+                        at,
+                        format!("`{media_type}` is sent as `multipart/form-data`, the one multipart form the crate writes"),
+                    );
+                }
+                let parts = content
+                    .encoding
+                    .iter()
+                    .map(|(name, encoding)| PartEncoding {
+                        name: name.clone(),
+                        content_type: encoding.content_type.clone(),
+                    })
+                    .collect();
+                (
+                    "multipart/form-data".to_owned(),
+                    kind,
+                    BodyEncoding::Multipart(parts),
+                    ty,
+                )
+            }
+            MediaKind::Binary => {
+                self.report.warning(
+                    Code::BodyMediaType,
+                    at,
+                    format!("the crate cannot encode a structured body as `{media_type}`; it is sent as JSON, with `Content-Type: application/json`"),
+                );
+                (
+                    "application/json".to_owned(),
+                    MediaKind::Json,
+                    BodyEncoding::Json,
+                    ty,
+                )
+            }
+        }
+    }
+
+    /// Whether a value has one text: a string, number, boolean or string enum.
+    fn is_text(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String | TypeRef::Secret | TypeRef::Bool | TypeRef::Binary => true,
+            TypeRef::Named(id) => matches!(
+                self.type_def(*id).map(|t| &t.kind),
+                Some(crate::ir::TypeKind::Enum(_) | crate::ir::TypeKind::Alias(TypeRef::String))
+            ),
+            ty => ty.is_number(),
+        }
+    }
+
+    /// The `encoding` entries of a form body that differ from the defaults; entries that say
+    /// what the form cannot do are reported.
+    fn form_encodings(&mut self, content: &MediaType, at: &str) -> Vec<FormEncoding> {
+        let mut fields = Vec::new();
+        for (name, encoding) in &content.encoding {
+            let entry_at = pointer(&pointer(at, "encoding"), name);
+            if encoding.content_type.is_some() {
+                self.report.warning(
+                    Code::BodyMediaType,
+                    &pointer(&entry_at, "contentType"),
+                    "a form-urlencoded property has no media type of its own; `contentType` is ignored and the value written by its style",
+                );
+            }
+            let style = match encoding.style {
+                None | Some(openapiv3::QueryStyle::Form) => Style::Form,
+                Some(openapiv3::QueryStyle::SpaceDelimited) => Style::SpaceDelimited,
+                Some(openapiv3::QueryStyle::PipeDelimited) => Style::PipeDelimited,
+                Some(openapiv3::QueryStyle::DeepObject) => Style::DeepObject,
+            };
+            // The document model reads an absent `explode` as `false`, whatever the style; for
+            // the `form` style, whose default is `true`, that is taken as not written.
+            let explode = style == Style::Form || encoding.explode;
+            if (style, explode) != (Style::Form, true) {
+                fields.push(FormEncoding {
+                    name: name.clone(),
+                    style,
+                    explode,
+                });
+            }
+        }
+        fields
     }
 
     pub(super) fn lower_responses(

@@ -1,0 +1,398 @@
+//! Request bodies that are not JSON: `application/x-www-form-urlencoded` forms,
+//! `multipart/form-data` forms, and bodies sent as their bytes (`application/octet-stream`,
+//! images, `text/plain`). The encodings themselves are done by `form_urlencoded` and
+//! `common-multipart-rfc7578`; this module turns the generated values into their fields.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde::ser::{Serialize, Serializer};
+
+use super::param::{Shape, Style};
+use super::request::RequestError;
+
+/// Bytes of a schema with `format: binary`: a file part of a multipart form, or a body sent as it
+/// is (`application/octet-stream`, images).
+///
+/// JSON cannot carry arbitrary bytes, so inside a JSON document a `Binary` is written as a string
+/// and encoding fails for bytes that are not UTF-8 rather than changing them. `Debug` prints the
+/// length only.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Binary(pub Vec<u8>);
+
+impl Binary {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Binary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Binary({} bytes)", self.0.len())
+    }
+}
+
+impl From<Vec<u8>> for Binary {
+    fn from(bytes: Vec<u8>) -> Binary {
+        Binary(bytes)
+    }
+}
+
+impl From<&[u8]> for Binary {
+    fn from(bytes: &[u8]) -> Binary {
+        Binary(bytes.to_vec())
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for Binary {
+    fn from(bytes: &[u8; N]) -> Binary {
+        Binary(bytes.to_vec())
+    }
+}
+
+impl From<String> for Binary {
+    fn from(text: String) -> Binary {
+        Binary(text.into_bytes())
+    }
+}
+
+impl From<&str> for Binary {
+    fn from(text: &str) -> Binary {
+        Binary(text.as_bytes().to_vec())
+    }
+}
+
+impl Serialize for Binary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.0) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(_) => Err(serde::ser::Error::custom(
+                "binary value is not UTF-8 text, which JSON cannot carry",
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Binary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Binary, D::Error> {
+        struct BinaryVisitor;
+
+        impl Visitor<'_> for BinaryVisitor {
+            type Value = Binary;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string of bytes")
+            }
+
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Binary, E> {
+                Ok(Binary::from(value))
+            }
+
+            fn visit_bytes<E: de::Error>(self, value: &[u8]) -> Result<Binary, E> {
+                Ok(Binary::from(value))
+            }
+        }
+
+        deserializer.deserialize_str(BinaryVisitor)
+    }
+}
+
+impl super::request::Check for Binary {
+    fn check(
+        &self,
+        field: &str,
+        rules: &super::request::Rules,
+        out: &mut Vec<super::request::Violation>,
+    ) {
+        use super::request::{Constraint, Violation};
+        let length = self.0.len();
+        if let Some(min) = rules.min_length.filter(|min| length < *min) {
+            out.push(Violation {
+                field: field.to_owned(),
+                constraint: Constraint::MinLength(min),
+            });
+        }
+        if let Some(max) = rules.max_length.filter(|max| length > *max) {
+            out.push(Violation {
+                field: field.to_owned(),
+                constraint: Constraint::MaxLength(max),
+            });
+        }
+    }
+}
+
+/// How one property of a form body is written, where the document's `encoding` says more than
+/// the defaults (style `form`, `explode: true`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormField {
+    /// The property's name on the wire.
+    pub name: &'static str,
+    /// Its style.
+    pub style: Style,
+    /// Whether lists and objects are exploded.
+    pub explode: bool,
+}
+
+/// An `application/x-www-form-urlencoded` body: each property of `value` (a JSON object once
+/// serialised) as `name=value` pairs, written as its entry of `fields` says, or else in the
+/// `form` style exploded (a list as repeated pairs, an object as its own `key=value` pairs).
+/// Absent and `null` properties are left out; values nested deeper are written as JSON text.
+///
+/// # Errors
+///
+/// [`RequestError::Encode`] when `value` cannot be serialised or is not an object.
+pub fn form_body<T: Serialize + ?Sized>(
+    value: &T,
+    fields: &[FormField],
+) -> Result<Vec<u8>, RequestError> {
+    let serde_json::Value::Object(object) = serde_json::to_value(value)? else {
+        return Err(RequestError::Encode(serde::ser::Error::custom(
+            "a form body must be an object",
+        )));
+    };
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &object {
+        if value.is_null() {
+            continue;
+        }
+        let (style, explode) = fields
+            .iter()
+            .find(|f| f.name == name)
+            .map_or((Style::Form, true), |f| (f.style, f.explode));
+        let separator = match style {
+            Style::SpaceDelimited => " ",
+            Style::PipeDelimited => "|",
+            _ => ",",
+        };
+        match (Shape::from_json(value), style, explode) {
+            (Shape::Scalar(text), _, _) => {
+                form.append_pair(name, &text);
+            }
+            (Shape::Object(pairs), Style::DeepObject, _) => {
+                for (key, value) in pairs {
+                    form.append_pair(&format!("{name}[{key}]"), &value);
+                }
+            }
+            (Shape::List(items), _, true) => {
+                for item in items {
+                    form.append_pair(name, &item);
+                }
+            }
+            (Shape::Object(pairs), _, true) => {
+                for (key, value) in pairs {
+                    form.append_pair(&key, &value);
+                }
+            }
+            (shape, _, false) => {
+                form.append_pair(name, &shape.flat().join(separator));
+            }
+        }
+    }
+    Ok(form.finish().into_bytes())
+}
+
+/// A `multipart/form-data` body being assembled, one part per property (a list gives one part
+/// per item, RFC 7578 section 4.3).
+pub struct Multipart {
+    form: common_multipart_rfc7578::client::multipart::Form<'static>,
+}
+
+impl fmt::Debug for Multipart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Multipart").finish_non_exhaustive()
+    }
+}
+
+impl Default for Multipart {
+    fn default() -> Multipart {
+        Multipart::new()
+    }
+}
+
+impl Multipart {
+    /// An empty form with a random boundary.
+    pub fn new() -> Multipart {
+        Multipart {
+            form: common_multipart_rfc7578::client::multipart::Form::default(),
+        }
+    }
+
+    /// Adds `value` as text parts named `name`: a string as it is, a number or boolean as its
+    /// text, each item of a list as a part of its own, and an object as its JSON text. `null`
+    /// adds nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::Encode`] when `value` cannot be serialised.
+    pub fn text<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), RequestError> {
+        let name = part_name(name);
+        let value = serde_json::to_value(value)?;
+        let items = match value {
+            serde_json::Value::Array(items) => items,
+            other => vec![other],
+        };
+        for item in items {
+            match item {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(text) => self.form.add_text(&name, text),
+                serde_json::Value::Array(_) | serde_json::Value::Object(_) => {
+                    self.form.add_text(&name, item.to_string())
+                }
+                scalar => self
+                    .form
+                    .add_text(&name, Shape::from_json(&scalar).flat().join(",")),
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `value` as a file part named `name`, sent as its bytes with `content_type`
+    /// (`application/octet-stream` when the document names none) and the property's name as
+    /// its file name.
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::BodyEncoding`] when `content_type` is not a media type.
+    pub fn file(
+        &mut self,
+        name: &str,
+        value: &Binary,
+        content_type: Option<&str>,
+    ) -> Result<(), RequestError> {
+        let media: mime::Mime = content_type
+            .unwrap_or("application/octet-stream")
+            .parse()
+            .map_err(|e: mime::FromStrError| RequestError::BodyEncoding {
+                media_type: "multipart/form-data",
+                reason: format!("part `{name}`: {e}"),
+            })?;
+        let name = part_name(name);
+        self.form.add_reader_file_with_mime(
+            &name,
+            std::io::Cursor::new(value.0.clone()),
+            name.clone(),
+            media,
+        );
+        Ok(())
+    }
+
+    /// The `Content-Type` (with its boundary) and the bytes of the body.
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::BodyEncoding`] when the encoder fails.
+    pub fn finish(self) -> Result<(String, Vec<u8>), RequestError> {
+        use futures_util::{FutureExt, TryStreamExt};
+        let content_type = self.form.content_type();
+        let body = common_multipart_rfc7578::client::multipart::Body::from(self.form);
+        // Every part is held in memory, so the stream never waits.
+        let bytes = body
+            .try_concat()
+            .now_or_never()
+            .ok_or_else(|| RequestError::BodyEncoding {
+                media_type: "multipart/form-data",
+                reason: "a part did not produce its bytes at once".to_owned(),
+            })?
+            .map_err(|e| RequestError::BodyEncoding {
+                media_type: "multipart/form-data",
+                reason: e.to_string(),
+            })?;
+        Ok((content_type, bytes.to_vec()))
+    }
+}
+
+/// A part's name as the `name` parameter of `Content-Disposition` can hold it: `"`, CR and LF
+/// percent-encoded, as browsers write them (HTML's form submission rules).
+fn part_name(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// The text of a `text/` body: a string as it is, a number or boolean as its text, anything
+/// else as JSON text.
+///
+/// # Errors
+///
+/// [`RequestError::Encode`] when `value` cannot be serialised.
+pub fn text_body<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, RequestError> {
+    Ok(match serde_json::to_value(value)? {
+        serde_json::Value::String(text) => text.into_bytes(),
+        other @ (serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
+            other.to_string().into_bytes()
+        }
+        scalar => Shape::from_json(&scalar).flat().join(",").into_bytes(),
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Token<'a> {
+        grant_type: &'a str,
+        scope: Option<&'a str>,
+        audience: Vec<&'a str>,
+        claims: serde_json::Value,
+    }
+
+    #[test]
+    fn form_bodies_follow_the_form_style_and_encode_with_plus_for_space() {
+        let body = Token {
+            grant_type: "client credentials",
+            scope: None,
+            audience: vec!["a&b", "c=d"],
+            claims: serde_json::json!({"role": "admin"}),
+        };
+        let bytes = form_body(&body, &[]).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "grant_type=client+credentials&audience=a%26b&audience=c%3Dd&role=admin"
+        );
+        let fields = [
+            FormField {
+                name: "audience",
+                style: Style::PipeDelimited,
+                explode: false,
+            },
+            FormField {
+                name: "claims",
+                style: Style::DeepObject,
+                explode: true,
+            },
+        ];
+        let bytes = form_body(&body, &fields).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "grant_type=client+credentials&audience=a%26b%7Cc%3Dd&claims%5Brole%5D=admin"
+        );
+        assert!(matches!(
+            form_body(&"text", &[]),
+            Err(RequestError::Encode(_))
+        ));
+    }
+
+    #[test]
+    fn binary_values_refuse_to_become_json_unless_they_are_text() {
+        assert_eq!(
+            serde_json::to_string(&Binary::from("plain")).unwrap(),
+            "\"plain\""
+        );
+        assert!(serde_json::to_string(&Binary(vec![0xff, 0x00])).is_err());
+        assert_eq!(format!("{:?}", Binary(vec![1, 2, 3])), "Binary(3 bytes)");
+    }
+
+    #[test]
+    fn text_bodies_are_the_text_of_the_value() {
+        assert_eq!(text_body("hello").unwrap(), b"hello");
+        assert_eq!(text_body(&42).unwrap(), b"42");
+        assert_eq!(text_body(&vec![1, 2]).unwrap(), b"[1,2]");
+    }
+}
