@@ -75,7 +75,7 @@ impl ListThirdPartyIntegrations {
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
@@ -84,7 +84,7 @@ impl ListThirdPartyIntegrations {
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
@@ -94,7 +94,7 @@ impl ListThirdPartyIntegrations {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -158,12 +158,14 @@ impl ListThirdPartyIntegrations {
             .method(::http::Method::GET)
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json");
-        ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
+        )
     }
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<
         super::types::PaginatedIntegrationView,
         ListThirdPartyIntegrationsError,
@@ -234,14 +236,14 @@ impl crate::runtime::Operation for ListThirdPartyIntegrations {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         ListThirdPartyIntegrations::build_with(self, validation)
     }
-    fn parse_response(
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         ListThirdPartyIntegrations::parse_response(self, response)
     }
@@ -346,7 +348,7 @@ impl GetThirdPartyIntegration {
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
@@ -355,7 +357,7 @@ impl GetThirdPartyIntegration {
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
@@ -365,7 +367,7 @@ impl GetThirdPartyIntegration {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -402,12 +404,14 @@ impl GetThirdPartyIntegration {
             .method(::http::Method::GET)
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json");
-        ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
+        )
     }
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<
         super::types::ThirdPartyIntegration,
         GetThirdPartyIntegrationError,
@@ -478,14 +482,14 @@ impl crate::runtime::Operation for GetThirdPartyIntegration {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         GetThirdPartyIntegration::build_with(self, validation)
     }
-    fn parse_response(
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         GetThirdPartyIntegration::parse_response(self, response)
     }
@@ -617,7 +621,7 @@ impl UpdateThirdPartyIntegration {
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
@@ -626,7 +630,7 @@ impl UpdateThirdPartyIntegration {
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
@@ -636,7 +640,7 @@ impl UpdateThirdPartyIntegration {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -704,12 +708,14 @@ impl UpdateThirdPartyIntegration {
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json")
             .header(::http::header::CONTENT_TYPE, "application/json");
-        ::std::result::Result::Ok(request.body(::serde_json::to_vec(&self.body)?)?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
+        )
     }
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<
         super::types::PaginatedIntegrationView,
         UpdateThirdPartyIntegrationError,
@@ -780,14 +786,14 @@ impl crate::runtime::Operation for UpdateThirdPartyIntegration {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         UpdateThirdPartyIntegration::build_with(self, validation)
     }
-    fn parse_response(
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         UpdateThirdPartyIntegration::parse_response(self, response)
     }
@@ -919,7 +925,7 @@ impl CreateThirdPartyIntegration {
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
@@ -928,7 +934,7 @@ impl CreateThirdPartyIntegration {
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
@@ -938,7 +944,7 @@ impl CreateThirdPartyIntegration {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -1006,12 +1012,14 @@ impl CreateThirdPartyIntegration {
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json")
             .header(::http::header::CONTENT_TYPE, "application/json");
-        ::std::result::Result::Ok(request.body(::serde_json::to_vec(&self.body)?)?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
+        )
     }
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<
         super::types::PaginatedIntegrationView,
         CreateThirdPartyIntegrationError,
@@ -1091,14 +1099,14 @@ impl crate::runtime::Operation for CreateThirdPartyIntegration {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         CreateThirdPartyIntegration::build_with(self, validation)
     }
-    fn parse_response(
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         CreateThirdPartyIntegration::parse_response(self, response)
     }
@@ -1208,7 +1216,7 @@ impl DeleteThirdPartyIntegration {
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
@@ -1217,7 +1225,7 @@ impl DeleteThirdPartyIntegration {
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
@@ -1227,7 +1235,7 @@ impl DeleteThirdPartyIntegration {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -1264,12 +1272,14 @@ impl DeleteThirdPartyIntegration {
             .method(::http::Method::DELETE)
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json");
-        ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
+        )
     }
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<(), DeleteThirdPartyIntegrationError> {
         let received = crate::runtime::Received::new(
             response,
@@ -1337,14 +1347,14 @@ impl crate::runtime::Operation for DeleteThirdPartyIntegration {
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         DeleteThirdPartyIntegration::build_with(self, validation)
     }
-    fn parse_response(
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         DeleteThirdPartyIntegration::parse_response(self, response)
     }

@@ -11,6 +11,100 @@ use serde::ser::{Serialize, Serializer};
 use super::param::{Shape, Style};
 use super::request::RequestError;
 
+/// The bytes of a request or response body as the crate hands them over: `Debug` prints the
+/// length only, since a body may hold credentials. It dereferences to `[u8]`; `into_vec` takes
+/// the bytes, and with the `client` feature it converts into `reqwest::Body`, so that
+/// `reqwest::Request::try_from` takes a built request as it is.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Body(Vec<u8>);
+
+impl Body {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes, taken out.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Body({} bytes)", self.0.len())
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Body {
+        Body(bytes)
+    }
+}
+
+impl From<Body> for Vec<u8> {
+    fn from(body: Body) -> Vec<u8> {
+        body.0
+    }
+}
+
+impl PartialEq<[u8]> for Body {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&[u8]> for Body {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<Vec<u8>> for Body {
+    fn eq(&self, other: &Vec<u8>) -> bool {
+        &self.0 == other
+    }
+}
+
+impl<const N: usize> PartialEq<[u8; N]> for Body {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.0 == other
+    }
+}
+
+#[cfg(feature = "client")]
+impl From<Body> for reqwest::Body {
+    fn from(body: Body) -> reqwest::Body {
+        reqwest::Body::from(body.0)
+    }
+}
+
+/// A header value that `Debug` does not print (`http` shows it as `Sensitive`): for parameters
+/// that hold credentials.
+///
+/// # Errors
+///
+/// [`RequestError::Http`] when `value` is not a valid header value.
+pub fn sensitive_header(value: &str) -> Result<http::HeaderValue, RequestError> {
+    let mut value = http::HeaderValue::from_str(value).map_err(http::Error::from)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 /// Bytes of a schema with `format: binary`: a file part of a multipart form, or a body sent as it
 /// is (`application/octet-stream`, images).
 ///

@@ -10,16 +10,16 @@ mod secret;
 pub(crate) mod trial;
 pub(crate) mod union;
 
-pub use body::{Binary, FormField, Multipart, form_body, text_body};
+pub use body::{Binary, Body, FormField, Multipart, form_body, sensitive_header, text_body};
 pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
 pub use param::{Shape, Style, header_value, path_value};
 pub use request::{
     Check, Constraint, Operation, Query, RequestError, Rules, Validate, Validation, Violation,
-    encode_segment,
+    absolute, encode_segment,
 };
 pub use response::{
     DecodeError, ErrorDetails, ErrorResponse, Failure, RateLimit, RawResponse, Received,
-    ResponseParts, VersionGone, asks_for_envelope, envelope_status, retry_after,
+    ResponseBody, ResponseParts, VersionGone, asks_for_envelope, envelope_status, retry_after,
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
 pub use trial::{Trial, decode_untagged, lenient};

@@ -254,11 +254,11 @@ impl Context<'_> {
                 type Output = #output;
                 type Error = #error;
 
-                fn build_with(&self, validation: crate::runtime::Validation) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+                fn build_with(&self, validation: crate::runtime::Validation) -> ::std::result::Result<::http::Request<crate::runtime::Body>, crate::runtime::RequestError> {
                     #name::build_with(self, validation)
                 }
 
-                fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, Self::Error> {
+                fn parse_response<B: crate::runtime::ResponseBody>(&self, response: ::http::Response<B>) -> ::std::result::Result<Self::Output, Self::Error> {
                     #name::parse_response(self, response)
                 }
             }
@@ -329,7 +329,12 @@ impl Context<'_> {
                 let direct = self.is_scalar(&p.ty);
                 let explode = p.explode;
                 let add = |value: TokenStream| {
-                    if direct {
+                    if p.ty == TypeRef::Secret {
+                        // `http` prints a sensitive value as `Sensitive`, never the credential.
+                        quote! {
+                            request = request.header(#wire, crate::runtime::sensitive_header(crate::runtime::Secret::expose(#value))?);
+                        }
+                    } else if direct {
                         self.push_value(
                             &p.ty,
                             value,
@@ -441,17 +446,17 @@ impl Context<'_> {
                    `Unchecked`.";
         quote! {
             #[doc = #doc]
-            pub fn build(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+            pub fn build(&self) -> ::std::result::Result<::http::Request<crate::runtime::Body>, crate::runtime::RequestError> {
                 self.build_with(crate::runtime::Validation::Checked)
             }
 
             #[doc = #unchecked_doc]
-            pub fn build_unchecked(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+            pub fn build_unchecked(&self) -> ::std::result::Result<::http::Request<crate::runtime::Body>, crate::runtime::RequestError> {
                 self.build_with(crate::runtime::Validation::Unchecked)
             }
 
             #[doc = #with_doc]
-            pub fn build_with(&self, #mode: crate::runtime::Validation) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+            pub fn build_with(&self, #mode: crate::runtime::Validation) -> ::std::result::Result<::http::Request<crate::runtime::Body>, crate::runtime::RequestError> {
                 #validation
                 #body_secrets
                 #version
@@ -461,7 +466,7 @@ impl Context<'_> {
                 #body_setup
                 let #request_mut request = ::http::Request::builder().method(::http::Method::#method).uri(uri) #accept #content_type;
                 #(#headers)*
-                ::std::result::Result::Ok(request.body(#body)?)
+                ::std::result::Result::Ok(request.body(crate::runtime::Body::from(#body))?)
             }
         }
     }

@@ -52,7 +52,7 @@ impl Context<'_> {
             if uniform {
                 match &output_content {
                     Content::Empty => quote!(::std::result::Result::Ok(())),
-                    Content::Bytes => quote!(::std::result::Result::Ok(received.into_raw().body)),
+                    Content::Bytes => quote!(::std::result::Result::Ok(received.into_bytes())),
                     Content::Json(_) => quote!(received.json().map_err(#error::Decode)),
                 }
             } else {
@@ -60,7 +60,7 @@ impl Context<'_> {
                 match &r.content {
                     Content::Empty => quote!(::std::result::Result::Ok(#output_name::#variant)),
                     Content::Bytes => {
-                        quote!(::std::result::Result::Ok(#output_name::#variant(received.into_raw().body)))
+                        quote!(::std::result::Result::Ok(#output_name::#variant(received.into_bytes())))
                     }
                     Content::Json(_) => {
                         quote!(received.json().map(#output_name::#variant).map_err(#error::Decode))
@@ -176,7 +176,7 @@ impl Context<'_> {
         };
         let parse = quote! {
             #[doc = #parse_doc]
-            pub fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<#output, #error> {
+            pub fn parse_response<B: crate::runtime::ResponseBody>(&self, response: ::http::Response<B>) -> ::std::result::Result<#output, #error> {
                 let received = crate::runtime::Received::new(response, #envelope);
                 #read
             }
@@ -304,7 +304,7 @@ impl ErrorBody {
     fn ty(&self) -> TokenStream {
         match self {
             ErrorBody::Empty => quote!(()),
-            ErrorBody::Bytes => quote!(::std::vec::Vec<u8>),
+            ErrorBody::Bytes => quote!(crate::runtime::Body),
             ErrorBody::Json(ty) => ty.clone(),
         }
     }
