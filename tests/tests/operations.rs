@@ -249,6 +249,10 @@ classify!(UpdateThirdPartyIntegrationError: BadRequest, Unauthorized, Forbidden,
 classify!(DeleteThirdPartyIntegrationError: BadRequest, Unauthorized, Forbidden, NotFound, InternalServerError);
 
 /// Parses `response` with `op` and flattens any error.
+#[allow(
+    clippy::result_large_err,
+    reason = "a test helper whose errors are compared whole, as the operations return them"
+)]
 fn outcome<O: Operation>(op: &O, response: http::Response<Vec<u8>>) -> Result<O::Output, Outcome>
 where
     O::Error: Classify,

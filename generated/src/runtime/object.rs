@@ -179,7 +179,8 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
             fields: T::FIELDS,
             undeclared: T::UNDECLARED,
             hint: 0,
-            unknown: UnknownFields::new(),
+            unknown: Vec::new(),
+            seen: None,
             _input: PhantomData,
         })
     }
@@ -193,7 +194,11 @@ pub struct ObjectRead<'de, A> {
     undeclared: Undeclared,
     /// Where the next key is looked for first: keys mostly come in document order.
     hint: usize,
-    unknown: UnknownFields,
+    /// The undeclared keys kept so far, in the order read.
+    unknown: Vec<(String, Box<RawValue>)>,
+    /// Their keys, once there are enough of them that searching the list for a repeated key
+    /// would be slow.
+    seen: Option<HashSet<String>>,
     _input: PhantomData<&'de ()>,
 }
 
@@ -215,7 +220,7 @@ impl<'de, A: MapAccess<'de>> ObjectRead<'de, A> {
                 Undeclared::Keep => {
                     crate::runtime::trial::lenient();
                     let value = self.map.next_value::<Box<RawValue>>()?;
-                    self.unknown.read(key.into_owned(), value)?;
+                    self.keep(key.into_owned(), value)?;
                 }
                 Undeclared::Skip => {
                     crate::runtime::trial::lenient();
@@ -235,9 +240,31 @@ impl<'de, A: MapAccess<'de>> ObjectRead<'de, A> {
 
     /// The undeclared keys kept, read back from the input.
     pub fn unknown_fields(&mut self) -> UnknownFields {
-        let mut unknown = std::mem::take(&mut self.unknown);
-        unknown.read_back = !unknown.is_empty();
-        unknown
+        let entries = std::mem::take(&mut self.unknown);
+        UnknownFields {
+            kept: (!entries.is_empty()).then(|| {
+                Box::new(Kept {
+                    entries,
+                    read_back: true,
+                })
+            }),
+        }
+    }
+
+    /// Keeps one undeclared key; a key seen twice is an error.
+    fn keep(&mut self, key: String, value: Box<RawValue>) -> Result<(), A::Error> {
+        let repeated = match &mut self.seen {
+            Some(seen) => !seen.insert(key.clone()),
+            None => self.unknown.iter().any(|(k, _)| *k == key),
+        };
+        if repeated {
+            return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+        }
+        self.unknown.push((key, value));
+        if self.seen.is_none() && self.unknown.len() >= INDEXED_FROM {
+            self.seen = Some(self.unknown.iter().map(|(k, _)| k.clone()).collect());
+        }
+        Ok(())
     }
 
     /// The index of `key` in the table, trying the hint first.
@@ -246,6 +273,16 @@ impl<'de, A: MapAccess<'de>> ObjectRead<'de, A> {
             return Some(self.hint);
         }
         self.fields.iter().position(|f| f.name == key)
+    }
+}
+
+/// Keys kept from an object that failed to read are zeroed too: they may be credentials.
+impl<A> Drop for ObjectRead<'_, A> {
+    fn drop(&mut self) {
+        for (_, value) in self.unknown.drain(..) {
+            let mut text: Box<str> = value.into();
+            text.zeroize();
+        }
     }
 }
 
@@ -340,7 +377,7 @@ impl<S: SerializeMap> ObjectWriter<S> {
 
     /// Writes the kept undeclared keys as received, leaving out any that a declared field writes.
     pub fn unknown(&mut self, unknown: &UnknownFields) {
-        for (key, value) in &unknown.entries {
+        for (key, value) in unknown.entries() {
             if !self.declares(key) {
                 self.step(|object| object.serialize_entry(key, value));
             }
@@ -379,13 +416,18 @@ impl<S: SerializeMap> ObjectWriter<S> {
 /// [`UnknownFields::resend_read_values`] that sending what was read is intended.
 #[derive(Clone, Default)]
 pub struct UnknownFields {
+    /// Nothing, for the usual object that has no such keys: one pointer in every struct.
+    kept: Option<Box<Kept>>,
+}
+
+#[derive(Clone)]
+struct Kept {
     entries: Vec<(String, Box<RawValue>)>,
-    /// Keys of `entries`, once there are enough of them that a search of the list would be slow.
-    index: Option<HashSet<String>>,
     read_back: bool,
 }
 
-/// Past this many keys, repeated keys are found through a set rather than by searching the list.
+/// Past this many undeclared keys in one object, repeated keys are found through a set rather
+/// than by searching the list.
 const INDEXED_FROM: usize = 16;
 
 impl UnknownFields {
@@ -394,88 +436,79 @@ impl UnknownFields {
         UnknownFields::default()
     }
 
+    fn entries(&self) -> &[(String, Box<RawValue>)] {
+        self.kept.as_deref().map_or(&[], |kept| &kept.entries)
+    }
+
     /// The number of keys kept.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.entries().len()
     }
 
     /// Whether no key is kept.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries().is_empty()
     }
 
     /// The keys, in the order received.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(key, _)| key.as_str())
+        self.entries().iter().map(|(key, _)| key.as_str())
     }
 
     /// The keys with their raw JSON values, in the order received.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.entries
+        self.entries()
             .iter()
             .map(|(key, value)| (key.as_str(), &**value))
     }
 
     /// The raw JSON value of `key`.
     pub fn get(&self, key: &str) -> Option<&RawValue> {
-        self.entries
+        self.entries()
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, value)| &**value)
     }
 
     /// Sets `key` to `value`, after the keys already kept (or in its place, when it is kept
-    /// already). A key that the struct declares is never written from here: the field is.
+    /// already). A key that the struct declares is never written from here: the field is. Keys
+    /// added to a value the caller built are the caller's own; added to keys kept from a
+    /// response, they are guarded with those until cleared or resent.
     pub fn insert(&mut self, key: impl Into<String>, value: Box<RawValue>) {
         let key = key.into();
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+        let kept = self.kept.get_or_insert_with(|| {
+            Box::new(Kept {
+                entries: Vec::new(),
+                read_back: false,
+            })
+        });
+        match kept.entries.iter_mut().find(|(k, _)| *k == key) {
             Some((_, slot)) => *slot = value,
-            None => {
-                if let Some(index) = &mut self.index {
-                    index.insert(key.clone());
-                }
-                self.entries.push((key, value));
-            }
+            None => kept.entries.push((key, value)),
         }
     }
 
     /// Removes every key, so that none is sent.
     pub fn clear(&mut self) {
-        self.entries.clear();
-        self.index = None;
-        self.read_back = false;
+        self.kept = None;
     }
 
     /// Whether the keys were kept from a response, so that their values may be masks rather than
     /// the credentials they stand for.
     pub fn is_read_back(&self) -> bool {
-        self.read_back
+        self.kept.as_ref().is_some_and(|kept| kept.read_back)
     }
 
     /// Marks keys kept from a response as ones to send as they are.
     pub fn resend_read_values(&mut self) {
-        self.read_back = false;
-    }
-
-    /// Keeps one key read from an object; a key seen twice is an error.
-    fn read<E: de::Error>(&mut self, key: String, value: Box<RawValue>) -> Result<(), E> {
-        let repeated = match &mut self.index {
-            Some(index) => !index.insert(key.clone()),
-            None => self.entries.iter().any(|(k, _)| *k == key),
-        };
-        if repeated {
-            return Err(E::custom(format_args!("duplicate field `{key}`")));
+        if let Some(kept) = &mut self.kept {
+            kept.read_back = false;
         }
-        self.entries.push((key, value));
-        if self.index.is_none() && self.entries.len() >= INDEXED_FROM {
-            self.index = Some(self.entries.iter().map(|(k, _)| k.clone()).collect());
-        }
-        Ok(())
     }
 
     /// Calls `visit` with the JSON pointer (below `path`) and raw text of every kept value.
     pub(crate) fn visit_values(&self, path: &str, visit: &mut dyn FnMut(&str, &str)) {
-        for (key, value) in &self.entries {
+        for (key, value) in self.entries() {
             let key = key.replace('~', "~0").replace('/', "~1");
             visit(&format!("{path}/{key}"), value.get());
         }
@@ -486,11 +519,11 @@ impl UnknownFields {
 /// JSON values (the same text, or text that reads as the same value), wherever they came from.
 impl PartialEq for UnknownFields {
     fn eq(&self, other: &UnknownFields) -> bool {
-        self.entries.len() == other.entries.len()
+        self.len() == other.len()
             && self
-                .entries
+                .entries()
                 .iter()
-                .zip(&other.entries)
+                .zip(other.entries())
                 .all(|((a, x), (b, y))| a == b && same_json(x, y))
     }
 }
@@ -513,7 +546,7 @@ impl fmt::Debug for UnknownFields {
     }
 }
 
-impl Drop for UnknownFields {
+impl Drop for Kept {
     fn drop(&mut self) {
         for (_, value) in self.entries.drain(..) {
             let mut text: Box<str> = value.into();
@@ -585,10 +618,15 @@ mod tests {
         serde_json::from_str(text).map_err(|e| e.to_string())
     }
 
+    #[allow(clippy::panic, reason = "a value that does not decode fails the test")]
+    fn decoded(text: &str) -> Probe {
+        decode(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
     #[test]
     fn fields_are_read_by_the_table_and_undeclared_keys_kept_as_received() {
         let text = r#"{"z":{"b":1,  "a":2.50},"name":"n","size":null,"x":[1e2]}"#;
-        let probe = decode(text).unwrap_or_else(|e| panic!("{e}"));
+        let probe = decoded(text);
         assert_eq!(probe.name, "n");
         assert_eq!(probe.size, None);
         assert_eq!(probe.note, None);
@@ -631,10 +669,10 @@ mod tests {
 
     #[test]
     fn kept_keys_compare_as_json_and_can_be_cleared_or_confirmed() {
-        let a = decode(r#"{"name":"a","x":{"p":1,"q":2}}"#).unwrap_or_else(|e| panic!("{e}"));
-        let b = decode(r#"{"name":"a","x":{"q":2, "p":1}}"#).unwrap_or_else(|e| panic!("{e}"));
+        let a = decoded(r#"{"name":"a","x":{"p":1,"q":2}}"#);
+        let b = decoded(r#"{"name":"a","x":{"q":2, "p":1}}"#);
         assert_eq!(a, b);
-        let mut c = decode(r#"{"name":"a","x":3}"#).unwrap_or_else(|e| panic!("{e}"));
+        let mut c = decoded(r#"{"name":"a","x":3}"#);
         assert_ne!(a, c);
         c.unknown_fields.resend_read_values();
         assert!(!c.unknown_fields.is_read_back());
