@@ -2,8 +2,9 @@
 //!
 //! Each generated struct implements [`Object`]: a table of its declared properties ([`Field`]:
 //! wire name and presence, in document order), what to do with keys it does not declare
-//! ([`Undeclared`]), and three short methods that only move values between the struct, a tuple of
-//! slots and the reader or writer at a position of the table. Everything else is done here, once:
+//! ([`Undeclared`]), and two short methods that only move values between the struct, a tuple of
+//! slots and the reader ([`ObjectRead`]) or writer ([`ObjectWriter`]) at a position of the table.
+//! Everything else is done here, once:
 //! finding a key in the table, refusing a repeated key, keeping or skipping undeclared keys,
 //! telling an untagged union's trial what was let through, refusing an absent required field, and
 //! writing the fields in document order followed by the kept keys. The struct's `Serialize` and
@@ -12,7 +13,8 @@
 //! The per-struct methods are generic over the reader and the writer rather than function
 //! pointers in a table: serde's readers and writers are generic, and a table of function pointers
 //! would need every value to go through a type-erased copy of serde's data model, which costs
-//! more than the code it saves. A struct's methods are one line per field each.
+//! more than the code it saves. A struct's methods take one line per field where its value is
+//! read into its slot, where the struct is built from the slots, and where it is written.
 //!
 //! The behaviour is that of serde's derive for the same struct, save for undeclared keys: a
 //! repeated key is an error, an absent required field is an error naming it, and an absent or
