@@ -20,6 +20,10 @@ pub struct ApiError {
     pub error_code: ::std::string::String,
     /// Values that were substituted into the error detail, if any.
     pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl ApiError {
     /// A value from its required fields (`error`, `error_code`); optional fields are unset.
@@ -33,7 +37,58 @@ impl ApiError {
             reason: ::std::option::Option::None,
             error_code: error_code.into(),
             parameters: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for ApiError {
+    const NAME: &'static str = "ApiError";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::required("error"),
+        crate::runtime::Field::optional("detail"),
+        crate::runtime::Field::optional("reason"),
+        crate::runtime::Field::required("errorCode"),
+        crate::runtime::Field::optional("parameters"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                _ => field.read(&mut slots.4),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            error: crate::runtime::required(slots.0, "error")?,
+            detail: ::std::option::Option::flatten(slots.1),
+            reason: ::std::option::Option::flatten(slots.2),
+            error_code: crate::runtime::required(slots.3, "errorCode")?,
+            parameters: ::std::option::Option::flatten(slots.4),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.field(&self.error);
+        out.optional(&self.detail);
+        out.optional(&self.reason);
+        out.field(&self.error_code);
+        out.optional(&self.parameters);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for ApiError {
@@ -41,65 +96,23 @@ impl ::serde::Serialize for ApiError {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.detail.is_some())
-            + usize::from(self.reason.is_some())
-            + usize::from(self.parameters.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("ApiError", len)?,
-        );
-        object.field("error", &self.error);
-        object.optional("detail", &self.detail);
-        object.optional("reason", &self.reason);
-        object.field("errorCode", &self.error_code);
-        object.optional("parameters", &self.parameters);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApiError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::ApiError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApiError")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut error = ::std::option::Option::None;
-                let mut detail = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut error_code = ::std::option::Option::None;
-                let mut parameters = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "error" => __map.read_field(&mut error, "error"),
-                        "detail" => __map.read_field(&mut detail, "detail"),
-                        "reason" => __map.read_field(&mut reason, "reason"),
-                        "errorCode" => __map.read_field(&mut error_code, "errorCode"),
-                        "parameters" => __map.read_field(&mut parameters, "parameters"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::ApiError {
-                    error: crate::runtime::required_field(error, "error")?,
-                    detail: ::std::option::Option::flatten(detail),
-                    reason: ::std::option::Option::flatten(reason),
-                    error_code: crate::runtime::required_field(error_code, "errorCode")?,
-                    parameters: ::std::option::Option::flatten(parameters),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
+    }
+}
+impl crate::runtime::SecretFields for ApiError {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// A hypertext link to a related resource.
@@ -114,6 +127,10 @@ pub struct Link {
     pub href: ::std::option::Option<::std::string::String>,
     /// How the linked resource relates to the current one.
     pub rel: ::std::option::Option<::std::string::String>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl Link {
     /// A value with every optional field unset.
@@ -121,7 +138,40 @@ impl Link {
         Self {
             href: ::std::option::Option::None,
             rel: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for Link {
+    const NAME: &'static str = "Link";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("href"),
+        crate::runtime::Field::optional("rel"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (::std::option::Option::None, ::std::option::Option::None);
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                _ => field.read(&mut slots.1),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            href: ::std::option::Option::flatten(slots.0),
+            rel: ::std::option::Option::flatten(slots.1),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.href);
+        out.optional(&self.rel);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for Link {
@@ -129,51 +179,23 @@ impl ::serde::Serialize for Link {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = usize::from(self.href.is_some()) + usize::from(self.rel.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Link", len)?,
-        );
-        object.optional("href", &self.href);
-        object.optional("rel", &self.rel);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Link {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Link;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Link")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut href = ::std::option::Option::None;
-                let mut rel = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "href" => __map.read_field(&mut href, "href"),
-                        "rel" => __map.read_field(&mut rel, "rel"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Link {
-                    href: ::std::option::Option::flatten(href),
-                    rel: ::std::option::Option::flatten(rel),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
+    }
+}
+impl crate::runtime::SecretFields for Link {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// One page of a project's third-party service integrations.
@@ -191,6 +213,10 @@ pub struct PaginatedIntegrationView {
     ///
     /// Set by the server: sent in responses only.
     pub total_count: ::std::option::Option<i32>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl PaginatedIntegrationView {
     /// A value from its required fields (`results`); optional fields are unset.
@@ -201,7 +227,48 @@ impl PaginatedIntegrationView {
             links: ::std::option::Option::None,
             results: results.into(),
             total_count: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for PaginatedIntegrationView {
+    const NAME: &'static str = "PaginatedIntegrationView";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("links"),
+        crate::runtime::Field::required("results"),
+        crate::runtime::Field::optional("totalCount"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            links: ::std::option::Option::flatten(slots.0),
+            results: crate::runtime::required(slots.1, "results")?,
+            total_count: ::std::option::Option::flatten(slots.2),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.links);
+        out.field(&self.results);
+        out.optional(&self.total_count);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for PaginatedIntegrationView {
@@ -209,56 +276,14 @@ impl ::serde::Serialize for PaginatedIntegrationView {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.links.is_some())
-            + usize::from(self.total_count.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("PaginatedIntegrationView", len)?,
-        );
-        object.optional("links", &self.links);
-        object.field("results", &self.results);
-        object.optional("totalCount", &self.total_count);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PaginatedIntegrationView {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::PaginatedIntegrationView;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PaginatedIntegrationView")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut links = ::std::option::Option::None;
-                let mut results = ::std::option::Option::None;
-                let mut total_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "links" => __map.read_field(&mut links, "links"),
-                        "results" => __map.read_field(&mut results, "results"),
-                        "totalCount" => __map.read_field(&mut total_count, "totalCount"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::PaginatedIntegrationView {
-                    links: ::std::option::Option::flatten(links),
-                    results: crate::runtime::required_field(results, "results")?,
-                    total_count: ::std::option::Option::flatten(total_count),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for PaginatedIntegrationView {
@@ -268,10 +293,16 @@ impl crate::runtime::SecretFields for PaginatedIntegrationView {
         visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
     ) {
         crate::runtime::SecretFields::visit_secrets(
+            &self.links,
+            &::std::format!("{path}/links"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(
             &self.results,
             &::std::format!("{path}/results"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 impl crate::runtime::Validate for PaginatedIntegrationView {
@@ -571,6 +602,10 @@ pub struct PagerDuty {
     pub region: ::std::option::Option<self::PagerDutyRegion>,
     /// Integration key of the PagerDuty service. Responses show it masked except for its last four characters.
     pub service_key: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl PagerDuty {
     /// A value from its required fields (`service_key`); optional fields are unset.
@@ -579,7 +614,48 @@ impl PagerDuty {
             id: ::std::option::Option::None,
             region: ::std::option::Option::None,
             service_key: service_key.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for PagerDuty {
+    const NAME: &'static str = "PagerDuty";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::optional("region"),
+        crate::runtime::Field::required("serviceKey"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            region: ::std::option::Option::flatten(slots.1),
+            service_key: crate::runtime::required(slots.2, "serviceKey")?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.optional(&self.region);
+        out.field(&self.service_key);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for PagerDuty {
@@ -587,59 +663,14 @@ impl ::serde::Serialize for PagerDuty {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.region.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("PagerDuty", len)?,
-        );
-        object.optional("id", &self.id);
-        object.optional("region", &self.region);
-        object.field("serviceKey", &self.service_key);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PagerDuty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::PagerDuty;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PagerDuty")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut region = ::std::option::Option::None;
-                let mut service_key = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "region" => __map.read_field(&mut region, "region"),
-                        "serviceKey" => __map.read_field(&mut service_key, "serviceKey"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::PagerDuty {
-                    id: ::std::option::Option::flatten(id),
-                    region: ::std::option::Option::flatten(region),
-                    service_key: crate::runtime::required_field(
-                        service_key,
-                        "serviceKey",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for PagerDuty {
@@ -653,6 +684,7 @@ impl crate::runtime::SecretFields for PagerDuty {
             &::std::format!("{path}/serviceKey"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// PagerDuty region that hosts the account.
@@ -738,6 +770,10 @@ pub struct Slack {
     pub channel_name: ::std::option::Option<::std::string::String>,
     /// Name of the Slack workspace (team) that owns the channel.
     pub team_name: ::std::option::Option<::std::string::String>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl Slack {
     /// A value from its required fields (`api_token`, `channel_name`); optional fields are unset.
@@ -752,7 +788,53 @@ impl Slack {
             api_token: api_token.into(),
             channel_name: channel_name.into(),
             team_name: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for Slack {
+    const NAME: &'static str = "Slack";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiToken"),
+        crate::runtime::Field::required_nullable("channelName"),
+        crate::runtime::Field::optional("teamName"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                _ => field.read(&mut slots.3),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_token: crate::runtime::required(slots.1, "apiToken")?,
+            channel_name: ::std::option::Option::flatten(slots.2),
+            team_name: ::std::option::Option::flatten(slots.3),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_token);
+        out.field(&self.channel_name);
+        out.optional(&self.team_name);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for Slack {
@@ -760,62 +842,14 @@ impl ::serde::Serialize for Slack {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.id.is_some())
-            + usize::from(self.team_name.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Slack", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("apiToken", &self.api_token);
-        object.field("channelName", &self.channel_name);
-        object.optional("teamName", &self.team_name);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Slack {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Slack;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Slack")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut api_token = ::std::option::Option::None;
-                let mut channel_name = ::std::option::Option::None;
-                let mut team_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "apiToken" => __map.read_field(&mut api_token, "apiToken"),
-                        "channelName" => {
-                            __map.read_field(&mut channel_name, "channelName")
-                        }
-                        "teamName" => __map.read_field(&mut team_name, "teamName"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Slack {
-                    id: ::std::option::Option::flatten(id),
-                    api_token: crate::runtime::required_field(api_token, "apiToken")?,
-                    channel_name: ::std::option::Option::flatten(channel_name),
-                    team_name: ::std::option::Option::flatten(team_name),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for Slack {
@@ -829,6 +863,7 @@ impl crate::runtime::SecretFields for Slack {
             &::std::format!("{path}/apiToken"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 impl crate::runtime::Validate for Slack {
@@ -878,6 +913,10 @@ pub struct Datadog {
     ///
     /// Defaults to `false`.
     pub send_user_provided_resource_tags: ::std::option::Option<bool>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl Datadog {
     /// A value from its required fields (`api_key`); optional fields are unset.
@@ -890,7 +929,68 @@ impl Datadog {
             send_database_metrics: ::std::option::Option::None,
             send_query_stats_metrics: ::std::option::Option::None,
             send_user_provided_resource_tags: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for Datadog {
+    const NAME: &'static str = "Datadog";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiKey"),
+        crate::runtime::Field::optional("region"),
+        crate::runtime::Field::optional("sendCollectionLatencyMetrics"),
+        crate::runtime::Field::optional("sendDatabaseMetrics"),
+        crate::runtime::Field::optional("sendQueryStatsMetrics"),
+        crate::runtime::Field::optional("sendUserProvidedResourceTags"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                4 => field.read(&mut slots.4),
+                5 => field.read(&mut slots.5),
+                _ => field.read(&mut slots.6),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_key: crate::runtime::required(slots.1, "apiKey")?,
+            region: ::std::option::Option::flatten(slots.2),
+            send_collection_latency_metrics: ::std::option::Option::flatten(slots.3),
+            send_database_metrics: ::std::option::Option::flatten(slots.4),
+            send_query_stats_metrics: ::std::option::Option::flatten(slots.5),
+            send_user_provided_resource_tags: ::std::option::Option::flatten(slots.6),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_key);
+        out.optional(&self.region);
+        out.optional(&self.send_collection_latency_metrics);
+        out.optional(&self.send_database_metrics);
+        out.optional(&self.send_query_stats_metrics);
+        out.optional(&self.send_user_provided_resource_tags);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for Datadog {
@@ -898,116 +998,14 @@ impl ::serde::Serialize for Datadog {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.region.is_some())
-            + usize::from(self.send_collection_latency_metrics.is_some())
-            + usize::from(self.send_database_metrics.is_some())
-            + usize::from(self.send_query_stats_metrics.is_some())
-            + usize::from(self.send_user_provided_resource_tags.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Datadog", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("apiKey", &self.api_key);
-        object.optional("region", &self.region);
-        object
-            .optional(
-                "sendCollectionLatencyMetrics",
-                &self.send_collection_latency_metrics,
-            );
-        object.optional("sendDatabaseMetrics", &self.send_database_metrics);
-        object.optional("sendQueryStatsMetrics", &self.send_query_stats_metrics);
-        object
-            .optional(
-                "sendUserProvidedResourceTags",
-                &self.send_user_provided_resource_tags,
-            );
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Datadog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Datadog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Datadog")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut api_key = ::std::option::Option::None;
-                let mut region = ::std::option::Option::None;
-                let mut send_collection_latency_metrics = ::std::option::Option::None;
-                let mut send_database_metrics = ::std::option::Option::None;
-                let mut send_query_stats_metrics = ::std::option::Option::None;
-                let mut send_user_provided_resource_tags = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
-                        "region" => __map.read_field(&mut region, "region"),
-                        "sendCollectionLatencyMetrics" => {
-                            __map
-                                .read_field(
-                                    &mut send_collection_latency_metrics,
-                                    "sendCollectionLatencyMetrics",
-                                )
-                        }
-                        "sendDatabaseMetrics" => {
-                            __map
-                                .read_field(
-                                    &mut send_database_metrics,
-                                    "sendDatabaseMetrics",
-                                )
-                        }
-                        "sendQueryStatsMetrics" => {
-                            __map
-                                .read_field(
-                                    &mut send_query_stats_metrics,
-                                    "sendQueryStatsMetrics",
-                                )
-                        }
-                        "sendUserProvidedResourceTags" => {
-                            __map
-                                .read_field(
-                                    &mut send_user_provided_resource_tags,
-                                    "sendUserProvidedResourceTags",
-                                )
-                        }
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Datadog {
-                    id: ::std::option::Option::flatten(id),
-                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
-                    region: ::std::option::Option::flatten(region),
-                    send_collection_latency_metrics: ::std::option::Option::flatten(
-                        send_collection_latency_metrics,
-                    ),
-                    send_database_metrics: ::std::option::Option::flatten(
-                        send_database_metrics,
-                    ),
-                    send_query_stats_metrics: ::std::option::Option::flatten(
-                        send_query_stats_metrics,
-                    ),
-                    send_user_provided_resource_tags: ::std::option::Option::flatten(
-                        send_user_provided_resource_tags,
-                    ),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for Datadog {
@@ -1021,6 +1019,7 @@ impl crate::runtime::SecretFields for Datadog {
             &::std::format!("{path}/apiKey"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// Datadog site that hosts the account.
@@ -1124,6 +1123,10 @@ pub struct NewRelic {
     pub read_token: crate::runtime::Secret,
     /// Insert key that lets MongoDB Cloud write data to the account.
     pub write_token: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl NewRelic {
     /// A value from its required fields (`account_id`, `license_key`, `read_token`, `write_token`); optional fields are unset.
@@ -1139,7 +1142,58 @@ impl NewRelic {
             license_key: license_key.into(),
             read_token: read_token.into(),
             write_token: write_token.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for NewRelic {
+    const NAME: &'static str = "NewRelic";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("accountId"),
+        crate::runtime::Field::required("licenseKey"),
+        crate::runtime::Field::required("readToken"),
+        crate::runtime::Field::required("writeToken"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                _ => field.read(&mut slots.4),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            account_id: crate::runtime::required(slots.1, "accountId")?,
+            license_key: crate::runtime::required(slots.2, "licenseKey")?,
+            read_token: crate::runtime::required(slots.3, "readToken")?,
+            write_token: crate::runtime::required(slots.4, "writeToken")?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.account_id);
+        out.field(&self.license_key);
+        out.field(&self.read_token);
+        out.field(&self.write_token);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for NewRelic {
@@ -1147,69 +1201,14 @@ impl ::serde::Serialize for NewRelic {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 4usize + usize::from(self.id.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("NewRelic", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("accountId", &self.account_id);
-        object.field("licenseKey", &self.license_key);
-        object.field("readToken", &self.read_token);
-        object.field("writeToken", &self.write_token);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for NewRelic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::NewRelic;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NewRelic")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut account_id = ::std::option::Option::None;
-                let mut license_key = ::std::option::Option::None;
-                let mut read_token = ::std::option::Option::None;
-                let mut write_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "accountId" => __map.read_field(&mut account_id, "accountId"),
-                        "licenseKey" => __map.read_field(&mut license_key, "licenseKey"),
-                        "readToken" => __map.read_field(&mut read_token, "readToken"),
-                        "writeToken" => __map.read_field(&mut write_token, "writeToken"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::NewRelic {
-                    id: ::std::option::Option::flatten(id),
-                    account_id: crate::runtime::required_field(account_id, "accountId")?,
-                    license_key: crate::runtime::required_field(
-                        license_key,
-                        "licenseKey",
-                    )?,
-                    read_token: crate::runtime::required_field(read_token, "readToken")?,
-                    write_token: crate::runtime::required_field(
-                        write_token,
-                        "writeToken",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for NewRelic {
@@ -1233,6 +1232,7 @@ impl crate::runtime::SecretFields for NewRelic {
             &::std::format!("{path}/writeToken"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// OpsGenie Integration
@@ -1250,6 +1250,10 @@ pub struct OpsGenie {
     ///
     /// Defaults to `"US"`.
     pub region: ::std::option::Option<self::OpsGenieRegion>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl OpsGenie {
     /// A value from its required fields (`api_key`); optional fields are unset.
@@ -1258,7 +1262,48 @@ impl OpsGenie {
             id: ::std::option::Option::None,
             api_key: api_key.into(),
             region: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for OpsGenie {
+    const NAME: &'static str = "OpsGenie";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiKey"),
+        crate::runtime::Field::optional("region"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_key: crate::runtime::required(slots.1, "apiKey")?,
+            region: ::std::option::Option::flatten(slots.2),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_key);
+        out.optional(&self.region);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for OpsGenie {
@@ -1266,56 +1311,14 @@ impl ::serde::Serialize for OpsGenie {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.region.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("OpsGenie", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("apiKey", &self.api_key);
-        object.optional("region", &self.region);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpsGenie {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::OpsGenie;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OpsGenie")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut api_key = ::std::option::Option::None;
-                let mut region = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
-                        "region" => __map.read_field(&mut region, "region"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::OpsGenie {
-                    id: ::std::option::Option::flatten(id),
-                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
-                    region: ::std::option::Option::flatten(region),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for OpsGenie {
@@ -1329,6 +1332,7 @@ impl crate::runtime::SecretFields for OpsGenie {
             &::std::format!("{path}/apiKey"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// Opsgenie region that hosts the account.
@@ -1350,6 +1354,10 @@ pub struct VictorOps {
     pub api_key: crate::runtime::Secret,
     /// Routing key that picks which team receives the alerts.
     pub routing_key: ::std::option::Option<::std::string::String>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl VictorOps {
     /// A value from its required fields (`api_key`); optional fields are unset.
@@ -1358,7 +1366,48 @@ impl VictorOps {
             id: ::std::option::Option::None,
             api_key: api_key.into(),
             routing_key: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for VictorOps {
+    const NAME: &'static str = "VictorOps";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiKey"),
+        crate::runtime::Field::optional("routingKey"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_key: crate::runtime::required(slots.1, "apiKey")?,
+            routing_key: ::std::option::Option::flatten(slots.2),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_key);
+        out.optional(&self.routing_key);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for VictorOps {
@@ -1366,56 +1415,14 @@ impl ::serde::Serialize for VictorOps {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.routing_key.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("VictorOps", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("apiKey", &self.api_key);
-        object.optional("routingKey", &self.routing_key);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for VictorOps {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::VictorOps;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VictorOps")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut api_key = ::std::option::Option::None;
-                let mut routing_key = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
-                        "routingKey" => __map.read_field(&mut routing_key, "routingKey"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::VictorOps {
-                    id: ::std::option::Option::flatten(id),
-                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
-                    routing_key: ::std::option::Option::flatten(routing_key),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for VictorOps {
@@ -1429,6 +1436,7 @@ impl crate::runtime::SecretFields for VictorOps {
             &::std::format!("{path}/apiKey"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// Webhook Integration
@@ -1444,6 +1452,10 @@ pub struct Webhook {
     pub secret: ::std::option::Option<crate::runtime::Secret>,
     /// Endpoint that receives the alert requests.
     pub url: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl Webhook {
     /// A value from its required fields (`url`); optional fields are unset.
@@ -1452,7 +1464,48 @@ impl Webhook {
             id: ::std::option::Option::None,
             secret: ::std::option::Option::None,
             url: url.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for Webhook {
+    const NAME: &'static str = "Webhook";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::optional("secret"),
+        crate::runtime::Field::required("url"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            secret: ::std::option::Option::flatten(slots.1),
+            url: crate::runtime::required(slots.2, "url")?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.optional(&self.secret);
+        out.field(&self.url);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for Webhook {
@@ -1460,56 +1513,14 @@ impl ::serde::Serialize for Webhook {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.secret.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Webhook", len)?,
-        );
-        object.optional("id", &self.id);
-        object.optional("secret", &self.secret);
-        object.field("url", &self.url);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Webhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Webhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Webhook")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut secret = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "secret" => __map.read_field(&mut secret, "secret"),
-                        "url" => __map.read_field(&mut url, "url"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Webhook {
-                    id: ::std::option::Option::flatten(id),
-                    secret: ::std::option::Option::flatten(secret),
-                    url: crate::runtime::required_field(url, "url")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for Webhook {
@@ -1528,6 +1539,7 @@ impl crate::runtime::SecretFields for Webhook {
             &::std::format!("{path}/url"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// Prometheus Integration
@@ -1551,6 +1563,10 @@ pub struct Prometheus {
     pub password: ::std::option::Option<crate::runtime::Secret>,
     /// Whether to attach the tags you defined on Atlas resources to the metrics.
     pub send_user_provided_resource_tags_enabled: ::std::option::Option<bool>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl Prometheus {
     /// A value from its required fields (`enabled`, `service_discovery`, `username`); optional fields are unset.
@@ -1566,7 +1582,65 @@ impl Prometheus {
             username: username.into(),
             password: ::std::option::Option::None,
             send_user_provided_resource_tags_enabled: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for Prometheus {
+    const NAME: &'static str = "Prometheus";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("enabled"),
+        crate::runtime::Field::required("serviceDiscovery"),
+        crate::runtime::Field::required("username"),
+        crate::runtime::Field::optional("password"),
+        crate::runtime::Field::optional("sendUserProvidedResourceTagsEnabled"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                4 => field.read(&mut slots.4),
+                _ => field.read(&mut slots.5),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            enabled: crate::runtime::required(slots.1, "enabled")?,
+            service_discovery: crate::runtime::required(slots.2, "serviceDiscovery")?,
+            username: crate::runtime::required(slots.3, "username")?,
+            password: ::std::option::Option::flatten(slots.4),
+            send_user_provided_resource_tags_enabled: ::std::option::Option::flatten(
+                slots.5,
+            ),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.enabled);
+        out.field(&self.service_discovery);
+        out.field(&self.username);
+        out.optional(&self.password);
+        out.optional(&self.send_user_provided_resource_tags_enabled);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for Prometheus {
@@ -1574,86 +1648,14 @@ impl ::serde::Serialize for Prometheus {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.id.is_some())
-            + usize::from(self.password.is_some())
-            + usize::from(self.send_user_provided_resource_tags_enabled.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Prometheus", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("enabled", &self.enabled);
-        object.field("serviceDiscovery", &self.service_discovery);
-        object.field("username", &self.username);
-        object.optional("password", &self.password);
-        object
-            .optional(
-                "sendUserProvidedResourceTagsEnabled",
-                &self.send_user_provided_resource_tags_enabled,
-            );
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Prometheus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Prometheus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Prometheus")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut enabled = ::std::option::Option::None;
-                let mut service_discovery = ::std::option::Option::None;
-                let mut username = ::std::option::Option::None;
-                let mut password = ::std::option::Option::None;
-                let mut send_user_provided_resource_tags_enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "enabled" => __map.read_field(&mut enabled, "enabled"),
-                        "serviceDiscovery" => {
-                            __map.read_field(&mut service_discovery, "serviceDiscovery")
-                        }
-                        "username" => __map.read_field(&mut username, "username"),
-                        "password" => __map.read_field(&mut password, "password"),
-                        "sendUserProvidedResourceTagsEnabled" => {
-                            __map
-                                .read_field(
-                                    &mut send_user_provided_resource_tags_enabled,
-                                    "sendUserProvidedResourceTagsEnabled",
-                                )
-                        }
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Prometheus {
-                    id: ::std::option::Option::flatten(id),
-                    enabled: crate::runtime::required_field(enabled, "enabled")?,
-                    service_discovery: crate::runtime::required_field(
-                        service_discovery,
-                        "serviceDiscovery",
-                    )?,
-                    username: crate::runtime::required_field(username, "username")?,
-                    password: ::std::option::Option::flatten(password),
-                    send_user_provided_resource_tags_enabled: ::std::option::Option::flatten(
-                        send_user_provided_resource_tags_enabled,
-                    ),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for Prometheus {
@@ -1667,6 +1669,7 @@ impl crate::runtime::SecretFields for Prometheus {
             &::std::format!("{path}/password"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// How Prometheus discovers the targets it scrapes.
@@ -1748,6 +1751,10 @@ pub struct MicrosoftTeams {
     pub id: ::std::option::Option<::std::string::String>,
     /// Incoming webhook address of the Teams channel. Responses show it partly masked.
     pub microsoft_teams_webhook_url: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
 impl MicrosoftTeams {
     /// A value from its required fields (`microsoft_teams_webhook_url`); optional fields are unset.
@@ -1757,7 +1764,43 @@ impl MicrosoftTeams {
         Self {
             id: ::std::option::Option::None,
             microsoft_teams_webhook_url: microsoft_teams_webhook_url.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
+    }
+}
+impl crate::runtime::Object for MicrosoftTeams {
+    const NAME: &'static str = "MicrosoftTeams";
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("microsoftTeamsWebhookUrl"),
+    ];
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (::std::option::Option::None, ::std::option::Option::None);
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                _ => field.read(&mut slots.1),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            microsoft_teams_webhook_url: crate::runtime::required(
+                slots.1,
+                "microsoftTeamsWebhookUrl",
+            )?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.microsoft_teams_webhook_url);
+        out.unknown(&self.unknown_fields);
     }
 }
 impl ::serde::Serialize for MicrosoftTeams {
@@ -1765,60 +1808,14 @@ impl ::serde::Serialize for MicrosoftTeams {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("MicrosoftTeams", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("microsoftTeamsWebhookUrl", &self.microsoft_teams_webhook_url);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MicrosoftTeams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::MicrosoftTeams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MicrosoftTeams")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut microsoft_teams_webhook_url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "microsoftTeamsWebhookUrl" => {
-                            __map
-                                .read_field(
-                                    &mut microsoft_teams_webhook_url,
-                                    "microsoftTeamsWebhookUrl",
-                                )
-                        }
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::MicrosoftTeams {
-                    id: ::std::option::Option::flatten(id),
-                    microsoft_teams_webhook_url: crate::runtime::required_field(
-                        microsoft_teams_webhook_url,
-                        "microsoftTeamsWebhookUrl",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
 impl crate::runtime::SecretFields for MicrosoftTeams {
@@ -1832,6 +1829,7 @@ impl crate::runtime::SecretFields for MicrosoftTeams {
             &::std::format!("{path}/microsoftTeamsWebhookUrl"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
 /// Label that names the third-party service to integrate with.

@@ -23,11 +23,43 @@ fn reversed(value: serde_yaml::Value) -> serde_yaml::Value {
     }
 }
 
+/// Each struct's wire names paired with the fields they are read into and written from: the
+/// table of `runtime::Object` and the writes of its `write` list them in the same order.
+fn field_pairs(contents: &str) -> Vec<String> {
+    let mut pairs = Vec::new();
+    let mut wires: Vec<&str> = Vec::new();
+    let mut fields: Vec<&str> = Vec::new();
+    let mut owner = "";
+    for line in contents.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("impl crate::runtime::Object for ") {
+            for (wire, field) in wires.drain(..).zip(fields.drain(..)) {
+                pairs.push(format!("{owner}: {wire} <-> {field}"));
+            }
+            owner = rest.trim_end_matches(" {");
+        } else if line.starts_with("crate::runtime::Field::") {
+            wires.extend(
+                line.split_once('(')
+                    .map(|(_, wire)| wire.trim_end_matches("),")),
+            );
+        } else if let Some(rest) = line
+            .strip_prefix("out.field(&self.")
+            .or_else(|| line.strip_prefix("out.optional(&self."))
+        {
+            fields.push(rest.trim_end_matches(");"));
+        }
+    }
+    for (wire, field) in wires.drain(..).zip(fields.drain(..)) {
+        pairs.push(format!("{owner}: {wire} <-> {field}"));
+    }
+    pairs
+}
+
 /// The lines of the generated files that tie a name to what it names (public items and fields with
-/// their types, the arms that map a wire name to a field or a variant, query parameters) and the
-/// warnings, sorted: equal when the same items have the same names, whatever their order.
+/// their types, wire names with the fields they are read into, the arms that map a wire name to a
+/// variant, query parameters) and the warnings, sorted: equal when the same items have the same
+/// names, whatever their order.
 fn lines(text: &str) -> Vec<String> {
-    const NAMING: &[&str] = &["pub ", "=> __map.read_field(", "=> Self::", "query.push("];
+    const NAMING: &[&str] = &["pub ", "=> Self::", "query.push("];
     let document = Document::parse(text, "names.yaml").unwrap();
     let output = generator::generate(&document, &Config::default()).unwrap();
     let mut lines: Vec<String> = output
@@ -35,6 +67,7 @@ fn lines(text: &str) -> Vec<String> {
         .iter()
         .flat_map(|f| f.contents.lines().map(|l| l.trim().to_owned()))
         .filter(|l| NAMING.iter().any(|n| l.contains(n)))
+        .chain(output.files.iter().flat_map(|f| field_pairs(&f.contents)))
         .chain(output.warnings.iter().map(|w| w.to_string()))
         .collect();
     lines.sort();
@@ -67,4 +100,13 @@ fn the_rename_test_can_fail() {
         .replace("is_global: {type: boolean}", "is_global: {type: string}")
         .replace("isGlobal: {type: string}", "isGlobal: {type: boolean}");
     assert_ne!(lines(a), lines(&b));
+    // Properties of the same type are told apart by the wire names their fields are read from.
+    let same = a.replace("{type: boolean}", "{type: string}");
+    let lines = lines(&same);
+    for pair in [
+        r#"F: "is_global" <-> is_global"#,
+        r#"F: "isGlobal" <-> is_global_2"#,
+    ] {
+        assert!(lines.iter().any(|l| l == pair), "{pair} in {lines:#?}");
+    }
 }

@@ -115,6 +115,19 @@ fn undeclared_keys_are_kept_beside_declared_properties() {
 }
 
 #[test]
+fn a_property_named_like_the_kept_keys_takes_another_name() {
+    use codegen_tests::fixtures::names::types::Note;
+    let text = r#"{"text":"t","unknownFields":"mine","later":[1, 2]}"#;
+    let note: Note = serde_json::from_str(text).unwrap();
+    assert_eq!(note.unknown_fields_2.as_deref(), Some("mine"));
+    assert_eq!(note.unknown_fields.keys().collect::<Vec<_>>(), ["later"]);
+    assert_eq!(
+        serde_json::to_string(&note).unwrap(),
+        r#"{"text":"t","unknownFields":"mine","later":[1, 2]}"#
+    );
+}
+
+#[test]
 fn enums_written_as_unquoted_scalars_are_string_enums() {
     use unquoted_enum::types::{Junction, JunctionApiLevel, JunctionKind, JunctionLanes};
     let junction: Junction = exact(r#"{"kind":"false","apiLevel":"1.0","lanes":"2"}"#);

@@ -1,5 +1,5 @@
 //! Hand-written support for the generated modules, shared by every crate the generator writes:
-//! the secret type, tagged-union decoding, request checks and encoding, and response decoding.
+//! object reading and writing, the secret type, tagged-union decoding, request checks and encoding, and response decoding.
 
 mod body;
 mod object;
@@ -10,8 +10,11 @@ mod secret;
 pub(crate) mod trial;
 pub(crate) mod union;
 
-pub use body::{Binary, Body, FormField, Multipart, form_body, sensitive_header, text_body};
-pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
+pub use body::{Binary, Body, Form, Multipart, sensitive_header, text_body};
+pub use object::{
+    Field, FieldRead, Object, ObjectRead, ObjectWriter, Presence, Undeclared, UnknownFields,
+    read_object, required, write_object,
+};
 pub use param::{Shape, Style, header_value, path_value};
 pub use request::{
     Check, Constraint, Operation, Query, RequestError, Rules, Validate, Validation, Violation,
@@ -23,4 +26,4 @@ pub use response::{
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
 pub use trial::{Trial, decode_untagged, lenient};
-pub use union::{UnknownVariant, decode_variant, take_tagged};
+pub use union::{TaggedObject, UnknownVariant, decode_variant, take_tagged};

@@ -49,7 +49,7 @@ impl<B: ResponseBody> Received<B> {
                 .and_then(|s| u16::try_from(s).ok());
             if let Some(status) = status.and_then(|s| StatusCode::from_u16(s).ok()) {
                 received.status = status;
-                received.content = object.shift_remove("content");
+                received.content = object.remove("content");
             }
         }
         received

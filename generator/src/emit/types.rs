@@ -108,9 +108,17 @@ fn emit_struct(
             pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let unknown = s.unknown.as_ref().map(|rust| {
+        let field_name = ident(rust);
+        quote! {
+            /// The keys the document does not describe, kept as received and sent back; values
+            /// kept from a response are not sent again until cleared or confirmed (see
+            /// `runtime::UnknownFields`).
+            pub #field_name: crate::runtime::UnknownFields,
+        }
+    });
     let constructor = emit_constructor(name, s, api);
-    let serialize = emit_struct_serialize(name, s);
-    let deserialize = emit_struct_deserialize(name, s);
+    let object = emit_object(name, s);
     // With nothing required, an empty value is a sensible default.
     let default = s
         .fields
@@ -121,152 +129,144 @@ fn emit_struct(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default)]
-        pub struct #name { #(#fields)* #extra }
+        pub struct #name { #(#fields)* #extra #unknown }
         #constructor
-        #serialize
-        #deserialize
-    }
-}
-
-/// `Serialize` as an object in field order. An absent optional value is left out; a required
-/// nullable one is written as `null`.
-///
-/// Written out rather than derived: serde's derive also emits sequence forms and field visitors
-/// that JSON never uses, and on a document of hundreds of schemas that doubles the compiler's
-/// work on the crate.
-fn emit_struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let type_name = name.to_string();
-    // The number of fields written, as serde's derive counts them for formats that need it.
-    let always = s.fields.iter().filter(|f| f.required).count();
-    let mut terms: Vec<TokenStream> = Vec::new();
-    if always > 0 {
-        terms.push(quote!(#always));
-    }
-    terms.extend(s.fields.iter().filter(|f| !f.required).map(|f| {
-        let n = ident(&f.name.rust);
-        quote!(usize::from(self.#n.is_some()))
-    }));
-    let len = if terms.is_empty() {
-        quote!(0)
-    } else {
-        quote!(#(#terms)+*)
-    };
-    let writes = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        let wire = &f.name.wire;
-        if f.required {
-            quote!(object.field(#wire, &self.#n);)
-        } else {
-            quote!(object.optional(#wire, &self.#n);)
-        }
-    });
-    if let Some(extra) = &s.additional {
-        // Keys known only at run time: written as a map, declared fields first.
-        let n = ident(&extra.rust);
-        let declared = s.fields.iter().map(|f| f.name.wire.as_str());
-        return quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    let mut object = crate::runtime::MapWriter::new(serializer.serialize_map(::std::option::Option::None)?);
-                    #(#writes)*
-                    object.extras(&self.#n, &[#(#declared),*]);
-                    object.end()
-                }
-            }
-        };
-    }
-    let object = if s.fields.is_empty() {
-        quote!(object)
-    } else {
-        quote!(mut object)
-    };
-    quote! {
+        #object
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = #len;
-                let #object = crate::runtime::ObjectWriter::new(serializer.serialize_struct(#type_name, len)?);
-                #(#writes)*
-                object.end()
+                crate::runtime::write_object(self, serializer)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::read_object(deserializer)
             }
         }
     }
 }
 
-/// `Deserialize` from an object: unknown keys are skipped, a repeated key is an error, an absent
-/// required field is an error, an absent or `null` optional one is `None`. Required nullable
-/// fields may be absent too, as with serde's derive. Types are named by `self::` paths, so a schema
-/// called `Fields` or `A` cannot be confused with the visitor or its parameters.
-fn emit_struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let expecting = format!("struct {name}");
-    let slots = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        quote!(let mut #n = ::std::option::Option::None;)
-    });
-    let arms = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
+/// The struct's table for `runtime::Object`, which reads and writes it: each field once in the
+/// table (wire name and presence), and one line per field where its value is read into its slot,
+/// where the struct is built from the slots, and where it is written. Absent or `null` optional
+/// fields are `None`, and an absent optional field is left out when writing; a required nullable
+/// one is written as `null`. The slots are a tuple whose types are inferred from the struct, the
+/// way serde's derive leaves its locals. Types are named by `self::` paths, so that a schema
+/// called `Field` or `A` cannot be confused with the runtime's items or the methods' parameters.
+fn emit_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let type_name = name.to_string();
+    let table = s.fields.iter().map(|f| {
         let wire = &f.name.wire;
-        quote!(#wire => __map.read_field(&mut #n, #wire),)
-    });
-    // Undeclared keys are kept when the schema allows them, skipped otherwise.
-    let (extra_slot, other_key, extra_init) = match &s.additional {
-        Some(extra) => {
-            let n = ident(&extra.rust);
-            (
-                quote!(let mut __extra = ::std::collections::BTreeMap::new();),
-                quote!(__other => __map.read_extra(&mut __extra, __other),),
-                quote!(#n: __extra,),
-            )
-        }
-        None => (
-            TokenStream::new(),
-            quote!(_ => __map.skip_field(),),
-            TokenStream::new(),
-        ),
-    };
-    // The locals are the fields' own names; the map and the key take names no field can have.
-    let read_keys = if s.fields.is_empty() && s.additional.is_none() {
-        quote! {
-            while __map.next_key::<crate::runtime::FieldKey<'de>>()?.is_some() {
-                __map.skip_field()?;
-            }
-        }
-    } else {
-        quote! {
-            while let ::std::option::Option::Some(__key) = __map.next_key::<crate::runtime::FieldKey<'de>>()? {
-                match __key.as_str() {
-                    #(#arms)*
-                    #other_key
-                }?;
-            }
-        }
-    };
-    let inits = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        let wire = &f.name.wire;
-        if f.optional() {
-            quote!(#n: ::std::option::Option::flatten(#n),)
-        } else {
-            quote!(#n: crate::runtime::required_field(#n, #wire)?,)
+        match (f.required, f.nullable) {
+            (true, false) => quote!(crate::runtime::Field::required(#wire)),
+            (true, true) => quote!(crate::runtime::Field::required_nullable(#wire)),
+            (false, _) => quote!(crate::runtime::Field::optional(#wire)),
         }
     });
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> ::serde::de::Visitor<'de> for Fields {
-                    type Value = self::#name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<Self::Value, A::Error> {
-                        use crate::runtime::ReadFields as _;
-                        #(#slots)*
-                        #extra_slot
-                        #read_keys
-                        ::std::result::Result::Ok(self::#name { #(#inits)* #extra_init })
-                    }
+    let undeclared = match (&s.additional, &s.unknown) {
+        (Some(_), _) => quote!(Read),
+        (None, Some(_)) => quote!(Keep),
+        (None, None) => quote!(Skip),
+    };
+    let index = |i: usize| syn::Index::from(i);
+    // One slot per field, then the map of additional properties.
+    let mut starts: Vec<TokenStream> = vec![quote!(::std::option::Option::None); s.fields.len()];
+    let mut reads: Vec<TokenStream> = (0..s.fields.len())
+        .map(|i| {
+            let slot = index(i);
+            quote!(field.read(&mut slots.#slot))
+        })
+        .collect();
+    if s.additional.is_some() {
+        let slot = index(s.fields.len());
+        starts.push(quote!(::std::collections::BTreeMap::new()));
+        reads.push(quote!(field.read_extra(&mut slots.#slot)));
+    }
+    let read_loop = match reads.as_slice() {
+        [] => quote! {
+            while object.next_field()?.is_some() {}
+        },
+        [only] => quote! {
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                #only?;
+            }
+        },
+        [arms @ .., last] => {
+            let arms = arms.iter().enumerate().map(|(i, read)| {
+                let position = proc_macro2::Literal::usize_unsuffixed(i);
+                quote!(#position => #read,)
+            });
+            quote! {
+                while let ::std::option::Option::Some(field) = object.next_field()? {
+                    match field.index() {
+                        #(#arms)*
+                        _ => #last,
+                    }?;
                 }
-                deserializer.deserialize_map(Fields)
+            }
+        }
+    };
+    let slots = (!starts.is_empty()).then(|| quote!(let mut slots = (#(#starts,)*);));
+    let mut inits: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let n = ident(&f.name.rust);
+            let slot = index(i);
+            let wire = &f.name.wire;
+            if f.optional() {
+                quote!(#n: ::std::option::Option::flatten(slots.#slot),)
+            } else {
+                quote!(#n: crate::runtime::required(slots.#slot, #wire)?,)
+            }
+        })
+        .collect();
+    if let Some(a) = &s.additional {
+        let n = ident(&a.rust);
+        let slot = index(s.fields.len());
+        inits.push(quote!(#n: slots.#slot,));
+    }
+    if let Some(rust) = &s.unknown {
+        let n = ident(rust);
+        inits.push(quote!(#n: object.unknown_fields(),));
+    }
+    let mut writes: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let n = ident(&f.name.rust);
+            if f.required {
+                quote!(out.field(&self.#n);)
+            } else {
+                quote!(out.optional(&self.#n);)
+            }
+        })
+        .collect();
+    if let Some(a) = &s.additional {
+        let n = ident(&a.rust);
+        writes.push(quote!(out.extras(&self.#n);));
+    }
+    if let Some(rust) = &s.unknown {
+        let n = ident(rust);
+        writes.push(quote!(out.unknown(&self.#n);));
+    }
+    let out = if writes.is_empty() {
+        quote!(_)
+    } else {
+        quote!(out)
+    };
+    quote! {
+        impl crate::runtime::Object for #name {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [crate::runtime::Field] = &[#(#table),*];
+            const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::#undeclared;
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut object: crate::runtime::ObjectRead<'de, A>) -> ::std::result::Result<Self, A::Error> {
+                #slots
+                #read_loop
+                ::std::result::Result::Ok(Self { #(#inits)* })
+            }
+            fn write<S: ::serde::ser::SerializeMap>(&self, #out: &mut crate::runtime::ObjectWriter<S>) {
+                #(#writes)*
             }
         }
     }
@@ -280,10 +280,18 @@ fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenSt
         let ty = field_type(f, api);
         quote!(#n: impl ::std::convert::Into<#ty>)
     });
-    let extra = s.additional.as_ref().map(|a| {
-        let n = ident(&a.rust);
-        quote!(#n: ::std::collections::BTreeMap::new())
-    });
+    let extra = s
+        .additional
+        .as_ref()
+        .map(|a| {
+            let n = ident(&a.rust);
+            quote!(#n: ::std::collections::BTreeMap::new())
+        })
+        .into_iter()
+        .chain(s.unknown.as_ref().map(|rust| {
+            let n = ident(rust);
+            quote!(#n: crate::runtime::UnknownFields::new())
+        }));
     let inits = s
         .fields
         .iter()

@@ -1,6 +1,6 @@
 //! Facts about the finished type table that emitting needs, each computed once and in time
 //! linear in the size of the table: which types can hold a secret (a tagged union always can, in
-//! its catch-all), which hold a constrained
+//! its catch-all, and a struct that keeps undeclared keys, in them), which hold a constrained
 //! field, and which string enums repeat the values of an earlier one.
 
 use std::collections::HashMap;
@@ -11,10 +11,14 @@ use crate::ir::{Analysis, Name, TypeDef, TypeId, TypeKind, TypeRef};
 /// Analyses the type table.
 pub(super) fn analyse(types: &[TypeDef]) -> Analysis {
     // A tagged union's catch-all holds objects of kinds the document does not map, whose every
-    // string may be a credential.
+    // string may be a credential; so may every key a struct keeps without declaring it.
     let holds_secret = closure(
         types,
-        |def| matches!(def.kind, TypeKind::Tagged(_)),
+        |def| match &def.kind {
+            TypeKind::Tagged(_) => true,
+            TypeKind::Struct(s) => s.keeps_unknown(),
+            _ => false,
+        },
         |ty| matches!(ty, TypeRef::Secret),
     );
     let holds_constraint = closure(
