@@ -2,14 +2,17 @@
 
 //! Request builders and response decoding, one builder per operation, for any HTTP stack.
 #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
+
 /// Where the document's operations are served: `https://cloud.mongodb.com`, its first server.
 pub const DEFAULT_BASE_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
     "https://cloud.mongodb.com",
 );
+
 /// The document's first server as it is written, server variables replaced by their defaults; it may be relative to where the document is served.
 pub const SERVER_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
     "https://cloud.mongodb.com",
 );
+
 /// Return all active third-party service integrations
 ///
 /// Returns the settings of every third-party service integration that is configured for the given project, one page at a time. The caller needs the Organization Owner or Project Owner role.
@@ -24,6 +27,7 @@ pub struct ListThirdPartyIntegrations {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 impl ListThirdPartyIntegrations {
     /// Starts a `listThirdPartyIntegrations` request from its required inputs.
     pub fn new(group_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -36,6 +40,7 @@ impl ListThirdPartyIntegrations {
             pretty: ::std::option::Option::None,
         }
     }
+
     /// Whether the response includes the total number of items in totalCount.
     ///
     /// Sets `includeCount`; left out of the request unless set.
@@ -43,6 +48,7 @@ impl ListThirdPartyIntegrations {
         self.include_count = ::std::option::Option::Some(value.into());
         self
     }
+
     /// How many items the response returns on each page.
     ///
     /// Sets `itemsPerPage`; left out of the request unless set.
@@ -50,6 +56,7 @@ impl ListThirdPartyIntegrations {
         self.items_per_page = ::std::option::Option::Some(value.into());
         self
     }
+
     /// One-based number of the page of results to return.
     ///
     /// Sets `pageNum`; left out of the request unless set.
@@ -57,6 +64,7 @@ impl ListThirdPartyIntegrations {
         self.page_num = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -64,6 +72,7 @@ impl ListThirdPartyIntegrations {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -71,6 +80,7 @@ impl ListThirdPartyIntegrations {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
@@ -80,6 +90,7 @@ impl ListThirdPartyIntegrations {
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
@@ -89,6 +100,7 @@ impl ListThirdPartyIntegrations {
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
@@ -112,8 +124,8 @@ impl ListThirdPartyIntegrations {
                 &self.items_per_page,
                 "itemsPerPage",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
-                    maximum: ::std::option::Option::Some(500f64),
+                    minimum: ::std::option::Option::Some(1.0),
+                    maximum: ::std::option::Option::Some(500.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -122,7 +134,7 @@ impl ListThirdPartyIntegrations {
                 &self.page_num,
                 "pageNum",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
+                    minimum: ::std::option::Option::Some(1.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -149,11 +161,11 @@ impl ListThirdPartyIntegrations {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            query = query.as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations")
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::GET)
             .uri(uri)
@@ -162,6 +174,7 @@ impl ListThirdPartyIntegrations {
             request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
         )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
@@ -175,8 +188,8 @@ impl ListThirdPartyIntegrations {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            200u16 => received.json().map_err(ListThirdPartyIntegrationsError::Decode),
-            400u16 => {
+            200 => received.json().map_err(ListThirdPartyIntegrationsError::Decode),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -185,7 +198,7 @@ impl ListThirdPartyIntegrations {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -194,7 +207,7 @@ impl ListThirdPartyIntegrations {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -203,7 +216,7 @@ impl ListThirdPartyIntegrations {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -212,7 +225,7 @@ impl ListThirdPartyIntegrations {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -229,9 +242,12 @@ impl ListThirdPartyIntegrations {
         }
     }
 }
+
 impl crate::runtime::Operation for ListThirdPartyIntegrations {
     type Output = super::types::PaginatedIntegrationView;
+
     type Error = ListThirdPartyIntegrationsError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
@@ -241,6 +257,7 @@ impl crate::runtime::Operation for ListThirdPartyIntegrations {
     > {
         ListThirdPartyIntegrations::build_with(self, validation)
     }
+
     fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
         response: ::http::Response<B>,
@@ -248,6 +265,7 @@ impl crate::runtime::Operation for ListThirdPartyIntegrations {
         ListThirdPartyIntegrations::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`ListThirdPartyIntegrations`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -277,6 +295,7 @@ pub enum ListThirdPartyIntegrationsError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl ListThirdPartyIntegrationsError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -291,20 +310,25 @@ impl ListThirdPartyIntegrationsError {
         }
     }
 }
+
 impl ::std::fmt::Display for ListThirdPartyIntegrationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for ListThirdPartyIntegrationsError {}
+
 impl crate::runtime::ResponseParts for ListThirdPartyIntegrationsError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 /// Return one third-party service integration
 ///
 /// Returns the settings of the project's integration with the service named by the integration type. Secrets in the returned settings are partly masked. The caller needs the Organization Owner or Project Owner role.
@@ -317,6 +341,7 @@ pub struct GetThirdPartyIntegration {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 impl GetThirdPartyIntegration {
     /// Starts a `getThirdPartyIntegration` request from its required inputs.
     pub fn new(
@@ -330,6 +355,7 @@ impl GetThirdPartyIntegration {
             pretty: ::std::option::Option::None,
         }
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -337,6 +363,7 @@ impl GetThirdPartyIntegration {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -344,6 +371,7 @@ impl GetThirdPartyIntegration {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
@@ -353,6 +381,7 @@ impl GetThirdPartyIntegration {
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
@@ -362,6 +391,7 @@ impl GetThirdPartyIntegration {
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
@@ -394,12 +424,12 @@ impl GetThirdPartyIntegration {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations/{}{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            crate ::runtime::encode_segment(super::types::IntegrationType::as_str(& self
-            .integration_type)), query = query.as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations/")
+            .segment(super::types::IntegrationType::as_str(&self.integration_type))
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::GET)
             .uri(uri)
@@ -408,6 +438,7 @@ impl GetThirdPartyIntegration {
             request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
         )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
@@ -421,8 +452,8 @@ impl GetThirdPartyIntegration {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            200u16 => received.json().map_err(GetThirdPartyIntegrationError::Decode),
-            400u16 => {
+            200 => received.json().map_err(GetThirdPartyIntegrationError::Decode),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -431,7 +462,7 @@ impl GetThirdPartyIntegration {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -440,7 +471,7 @@ impl GetThirdPartyIntegration {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -449,7 +480,7 @@ impl GetThirdPartyIntegration {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -458,7 +489,7 @@ impl GetThirdPartyIntegration {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -475,9 +506,12 @@ impl GetThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Operation for GetThirdPartyIntegration {
     type Output = super::types::ThirdPartyIntegration;
+
     type Error = GetThirdPartyIntegrationError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
@@ -487,6 +521,7 @@ impl crate::runtime::Operation for GetThirdPartyIntegration {
     > {
         GetThirdPartyIntegration::build_with(self, validation)
     }
+
     fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
         response: ::http::Response<B>,
@@ -494,6 +529,7 @@ impl crate::runtime::Operation for GetThirdPartyIntegration {
         GetThirdPartyIntegration::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`GetThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -523,6 +559,7 @@ pub enum GetThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl GetThirdPartyIntegrationError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -537,20 +574,25 @@ impl GetThirdPartyIntegrationError {
         }
     }
 }
+
 impl ::std::fmt::Display for GetThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for GetThirdPartyIntegrationError {}
+
 impl crate::runtime::ResponseParts for GetThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 /// Update one third-party service integration
 ///
 /// Replaces the settings of the project's existing integration with the service named by the integration type. The caller needs the Organization Owner or Project Owner role.
@@ -566,6 +608,7 @@ pub struct UpdateThirdPartyIntegration {
     pretty: ::std::option::Option<bool>,
     body: super::types::ThirdPartyIntegration,
 }
+
 impl UpdateThirdPartyIntegration {
     /// Starts a `updateThirdPartyIntegration` request from its required inputs.
     pub fn new(
@@ -582,6 +625,7 @@ impl UpdateThirdPartyIntegration {
             body: body.into(),
         }
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -589,6 +633,7 @@ impl UpdateThirdPartyIntegration {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response includes the total number of items in totalCount.
     ///
     /// Sets `includeCount`; left out of the request unless set.
@@ -596,6 +641,7 @@ impl UpdateThirdPartyIntegration {
         self.include_count = ::std::option::Option::Some(value.into());
         self
     }
+
     /// How many items the response returns on each page.
     ///
     /// Sets `itemsPerPage`; left out of the request unless set.
@@ -603,6 +649,7 @@ impl UpdateThirdPartyIntegration {
         self.items_per_page = ::std::option::Option::Some(value.into());
         self
     }
+
     /// One-based number of the page of results to return.
     ///
     /// Sets `pageNum`; left out of the request unless set.
@@ -610,6 +657,7 @@ impl UpdateThirdPartyIntegration {
         self.page_num = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -617,6 +665,7 @@ impl UpdateThirdPartyIntegration {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
@@ -626,6 +675,7 @@ impl UpdateThirdPartyIntegration {
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
@@ -635,6 +685,7 @@ impl UpdateThirdPartyIntegration {
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
@@ -658,8 +709,8 @@ impl UpdateThirdPartyIntegration {
                 &self.items_per_page,
                 "itemsPerPage",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
-                    maximum: ::std::option::Option::Some(500f64),
+                    minimum: ::std::option::Option::Some(1.0),
+                    maximum: ::std::option::Option::Some(500.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -668,7 +719,7 @@ impl UpdateThirdPartyIntegration {
                 &self.page_num,
                 "pageNum",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
+                    minimum: ::std::option::Option::Some(1.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -697,12 +748,12 @@ impl UpdateThirdPartyIntegration {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations/{}{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            crate ::runtime::encode_segment(self.body.discriminator()), query = query
-            .as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations/")
+            .segment(self.body.discriminator())
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::PUT)
             .uri(uri)
@@ -712,6 +763,7 @@ impl UpdateThirdPartyIntegration {
             request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
         )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
@@ -725,8 +777,8 @@ impl UpdateThirdPartyIntegration {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            200u16 => received.json().map_err(UpdateThirdPartyIntegrationError::Decode),
-            400u16 => {
+            200 => received.json().map_err(UpdateThirdPartyIntegrationError::Decode),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -735,7 +787,7 @@ impl UpdateThirdPartyIntegration {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -744,7 +796,7 @@ impl UpdateThirdPartyIntegration {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -753,7 +805,7 @@ impl UpdateThirdPartyIntegration {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -762,7 +814,7 @@ impl UpdateThirdPartyIntegration {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -779,9 +831,12 @@ impl UpdateThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Operation for UpdateThirdPartyIntegration {
     type Output = super::types::PaginatedIntegrationView;
+
     type Error = UpdateThirdPartyIntegrationError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
@@ -791,6 +846,7 @@ impl crate::runtime::Operation for UpdateThirdPartyIntegration {
     > {
         UpdateThirdPartyIntegration::build_with(self, validation)
     }
+
     fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
         response: ::http::Response<B>,
@@ -798,6 +854,7 @@ impl crate::runtime::Operation for UpdateThirdPartyIntegration {
         UpdateThirdPartyIntegration::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`UpdateThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -827,6 +884,7 @@ pub enum UpdateThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl UpdateThirdPartyIntegrationError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -841,20 +899,25 @@ impl UpdateThirdPartyIntegrationError {
         }
     }
 }
+
 impl ::std::fmt::Display for UpdateThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for UpdateThirdPartyIntegrationError {}
+
 impl crate::runtime::ResponseParts for UpdateThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 /// Configure one third-party service integration
 ///
 /// Adds the settings for one third-party service integration to the project. The settings apply to every database that the project manages, and a project can hold only one configuration for each integration type. The caller needs the Organization Owner or Project Owner role.
@@ -870,6 +933,7 @@ pub struct CreateThirdPartyIntegration {
     pretty: ::std::option::Option<bool>,
     body: super::types::ThirdPartyIntegration,
 }
+
 impl CreateThirdPartyIntegration {
     /// Starts a `createThirdPartyIntegration` request from its required inputs.
     pub fn new(
@@ -886,6 +950,7 @@ impl CreateThirdPartyIntegration {
             body: body.into(),
         }
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -893,6 +958,7 @@ impl CreateThirdPartyIntegration {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response includes the total number of items in totalCount.
     ///
     /// Sets `includeCount`; left out of the request unless set.
@@ -900,6 +966,7 @@ impl CreateThirdPartyIntegration {
         self.include_count = ::std::option::Option::Some(value.into());
         self
     }
+
     /// How many items the response returns on each page.
     ///
     /// Sets `itemsPerPage`; left out of the request unless set.
@@ -907,6 +974,7 @@ impl CreateThirdPartyIntegration {
         self.items_per_page = ::std::option::Option::Some(value.into());
         self
     }
+
     /// One-based number of the page of results to return.
     ///
     /// Sets `pageNum`; left out of the request unless set.
@@ -914,6 +982,7 @@ impl CreateThirdPartyIntegration {
         self.page_num = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -921,6 +990,7 @@ impl CreateThirdPartyIntegration {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
@@ -930,6 +1000,7 @@ impl CreateThirdPartyIntegration {
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
@@ -939,6 +1010,7 @@ impl CreateThirdPartyIntegration {
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
@@ -962,8 +1034,8 @@ impl CreateThirdPartyIntegration {
                 &self.items_per_page,
                 "itemsPerPage",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
-                    maximum: ::std::option::Option::Some(500f64),
+                    minimum: ::std::option::Option::Some(1.0),
+                    maximum: ::std::option::Option::Some(500.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -972,7 +1044,7 @@ impl CreateThirdPartyIntegration {
                 &self.page_num,
                 "pageNum",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
+                    minimum: ::std::option::Option::Some(1.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -1001,12 +1073,12 @@ impl CreateThirdPartyIntegration {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations/{}{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            crate ::runtime::encode_segment(self.body.discriminator()), query = query
-            .as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations/")
+            .segment(self.body.discriminator())
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::POST)
             .uri(uri)
@@ -1016,6 +1088,7 @@ impl CreateThirdPartyIntegration {
             request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
         )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
@@ -1029,8 +1102,8 @@ impl CreateThirdPartyIntegration {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            200u16 => received.json().map_err(CreateThirdPartyIntegrationError::Decode),
-            400u16 => {
+            200 => received.json().map_err(CreateThirdPartyIntegrationError::Decode),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1039,7 +1112,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1048,7 +1121,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1057,7 +1130,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1066,7 +1139,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            409u16 => {
+            409 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1075,7 +1148,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1092,9 +1165,12 @@ impl CreateThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Operation for CreateThirdPartyIntegration {
     type Output = super::types::PaginatedIntegrationView;
+
     type Error = CreateThirdPartyIntegrationError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
@@ -1104,6 +1180,7 @@ impl crate::runtime::Operation for CreateThirdPartyIntegration {
     > {
         CreateThirdPartyIntegration::build_with(self, validation)
     }
+
     fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
         response: ::http::Response<B>,
@@ -1111,6 +1188,7 @@ impl crate::runtime::Operation for CreateThirdPartyIntegration {
         CreateThirdPartyIntegration::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`CreateThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -1144,6 +1222,7 @@ pub enum CreateThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl CreateThirdPartyIntegrationError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -1159,20 +1238,25 @@ impl CreateThirdPartyIntegrationError {
         }
     }
 }
+
 impl ::std::fmt::Display for CreateThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for CreateThirdPartyIntegrationError {}
+
 impl crate::runtime::ResponseParts for CreateThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 /// Remove one third-party service integration
 ///
 /// Deletes the settings of the project's integration with the service named by the integration type, so the project stops sending data to it. The caller needs the Organization Owner or Project Owner role.
@@ -1185,6 +1269,7 @@ pub struct DeleteThirdPartyIntegration {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 impl DeleteThirdPartyIntegration {
     /// Starts a `deleteThirdPartyIntegration` request from its required inputs.
     pub fn new(
@@ -1198,6 +1283,7 @@ impl DeleteThirdPartyIntegration {
             pretty: ::std::option::Option::None,
         }
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -1205,6 +1291,7 @@ impl DeleteThirdPartyIntegration {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -1212,6 +1299,7 @@ impl DeleteThirdPartyIntegration {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
@@ -1221,6 +1309,7 @@ impl DeleteThirdPartyIntegration {
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
@@ -1230,6 +1319,7 @@ impl DeleteThirdPartyIntegration {
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
@@ -1262,12 +1352,12 @@ impl DeleteThirdPartyIntegration {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations/{}{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            crate ::runtime::encode_segment(super::types::IntegrationType::as_str(& self
-            .integration_type)), query = query.as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations/")
+            .segment(super::types::IntegrationType::as_str(&self.integration_type))
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::DELETE)
             .uri(uri)
@@ -1276,6 +1366,7 @@ impl DeleteThirdPartyIntegration {
             request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
         )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
     pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
@@ -1286,8 +1377,8 @@ impl DeleteThirdPartyIntegration {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            204u16 => ::std::result::Result::Ok(()),
-            400u16 => {
+            204 => ::std::result::Result::Ok(()),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1296,7 +1387,7 @@ impl DeleteThirdPartyIntegration {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1305,7 +1396,7 @@ impl DeleteThirdPartyIntegration {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1314,7 +1405,7 @@ impl DeleteThirdPartyIntegration {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1323,7 +1414,7 @@ impl DeleteThirdPartyIntegration {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1340,9 +1431,12 @@ impl DeleteThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Operation for DeleteThirdPartyIntegration {
     type Output = ();
+
     type Error = DeleteThirdPartyIntegrationError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
@@ -1352,6 +1446,7 @@ impl crate::runtime::Operation for DeleteThirdPartyIntegration {
     > {
         DeleteThirdPartyIntegration::build_with(self, validation)
     }
+
     fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
         response: ::http::Response<B>,
@@ -1359,6 +1454,7 @@ impl crate::runtime::Operation for DeleteThirdPartyIntegration {
         DeleteThirdPartyIntegration::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`DeleteThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -1388,6 +1484,7 @@ pub enum DeleteThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl DeleteThirdPartyIntegrationError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -1402,24 +1499,30 @@ impl DeleteThirdPartyIntegrationError {
         }
     }
 }
+
 impl ::std::fmt::Display for DeleteThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for DeleteThirdPartyIntegrationError {}
+
 impl crate::runtime::ResponseParts for DeleteThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 impl crate::runtime::ErrorDetails for super::types::ApiError {
     fn error_code(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.error_code.as_str())
     }
+
     fn detail(&self) -> ::std::option::Option<&str> {
         self.detail.as_deref()
     }

@@ -7,6 +7,7 @@
     clippy::too_many_arguments,
     clippy::single_match
 )]
+
 /// The body that the API returns when a request fails.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct ApiError {
@@ -25,6 +26,7 @@ pub struct ApiError {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl ApiError {
     /// A value from its required fields (`error`, `error_code`); optional fields are unset.
     pub fn new(
@@ -41,8 +43,10 @@ impl ApiError {
         }
     }
 }
+
 impl crate::runtime::Object for ApiError {
     const NAME: &'static str = "ApiError";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::required("error"),
         crate::runtime::Field::optional("detail"),
@@ -50,7 +54,9 @@ impl crate::runtime::Object for ApiError {
         crate::runtime::Field::required("errorCode"),
         crate::runtime::Field::optional("parameters"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -79,6 +85,7 @@ impl crate::runtime::Object for ApiError {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -91,6 +98,7 @@ impl crate::runtime::Object for ApiError {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for ApiError {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -99,6 +107,7 @@ impl ::serde::Serialize for ApiError {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApiError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -106,6 +115,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiError {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for ApiError {
     fn visit_secrets(
         &self,
@@ -115,6 +125,7 @@ impl crate::runtime::SecretFields for ApiError {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// A hypertext link to a related resource.
 #[derive(
     ::std::clone::Clone,
@@ -132,6 +143,7 @@ pub struct Link {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Link {
     /// A value with every optional field unset.
     pub fn new() -> Self {
@@ -142,13 +154,17 @@ impl Link {
         }
     }
 }
+
 impl crate::runtime::Object for Link {
     const NAME: &'static str = "Link";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("href"),
         crate::runtime::Field::optional("rel"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -165,6 +181,7 @@ impl crate::runtime::Object for Link {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -174,6 +191,7 @@ impl crate::runtime::Object for Link {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for Link {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -182,6 +200,7 @@ impl ::serde::Serialize for Link {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Link {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -189,6 +208,7 @@ impl<'de> ::serde::Deserialize<'de> for Link {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Link {
     fn visit_secrets(
         &self,
@@ -198,6 +218,7 @@ impl crate::runtime::SecretFields for Link {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// One page of a project's third-party service integrations.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct PaginatedIntegrationView {
@@ -218,6 +239,7 @@ pub struct PaginatedIntegrationView {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl PaginatedIntegrationView {
     /// A value from its required fields (`results`); optional fields are unset.
     pub fn new(
@@ -231,14 +253,18 @@ impl PaginatedIntegrationView {
         }
     }
 }
+
 impl crate::runtime::Object for PaginatedIntegrationView {
     const NAME: &'static str = "PaginatedIntegrationView";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("links"),
         crate::runtime::Field::required("results"),
         crate::runtime::Field::optional("totalCount"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -261,6 +287,7 @@ impl crate::runtime::Object for PaginatedIntegrationView {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -271,6 +298,7 @@ impl crate::runtime::Object for PaginatedIntegrationView {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for PaginatedIntegrationView {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -279,6 +307,7 @@ impl ::serde::Serialize for PaginatedIntegrationView {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PaginatedIntegrationView {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -286,6 +315,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedIntegrationView {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for PaginatedIntegrationView {
     fn visit_secrets(
         &self,
@@ -305,6 +335,7 @@ impl crate::runtime::SecretFields for PaginatedIntegrationView {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 impl crate::runtime::Validate for PaginatedIntegrationView {
     fn validate(
         &self,
@@ -320,13 +351,14 @@ impl crate::runtime::Validate for PaginatedIntegrationView {
             &self.total_count,
             &::std::format!("{path}/totalCount"),
             &crate::runtime::Rules {
-                minimum: ::std::option::Option::Some(0f64),
+                minimum: ::std::option::Option::Some(0.0),
                 ..crate::runtime::Rules::NONE
             },
             out,
         );
     }
 }
+
 /// The settings of one third-party service integration. The type property decides which set of settings applies.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub enum ThirdPartyIntegration {
@@ -387,6 +419,7 @@ pub enum ThirdPartyIntegration {
     /// A `type` this version does not know (or one without a schema), kept whole so that it serialises back unchanged.
     Unknown(crate::runtime::UnknownVariant),
 }
+
 impl ThirdPartyIntegration {
     /// The value of `type`, which selects the variant.
     pub fn discriminator(&self) -> &str {
@@ -404,51 +437,61 @@ impl ThirdPartyIntegration {
         }
     }
 }
+
 impl ::std::convert::From<self::PagerDuty> for ThirdPartyIntegration {
     fn from(value: self::PagerDuty) -> Self {
         Self::PagerDuty(value)
     }
 }
+
 impl ::std::convert::From<self::Slack> for ThirdPartyIntegration {
     fn from(value: self::Slack) -> Self {
         Self::Slack(value)
     }
 }
+
 impl ::std::convert::From<self::Datadog> for ThirdPartyIntegration {
     fn from(value: self::Datadog) -> Self {
         Self::Datadog(value)
     }
 }
+
 impl ::std::convert::From<self::NewRelic> for ThirdPartyIntegration {
     fn from(value: self::NewRelic) -> Self {
         Self::NewRelic(value)
     }
 }
+
 impl ::std::convert::From<self::OpsGenie> for ThirdPartyIntegration {
     fn from(value: self::OpsGenie) -> Self {
         Self::OpsGenie(value)
     }
 }
+
 impl ::std::convert::From<self::VictorOps> for ThirdPartyIntegration {
     fn from(value: self::VictorOps) -> Self {
         Self::VictorOps(value)
     }
 }
+
 impl ::std::convert::From<self::Webhook> for ThirdPartyIntegration {
     fn from(value: self::Webhook) -> Self {
         Self::Webhook(value)
     }
 }
+
 impl ::std::convert::From<self::Prometheus> for ThirdPartyIntegration {
     fn from(value: self::Prometheus) -> Self {
         Self::Prometheus(value)
     }
 }
+
 impl ::std::convert::From<self::MicrosoftTeams> for ThirdPartyIntegration {
     fn from(value: self::MicrosoftTeams) -> Self {
         Self::MicrosoftTeams(value)
     }
 }
+
 impl ::serde::Serialize for ThirdPartyIntegration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -508,6 +551,7 @@ impl ::serde::Serialize for ThirdPartyIntegration {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ThirdPartyIntegration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -537,6 +581,7 @@ impl<'de> ::serde::Deserialize<'de> for ThirdPartyIntegration {
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
+
 impl crate::runtime::SecretFields for ThirdPartyIntegration {
     fn visit_secrets(
         &self,
@@ -577,6 +622,7 @@ impl crate::runtime::SecretFields for ThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Validate for ThirdPartyIntegration {
     fn validate(
         &self,
@@ -589,6 +635,7 @@ impl crate::runtime::Validate for ThirdPartyIntegration {
         }
     }
 }
+
 /// PagerDuty Integration
 ///
 /// Settings that send project alerts to a PagerDuty service.
@@ -607,6 +654,7 @@ pub struct PagerDuty {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl PagerDuty {
     /// A value from its required fields (`service_key`); optional fields are unset.
     pub fn new(service_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -618,14 +666,18 @@ impl PagerDuty {
         }
     }
 }
+
 impl crate::runtime::Object for PagerDuty {
     const NAME: &'static str = "PagerDuty";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::optional("region"),
         crate::runtime::Field::required("serviceKey"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -648,6 +700,7 @@ impl crate::runtime::Object for PagerDuty {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -658,6 +711,7 @@ impl crate::runtime::Object for PagerDuty {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for PagerDuty {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -666,6 +720,7 @@ impl ::serde::Serialize for PagerDuty {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PagerDuty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -673,6 +728,7 @@ impl<'de> ::serde::Deserialize<'de> for PagerDuty {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for PagerDuty {
     fn visit_secrets(
         &self,
@@ -687,6 +743,7 @@ impl crate::runtime::SecretFields for PagerDuty {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// PagerDuty region that hosts the account.
 #[derive(
     ::std::clone::Clone,
@@ -703,6 +760,7 @@ pub enum PagerDutyRegion {
     /// A value this version does not know, kept as received.
     Unknown(::std::string::String),
 }
+
 impl PagerDutyRegion {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -713,6 +771,7 @@ impl PagerDutyRegion {
         }
     }
 }
+
 impl ::std::convert::From<&str> for PagerDutyRegion {
     fn from(value: &str) -> Self {
         match value {
@@ -722,17 +781,21 @@ impl ::std::convert::From<&str> for PagerDutyRegion {
         }
     }
 }
+
 impl ::std::str::FromStr for PagerDutyRegion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for PagerDutyRegion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for PagerDutyRegion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -741,6 +804,7 @@ impl ::serde::Serialize for PagerDutyRegion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PagerDutyRegion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -755,6 +819,7 @@ impl<'de> ::serde::Deserialize<'de> for PagerDutyRegion {
         ::std::result::Result::Ok(decoded)
     }
 }
+
 /// Slack Integration
 ///
 /// Settings that post project alerts to a Slack channel.
@@ -775,6 +840,7 @@ pub struct Slack {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Slack {
     /// A value from its required fields (`api_token`, `channel_name`); optional fields are unset.
     pub fn new(
@@ -792,15 +858,19 @@ impl Slack {
         }
     }
 }
+
 impl crate::runtime::Object for Slack {
     const NAME: &'static str = "Slack";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::required("apiToken"),
         crate::runtime::Field::required_nullable("channelName"),
         crate::runtime::Field::optional("teamName"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -826,6 +896,7 @@ impl crate::runtime::Object for Slack {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -837,6 +908,7 @@ impl crate::runtime::Object for Slack {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for Slack {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -845,6 +917,7 @@ impl ::serde::Serialize for Slack {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Slack {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -852,6 +925,7 @@ impl<'de> ::serde::Deserialize<'de> for Slack {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Slack {
     fn visit_secrets(
         &self,
@@ -866,6 +940,7 @@ impl crate::runtime::SecretFields for Slack {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 impl crate::runtime::Validate for Slack {
     fn validate(
         &self,
@@ -876,14 +951,15 @@ impl crate::runtime::Validate for Slack {
             &self.channel_name,
             &::std::format!("{path}/channelName"),
             &crate::runtime::Rules {
-                min_length: ::std::option::Option::Some(1usize),
-                max_length: ::std::option::Option::Some(80usize),
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(80),
                 ..crate::runtime::Rules::NONE
             },
             out,
         );
     }
 }
+
 /// Datadog Integration
 ///
 /// Settings that send project metrics and alerts to Datadog.
@@ -918,6 +994,7 @@ pub struct Datadog {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Datadog {
     /// A value from its required fields (`api_key`); optional fields are unset.
     pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -933,8 +1010,10 @@ impl Datadog {
         }
     }
 }
+
 impl crate::runtime::Object for Datadog {
     const NAME: &'static str = "Datadog";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::required("apiKey"),
@@ -944,7 +1023,9 @@ impl crate::runtime::Object for Datadog {
         crate::runtime::Field::optional("sendQueryStatsMetrics"),
         crate::runtime::Field::optional("sendUserProvidedResourceTags"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -979,6 +1060,7 @@ impl crate::runtime::Object for Datadog {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -993,6 +1075,7 @@ impl crate::runtime::Object for Datadog {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for Datadog {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1001,6 +1084,7 @@ impl ::serde::Serialize for Datadog {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Datadog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1008,6 +1092,7 @@ impl<'de> ::serde::Deserialize<'de> for Datadog {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Datadog {
     fn visit_secrets(
         &self,
@@ -1022,6 +1107,7 @@ impl crate::runtime::SecretFields for Datadog {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Datadog site that hosts the account.
 #[derive(
     ::std::clone::Clone,
@@ -1046,6 +1132,7 @@ pub enum DatadogRegion {
     /// A value this version does not know, kept as received.
     Unknown(::std::string::String),
 }
+
 impl DatadogRegion {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1060,6 +1147,7 @@ impl DatadogRegion {
         }
     }
 }
+
 impl ::std::convert::From<&str> for DatadogRegion {
     fn from(value: &str) -> Self {
         match value {
@@ -1073,17 +1161,21 @@ impl ::std::convert::From<&str> for DatadogRegion {
         }
     }
 }
+
 impl ::std::str::FromStr for DatadogRegion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for DatadogRegion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for DatadogRegion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1092,6 +1184,7 @@ impl ::serde::Serialize for DatadogRegion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1106,6 +1199,7 @@ impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
         ::std::result::Result::Ok(decoded)
     }
 }
+
 /// New Relic Integration
 ///
 /// Settings that send project metrics to New Relic.
@@ -1128,6 +1222,7 @@ pub struct NewRelic {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl NewRelic {
     /// A value from its required fields (`account_id`, `license_key`, `read_token`, `write_token`); optional fields are unset.
     pub fn new(
@@ -1146,8 +1241,10 @@ impl NewRelic {
         }
     }
 }
+
 impl crate::runtime::Object for NewRelic {
     const NAME: &'static str = "NewRelic";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::required("accountId"),
@@ -1155,7 +1252,9 @@ impl crate::runtime::Object for NewRelic {
         crate::runtime::Field::required("readToken"),
         crate::runtime::Field::required("writeToken"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1184,6 +1283,7 @@ impl crate::runtime::Object for NewRelic {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -1196,6 +1296,7 @@ impl crate::runtime::Object for NewRelic {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for NewRelic {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1204,6 +1305,7 @@ impl ::serde::Serialize for NewRelic {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NewRelic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1211,6 +1313,7 @@ impl<'de> ::serde::Deserialize<'de> for NewRelic {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for NewRelic {
     fn visit_secrets(
         &self,
@@ -1235,6 +1338,7 @@ impl crate::runtime::SecretFields for NewRelic {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// OpsGenie Integration
 ///
 /// Settings that send project alerts to Opsgenie.
@@ -1255,6 +1359,7 @@ pub struct OpsGenie {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl OpsGenie {
     /// A value from its required fields (`api_key`); optional fields are unset.
     pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -1266,14 +1371,18 @@ impl OpsGenie {
         }
     }
 }
+
 impl crate::runtime::Object for OpsGenie {
     const NAME: &'static str = "OpsGenie";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::required("apiKey"),
         crate::runtime::Field::optional("region"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1296,6 +1405,7 @@ impl crate::runtime::Object for OpsGenie {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -1306,6 +1416,7 @@ impl crate::runtime::Object for OpsGenie {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for OpsGenie {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1314,6 +1425,7 @@ impl ::serde::Serialize for OpsGenie {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OpsGenie {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1321,6 +1433,7 @@ impl<'de> ::serde::Deserialize<'de> for OpsGenie {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for OpsGenie {
     fn visit_secrets(
         &self,
@@ -1335,12 +1448,14 @@ impl crate::runtime::SecretFields for OpsGenie {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Opsgenie region that hosts the account.
 ///
 /// Defaults to `"US"`.
 ///
 /// The same values as [`PagerDutyRegion`].
 pub type OpsGenieRegion = self::PagerDutyRegion;
+
 /// VictorOps Integration
 ///
 /// Settings that send project alerts to Splunk On-Call, formerly VictorOps.
@@ -1359,6 +1474,7 @@ pub struct VictorOps {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl VictorOps {
     /// A value from its required fields (`api_key`); optional fields are unset.
     pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -1370,14 +1486,18 @@ impl VictorOps {
         }
     }
 }
+
 impl crate::runtime::Object for VictorOps {
     const NAME: &'static str = "VictorOps";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::required("apiKey"),
         crate::runtime::Field::optional("routingKey"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1400,6 +1520,7 @@ impl crate::runtime::Object for VictorOps {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -1410,6 +1531,7 @@ impl crate::runtime::Object for VictorOps {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for VictorOps {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1418,6 +1540,7 @@ impl ::serde::Serialize for VictorOps {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VictorOps {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1425,6 +1548,7 @@ impl<'de> ::serde::Deserialize<'de> for VictorOps {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for VictorOps {
     fn visit_secrets(
         &self,
@@ -1439,6 +1563,7 @@ impl crate::runtime::SecretFields for VictorOps {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Webhook Integration
 ///
 /// Settings that send project alerts as HTTP requests to a URL you choose.
@@ -1457,6 +1582,7 @@ pub struct Webhook {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Webhook {
     /// A value from its required fields (`url`); optional fields are unset.
     pub fn new(url: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -1468,14 +1594,18 @@ impl Webhook {
         }
     }
 }
+
 impl crate::runtime::Object for Webhook {
     const NAME: &'static str = "Webhook";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::optional("secret"),
         crate::runtime::Field::required("url"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1498,6 +1628,7 @@ impl crate::runtime::Object for Webhook {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -1508,6 +1639,7 @@ impl crate::runtime::Object for Webhook {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for Webhook {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1516,6 +1648,7 @@ impl ::serde::Serialize for Webhook {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Webhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1523,6 +1656,7 @@ impl<'de> ::serde::Deserialize<'de> for Webhook {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Webhook {
     fn visit_secrets(
         &self,
@@ -1542,6 +1676,7 @@ impl crate::runtime::SecretFields for Webhook {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Prometheus Integration
 ///
 /// Settings that let a Prometheus server scrape the project's metrics.
@@ -1568,6 +1703,7 @@ pub struct Prometheus {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Prometheus {
     /// A value from its required fields (`enabled`, `service_discovery`, `username`); optional fields are unset.
     pub fn new(
@@ -1586,8 +1722,10 @@ impl Prometheus {
         }
     }
 }
+
 impl crate::runtime::Object for Prometheus {
     const NAME: &'static str = "Prometheus";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::required("enabled"),
@@ -1596,7 +1734,9 @@ impl crate::runtime::Object for Prometheus {
         crate::runtime::Field::optional("password"),
         crate::runtime::Field::optional("sendUserProvidedResourceTagsEnabled"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1630,6 +1770,7 @@ impl crate::runtime::Object for Prometheus {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -1643,6 +1784,7 @@ impl crate::runtime::Object for Prometheus {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for Prometheus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1651,6 +1793,7 @@ impl ::serde::Serialize for Prometheus {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Prometheus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1658,6 +1801,7 @@ impl<'de> ::serde::Deserialize<'de> for Prometheus {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Prometheus {
     fn visit_secrets(
         &self,
@@ -1672,6 +1816,7 @@ impl crate::runtime::SecretFields for Prometheus {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// How Prometheus discovers the targets it scrapes.
 #[derive(
     ::std::clone::Clone,
@@ -1688,6 +1833,7 @@ pub enum PrometheusServiceDiscovery {
     /// A value this version does not know, kept as received.
     Unknown(::std::string::String),
 }
+
 impl PrometheusServiceDiscovery {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1698,6 +1844,7 @@ impl PrometheusServiceDiscovery {
         }
     }
 }
+
 impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
     fn from(value: &str) -> Self {
         match value {
@@ -1707,17 +1854,21 @@ impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
         }
     }
 }
+
 impl ::std::str::FromStr for PrometheusServiceDiscovery {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for PrometheusServiceDiscovery {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for PrometheusServiceDiscovery {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1726,6 +1877,7 @@ impl ::serde::Serialize for PrometheusServiceDiscovery {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1740,6 +1892,7 @@ impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
         ::std::result::Result::Ok(decoded)
     }
 }
+
 /// Microsoft Teams Integration
 ///
 /// Settings that post project alerts to a Microsoft Teams channel.
@@ -1756,6 +1909,7 @@ pub struct MicrosoftTeams {
     /// `runtime::UnknownFields`).
     pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl MicrosoftTeams {
     /// A value from its required fields (`microsoft_teams_webhook_url`); optional fields are unset.
     pub fn new(
@@ -1768,13 +1922,17 @@ impl MicrosoftTeams {
         }
     }
 }
+
 impl crate::runtime::Object for MicrosoftTeams {
     const NAME: &'static str = "MicrosoftTeams";
+
     const FIELDS: &'static [crate::runtime::Field] = &[
         crate::runtime::Field::optional("id"),
         crate::runtime::Field::required("microsoftTeamsWebhookUrl"),
     ];
+
     const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
         mut object: crate::runtime::ObjectRead<'de, A>,
     ) -> ::std::result::Result<Self, A::Error> {
@@ -1794,6 +1952,7 @@ impl crate::runtime::Object for MicrosoftTeams {
             unknown_fields: object.unknown_fields(),
         })
     }
+
     fn write<S: ::serde::ser::SerializeMap>(
         &self,
         out: &mut crate::runtime::ObjectWriter<S>,
@@ -1803,6 +1962,7 @@ impl crate::runtime::Object for MicrosoftTeams {
         out.unknown(&self.unknown_fields);
     }
 }
+
 impl ::serde::Serialize for MicrosoftTeams {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1811,6 +1971,7 @@ impl ::serde::Serialize for MicrosoftTeams {
         crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MicrosoftTeams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1818,6 +1979,7 @@ impl<'de> ::serde::Deserialize<'de> for MicrosoftTeams {
         crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for MicrosoftTeams {
     fn visit_secrets(
         &self,
@@ -1832,6 +1994,7 @@ impl crate::runtime::SecretFields for MicrosoftTeams {
         crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Label that names the third-party service to integrate with.
 #[derive(
     ::std::clone::Clone,
@@ -1864,6 +2027,7 @@ pub enum IntegrationType {
     /// A value this version does not know, kept as received.
     Unknown(::std::string::String),
 }
+
 impl IntegrationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1882,6 +2046,7 @@ impl IntegrationType {
         }
     }
 }
+
 impl ::std::convert::From<&str> for IntegrationType {
     fn from(value: &str) -> Self {
         match value {
@@ -1899,17 +2064,21 @@ impl ::std::convert::From<&str> for IntegrationType {
         }
     }
 }
+
 impl ::std::str::FromStr for IntegrationType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::std::fmt::Display for IntegrationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for IntegrationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1918,6 +2087,7 @@ impl ::serde::Serialize for IntegrationType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for IntegrationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

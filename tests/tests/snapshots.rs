@@ -144,6 +144,35 @@ fn every_generated_file_starts_with_the_generated_line() {
     }
 }
 
+/// Generated code reads as if written by hand: literals without type suffixes, no `format!`
+/// templates whose arguments the formatter cannot lay out, and a blank line between items.
+#[test]
+fn generated_code_is_plainly_written() {
+    let output =
+        workspace::generate(&Paths::defaults(&workspace_root())).unwrap_or_else(|d| panic!("{d}"));
+    let suffixed = regex::Regex::new(r"\b\d+(u8|u16|u32|u64|usize|i8|i16|i32|i64|f32|f64)\b")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for file in &output.files {
+        let text = &file.contents;
+        let path = file.path.display();
+        if let Some(literal) = suffixed.find(text) {
+            panic!("{path} has the suffixed literal `{}`", literal.as_str());
+        }
+        assert!(
+            !text.contains("format!(\"/"),
+            "{path} formats a URI template"
+        );
+        assert!(
+            !text.contains("}\nimpl"),
+            "{path} has items without a blank line between"
+        );
+        assert!(
+            !text.contains("    }\n    pub fn"),
+            "{path} has methods without a blank line between"
+        );
+    }
+}
+
 /// A document that fails to generate leaves the crate's files exactly as they were.
 #[test]
 fn failed_generation_changes_nothing() {

@@ -17,8 +17,8 @@ pub use object::{
 };
 pub use param::{Shape, Style, header_value, path_value};
 pub use request::{
-    Check, Constraint, Operation, Query, RequestError, Rules, Validate, Validation, Violation,
-    absolute, encode_segment,
+    Check, Constraint, Operation, PathBuilder, Query, RequestError, Rules, Validate, Validation,
+    Violation, absolute, encode_segment,
 };
 pub use response::{
     DecodeError, ErrorDetails, ErrorResponse, Failure, RateLimit, RawResponse, Received,

@@ -313,6 +313,45 @@ impl Query {
     }
 }
 
+/// A request's path being written, piece by piece: literal text as it is, values
+/// percent-encoded as one segment each, styled values as `path_value` wrote them; then the
+/// query.
+#[derive(Debug, Default)]
+pub struct PathBuilder {
+    text: String,
+}
+
+impl PathBuilder {
+    /// An empty path.
+    pub fn new() -> PathBuilder {
+        PathBuilder::default()
+    }
+
+    /// Adds text of the path template as it is.
+    pub fn literal(mut self, text: &str) -> PathBuilder {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Adds a value as one path segment, percent-encoded (a `/` in it is encoded too).
+    pub fn segment(mut self, value: &str) -> PathBuilder {
+        self.text.push_str(&encode_segment(value));
+        self
+    }
+
+    /// Adds text already encoded for the path (a styled value from `path_value`).
+    pub fn styled(mut self, encoded: &str) -> PathBuilder {
+        self.text.push_str(encoded);
+        self
+    }
+
+    /// The path and the query.
+    pub fn finish(mut self, query: &Query) -> String {
+        self.text.push_str(query.as_str());
+        self.text
+    }
+}
+
 /// One API operation: how to build its request and how to read its response. Implemented by
 /// every generated request builder, so that any HTTP stack can drive any operation.
 pub trait Operation {

@@ -289,7 +289,7 @@ impl Context<'_> {
         });
         let (body_validate, body_secrets) = body_checks.unwrap_or_default();
 
-        let (template, args) = self.path(op);
+        let path = self.path(op);
         let query = op
             .parameters
             .iter()
@@ -462,7 +462,7 @@ impl Context<'_> {
                 #version
                 let #query_mut query = crate::runtime::Query::new();
                 #(#query)*
-                let uri = ::std::format!(#template, #(#args,)* query = query.as_str());
+                let uri = #path.finish(&query);
                 #body_setup
                 let #request_mut request = ::http::Request::builder().method(::http::Method::#method).uri(uri) #accept #content_type;
                 #(#headers)*
@@ -471,53 +471,48 @@ impl Context<'_> {
         }
     }
 
-    /// The path as a `format!` template ending in `{query}`, and the encoded values of its
-    /// parameters in order.
-    fn path(&self, op: &Operation) -> (String, Vec<TokenStream>) {
-        let mut template = String::new();
-        let mut args = Vec::new();
+    /// The path as a chain of `runtime::PathBuilder` calls: its literal text, and each path
+    /// parameter's value percent-encoded (or written in its style).
+    fn path(&self, op: &Operation) -> TokenStream {
+        let mut calls = Vec::new();
         for segment in &op.template {
             let parameter = match segment {
                 PathSegment::Literal(text) => {
-                    template.push_str(&escape(text));
+                    calls.push(quote!(.literal(#text)));
                     continue;
                 }
                 PathSegment::Parameter(index) => &op.parameters[*index],
             };
-            template.push_str("{}");
             let wire = &parameter.name.wire;
             let style = style_tokens(parameter.style);
             let explode = parameter.explode;
             if parameter.from_body_tag && parameter.style != Style::Simple {
-                args.push(quote!(crate::runtime::path_value(
+                calls.push(quote!(.styled(&crate::runtime::path_value(
                     #wire,
                     &crate::runtime::Shape::Scalar(::std::borrow::ToOwned::to_owned(self.body.discriminator())),
                     #style,
                     #explode
-                )));
+                ))));
             } else if parameter.from_body_tag {
-                args.push(quote!(crate::runtime::encode_segment(
-                    self.body.discriminator()
-                )));
+                calls.push(quote!(.segment(self.body.discriminator())));
             } else if parameter.style != Style::Simple || !self.is_scalar(&parameter.ty) {
                 let field = ident(&parameter.name.rust);
-                args.push(quote!(crate::runtime::path_value(
+                calls.push(quote!(.styled(&crate::runtime::path_value(
                     #wire,
                     &crate::runtime::Shape::of(&self.#field)?,
                     #style,
                     #explode
-                )));
+                ))));
             } else {
                 let field = ident(&parameter.name.rust);
                 let value = match self.string_value(&parameter.ty, quote!(&self.#field)) {
                     (text, true) => quote!(&#text),
                     (text, false) => text,
                 };
-                args.push(quote!(crate::runtime::encode_segment(#value)));
+                calls.push(quote!(.segment(#value)));
             }
         }
-        template.push_str("{query}");
-        (template, args)
+        quote!(crate::runtime::PathBuilder::new() #(#calls)*)
     }
 
     /// Whether a value is one text: a string, a credential, a string enum or alias, a boolean or a
@@ -592,11 +587,6 @@ fn style_tokens(style: Style) -> TokenStream {
         Style::Label => quote!(crate::runtime::Style::Label),
         Style::Matrix => quote!(crate::runtime::Style::Matrix),
     }
-}
-
-/// Doubles braces so that literal text survives `format!`.
-fn escape(text: &str) -> String {
-    text.replace('{', "{{").replace('}', "}}")
 }
 
 /// The version an operation in dated versions asks for by default: the one of the media type it

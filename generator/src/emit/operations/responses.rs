@@ -1,7 +1,7 @@
 //! Reading responses: each operation's `parse_response`, its error enum, and the error details
 //! of the error bodies.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::super::docs::{doc_attrs, with_paragraph};
@@ -138,7 +138,7 @@ impl Context<'_> {
                 None => quote!(::std::option::Option::None),
             };
             quote! {
-                410u16 => {
+                410 => {
                     let version = self.api_version.as_deref().unwrap_or(#default);
                     ::std::result::Result::Err(#error::VersionGone(crate::runtime::VersionGone::new(version, #sunset, received.into_raw())))
                 }
@@ -386,7 +386,10 @@ fn is_output(op: &Operation, response: &Response) -> bool {
 /// (so that no arm overlaps another), or anything.
 fn pattern(op: &Operation, status: Status) -> TokenStream {
     match status {
-        Status::Code(code) => quote!(#code),
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
         Status::Range(class) => {
             let (low, high) = (class * 100, class * 100 + 99);
             let mut taken: Vec<u16> = op
@@ -409,10 +412,12 @@ fn pattern(op: &Operation, status: Status) -> TokenStream {
             for code in taken.into_iter().chain([high + 1]) {
                 if code > start {
                     let end = code - 1;
+                    let (first, last) =
+                        (Literal::u16_unsuffixed(start), Literal::u16_unsuffixed(end));
                     pieces.push(if start == end {
-                        quote!(#start)
+                        quote!(#first)
                     } else {
-                        quote!(#start..=#end)
+                        quote!(#first..=#last)
                     });
                 }
                 start = code + 1;
