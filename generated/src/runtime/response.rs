@@ -70,11 +70,21 @@ impl<B: ResponseBody> Received<B> {
             Some(content) => serde_path_to_error::deserialize(content)
                 .map_err(|e| (e.path().to_string(), e.into_inner())),
             None => {
-                let mut de = serde_json::Deserializer::from_slice(self.body.as_ref());
-                match serde_path_to_error::deserialize(&mut de) {
-                    // Trailing bytes after the value are an error too.
-                    Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
-                    Err(e) => Err((e.path().to_string(), e.into_inner())),
+                // Read once, at full speed; only a body that fails is read again, to name the
+                // path of the failure (tracking it costs on every value).
+                let bytes = self.body.as_ref();
+                match serde_json::from_slice(bytes) {
+                    Ok(value) => Ok(value),
+                    Err(_) => {
+                        let mut de = serde_json::Deserializer::from_slice(bytes);
+                        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                            // Trailing bytes after the value are an error too.
+                            Ok(value) => {
+                                de.end().map(|()| value).map_err(|e| (".".to_owned(), e))
+                            }
+                            Err(e) => Err((e.path().to_string(), e.into_inner())),
+                        }
+                    }
                 }
             }
         };
