@@ -14,7 +14,10 @@
 //! Run through `cargo xtask bench`, which reads the medians back; by hand with
 //! `cargo bench -p atlas-integrations --bench decode`.
 
-#![allow(missing_docs, reason = "criterion's macros write undocumented functions")]
+#![allow(
+    missing_docs,
+    reason = "criterion's macros write undocumented functions"
+)]
 #![allow(
     clippy::panic,
     clippy::result_large_err,

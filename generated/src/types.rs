@@ -745,80 +745,9 @@ impl crate::runtime::SecretFields for PagerDuty {
 }
 
 /// PagerDuty region that hosts the account.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-pub enum PagerDutyRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// A value this version does not know, kept as received.
-    Unknown(::std::string::String),
-}
-
-impl PagerDutyRegion {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Us => "US",
-            Self::Eu => "EU",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for PagerDutyRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => Self::Us,
-            "EU" => Self::Eu,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-
-impl ::std::str::FromStr for PagerDutyRegion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::std::fmt::Display for PagerDutyRegion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PagerDutyRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PagerDutyRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let decoded = Self::from(value.as_str());
-        if let Self::Unknown(_) = decoded {
-            crate::runtime::lenient();
-        }
-        ::std::result::Result::Ok(decoded)
-    }
-}
+///
+/// The same values as [`OpsGenieRegion`].
+pub type PagerDutyRegion = self::OpsGenieRegion;
 
 /// Slack Integration
 ///
@@ -1452,9 +1381,80 @@ impl crate::runtime::SecretFields for OpsGenie {
 /// Opsgenie region that hosts the account.
 ///
 /// Defaults to `"US"`.
-///
-/// The same values as [`PagerDutyRegion`].
-pub type OpsGenieRegion = self::PagerDutyRegion;
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+pub enum OpsGenieRegion {
+    /// `US`
+    Us,
+    /// `EU`
+    Eu,
+    /// A value this version does not know, kept as received.
+    Unknown(::std::string::String),
+}
+
+impl OpsGenieRegion {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Eu => "EU",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for OpsGenieRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => Self::Us,
+            "EU" => Self::Eu,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+
+impl ::std::str::FromStr for OpsGenieRegion {
+    type Err = ::std::convert::Infallible;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+impl ::std::fmt::Display for OpsGenieRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for OpsGenieRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpsGenieRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
+    }
+}
 
 /// VictorOps Integration
 ///

@@ -110,3 +110,49 @@ fn the_rename_test_can_fail() {
         assert!(lines.iter().any(|l| l == pair), "{pair} in {lines:#?}");
     }
 }
+
+/// A one-value enum field is filled in by `new`, and sent.
+#[test]
+fn a_single_value_field_is_filled_in_by_new() {
+    use codegen_tests::fixtures::single_value_tags::types::{WeeklyReport, WeeklyReportKind};
+    let report = WeeklyReport::new("Week 48");
+    assert_eq!(report.kind, WeeklyReportKind::Weekly);
+    assert_eq!(
+        serde_json::to_value(&report).unwrap_or_default(),
+        serde_json::json!({"kind": "WEEKLY", "title": "Week 48"})
+    );
+}
+
+/// Enums with the same values are one type, written out under the smallest name whatever the
+/// order of the document: reversing the components gives the same alias.
+#[test]
+fn equal_enums_alias_the_smallest_name_in_either_order() {
+    let path = codegen_tests::workspace_root().join("tests/fixtures/single-value-tags.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let forward = generate_text(&text);
+    let swapped = text
+        .replace("ZuluZone: {type", "TEMP: {type")
+        .replace("AlphaZone: {type", "ZuluZone: {type")
+        .replace("TEMP: {type", "AlphaZone: {type");
+    let reversed = generate_text(&swapped);
+    for types in [forward, reversed] {
+        assert!(
+            types.contains("pub type ZuluZone = self::AlphaZone;"),
+            "{types}"
+        );
+        assert!(types.contains("pub enum AlphaZone {"));
+    }
+}
+
+fn generate_text(document: &str) -> String {
+    let document = generator::Document::parse(document, "single-value-tags.yaml")
+        .unwrap_or_else(|d| panic!("{d}"));
+    let output = generator::generate(&document, &generator::Config::default())
+        .unwrap_or_else(|d| panic!("{d}"));
+    output
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("types.rs"))
+        .map(|f| f.contents.clone())
+        .unwrap_or_default()
+}

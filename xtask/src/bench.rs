@@ -747,7 +747,10 @@ fn print_report(document: &Spec, tag: &str, report: &Report) {
             whole_peak_ratio.map(|r| r <= WHOLE_MAX_PEAK_RATIO),
         ),
         (
-            format!("crate check, with dependencies ≤ {}", time(Some(CHECK_MAX_NS))),
+            format!(
+                "crate check, with dependencies ≤ {}",
+                time(Some(CHECK_MAX_NS))
+            ),
             time(Some(check_ns)),
             Some(check_ns <= CHECK_MAX_NS),
         ),

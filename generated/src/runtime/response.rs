@@ -79,9 +79,7 @@ impl<B: ResponseBody> Received<B> {
                         let mut de = serde_json::Deserializer::from_slice(bytes);
                         match serde_path_to_error::deserialize::<_, T>(&mut de) {
                             // Trailing bytes after the value are an error too.
-                            Ok(value) => {
-                                de.end().map(|()| value).map_err(|e| (".".to_owned(), e))
-                            }
+                            Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
                             Err(e) => Err((e.path().to_string(), e.into_inner())),
                         }
                     }

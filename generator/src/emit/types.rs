@@ -272,9 +272,32 @@ fn emit_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     }
 }
 
-/// `new` takes the required fields; optional ones start as `None`.
+/// The one value a required field can hold, where its type is a string enum of a single value
+/// (the kind's own tag, `typeName: [DATADOG]`): `new` fills it in rather than asking for it.
+fn single_value(f: &Field, api: &Api) -> Option<TokenStream> {
+    if !f.required || f.nullable {
+        return None;
+    }
+    let id = f.ty.named()?;
+    let TypeKind::Enum(e) = &api.types.get(id.0)?.kind else {
+        return None;
+    };
+    let [only] = e.values.as_slice() else {
+        return None;
+    };
+    let ty = field_type(f, api);
+    let variant = ident(&only.rust);
+    Some(quote!(#ty::#variant))
+}
+
+/// `new` takes the required fields, but for those of a single possible value; optional ones start
+/// as `None`.
 fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenStream {
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && single_value(f, api).is_none())
+        .collect();
     let params = required.iter().map(|f| {
         let n = ident(&f.name.rust);
         let ty = field_type(f, api);
@@ -297,7 +320,9 @@ fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenSt
         .iter()
         .map(|f| {
             let n = ident(&f.name.rust);
-            if f.required {
+            if let Some(value) = single_value(f, api) {
+                quote!(#n: #value)
+            } else if f.required {
                 quote!(#n: #n.into())
             } else {
                 quote!(#n: ::std::option::Option::None)
