@@ -262,7 +262,12 @@ impl<'a> Lowerer<'a> {
         let additional_name = additional.as_ref().and_then(|_| names.pop());
         let additional = additional.zip(additional_name).map(|((extra, at), rust)| {
             let ty = match extra {
-                Extra::Any => TypeRef::Json,
+                Extra::Any => self.free_form(
+                    &at,
+                    "`additionalProperties: true` allows any value for the keys beyond \
+                     `properties`; they are kept as free-form JSON \
+                     (`BTreeMap<String, serde_json::Value>`)",
+                ),
                 Extra::Schema(schema) => self.member_type(
                     schema,
                     &at,
