@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codegen_tests::fixtures::{
-    additional_properties, alert_configurations, integer_formats, nullable_members, unquoted_enum,
+    additional_properties, alert_configurations, integer_formats, nullable_members,
+    one_of_untagged, unquoted_enum,
 };
 use serde_json::json;
 
@@ -242,4 +243,24 @@ fn untagged_variants_are_chosen_by_the_keys_and_enum_values_of_the_data() {
             .unwrap();
     assert!(matches!(loose, Threshold::MetricThreshold(_)));
     assert!(serde_json::from_str::<Threshold>("[1]").is_err());
+}
+
+#[test]
+fn of_variants_that_each_account_for_a_value_the_closest_fit_wins() {
+    use one_of_untagged::types::HardwareSpec;
+    // Only AWS declares `ebsVolumeType`.
+    let aws: HardwareSpec = exact(
+        r#"{"instanceSize":"M30","nodeCount":3,"diskSizeGB":40.0,"diskIOPS":3000,"ebsVolumeType":"STANDARD"}"#,
+    );
+    assert!(matches!(aws, HardwareSpec::AwsSpec(_)), "{aws:?}");
+    // AWS and Azure both account for every key; Azure leaves none of its properties out.
+    let azure: HardwareSpec =
+        exact(r#"{"instanceSize":"M30","nodeCount":3,"diskSizeGB":40.0,"diskIOPS":3000}"#);
+    assert!(matches!(azure, HardwareSpec::AzureSpec(_)), "{azure:?}");
+    // All three account for it; GCP declares exactly these.
+    let gcp: HardwareSpec = exact(r#"{"instanceSize":"M30","nodeCount":3,"diskSizeGB":40.0}"#);
+    assert!(matches!(gcp, HardwareSpec::GcpSpec(_)), "{gcp:?}");
+    // An instance size only one enum lists decides, whatever the keys.
+    let large: HardwareSpec = exact(r#"{"instanceSize":"M90","nodeCount":3}"#);
+    assert!(matches!(large, HardwareSpec::AzureSpec(_)), "{large:?}");
 }
