@@ -200,6 +200,58 @@ fn alert_configurations_decode_by_event_type_including_multi_value_kinds() {
 }
 
 #[test]
+fn an_event_type_a_catch_all_kind_also_lists_is_the_narrower_kinds() {
+    use alert_configurations::types::GroupAlertsConfig;
+    let text = r#"{"eventTypeName":"STREAM_PROCESSOR_STATE_IS_FAILED","notifications":[],"matchers":["orders"]}"#;
+    let config: GroupAlertsConfig = serde_json::from_str(text).unwrap();
+    let GroupAlertsConfig::StreamProcessorStateIsFailed(stream) = &config else {
+        panic!("not the stream processor's configuration: {config:?}");
+    };
+    assert_eq!(stream.matchers.as_deref(), Some(&["orders".to_owned()][..]));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&serde_json::to_string(&config).unwrap())
+            .unwrap(),
+        serde_json::from_str::<serde_json::Value>(text).unwrap()
+    );
+    // The catch-all kind keeps the rest of its list.
+    let billing: GroupAlertsConfig = serde_json::from_value(
+        json!({"eventTypeName": "CREDIT_CARD_ABOUT_TO_EXPIRE", "notifications": []}),
+    )
+    .unwrap();
+    assert!(matches!(
+        billing,
+        GroupAlertsConfig::CreditCardAboutToExpire(_)
+    ));
+}
+
+#[test]
+fn a_kind_that_maps_its_own_event_types_reads_and_writes_the_tag_once() {
+    use alert_configurations::types::{GroupAlertsConfig, ReplicaSetThresholdAlertConfig as Inner};
+    let text = r#"{"eventTypeName":"TOO_MANY_ELECTIONS","notifications":[],"threshold":3}"#;
+    let config: GroupAlertsConfig = serde_json::from_str(text).unwrap();
+    let GroupAlertsConfig::TooManyElections(Inner::TooManyElections(elections)) = &config else {
+        panic!("not the elections configuration: {config:?}");
+    };
+    assert_eq!(elections.threshold, Some(3));
+    assert_eq!(config.discriminator(), "TOO_MANY_ELECTIONS");
+    // Written back with the tag once, by the inner union.
+    let written = serde_json::to_string(&config).unwrap();
+    assert_eq!(written.matches("eventTypeName").count(), 1, "{written}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&written).unwrap(),
+        serde_json::from_str::<serde_json::Value>(text).unwrap()
+    );
+    let oplog: GroupAlertsConfig = serde_json::from_value(
+        json!({"eventTypeName": "REPLICATION_OPLOG_WINDOW_RUNNING_OUT", "notifications": [], "hours": 1.5}),
+    )
+    .unwrap();
+    assert!(matches!(
+        oplog,
+        GroupAlertsConfig::ReplicationOplogWindowRunningOut(Inner::ReplicationOplogWindowRunningOut(o)) if o.hours == Some(1.5)
+    ));
+}
+
+#[test]
 fn region_configurations_decode_by_provider_name() {
     use alert_configurations::types::{CloudRegionConfig, ReplicationSpec};
     let wire = json!({"regionConfigs": [

@@ -21,4 +21,4 @@ pub use response::{
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
 pub use trial::{Trial, decode_untagged, lenient};
-pub use union::{UnknownVariant, decode_variant, take_tagged};
+pub use union::{UnknownVariant, decode_retagged, decode_variant, take_tagged};

@@ -176,6 +176,18 @@ pub fn decode_variant<T: serde::de::DeserializeOwned>(
     result
 }
 
+/// Decodes the variant of a tagged union that is itself a union tagged by the same property
+/// (MongoDB maps some event types of one alert configuration kind on to schemas of their own):
+/// the tag goes back into the object, for the inner union to read.
+pub fn decode_retagged<T: serde::de::DeserializeOwned>(
+    mut object: Map<String, Value>,
+    tag_name: &str,
+    tag: &str,
+) -> Result<T, String> {
+    object.insert(tag_name.to_owned(), Value::String(tag.to_owned()));
+    decode_variant(object)
+}
+
 fn zeroize_map(object: &mut Map<String, Value>) {
     for value in object.values_mut() {
         zeroize_value(value);

@@ -346,6 +346,9 @@ fn emit_tagged(
     api: &Api,
 ) -> TokenStream {
     let tag = &t.tag;
+    // A variant that is itself a union tagged by the same property reads and writes the tag
+    // itself: the object is passed on whole, and written as the variant writes it.
+    let retagged = |v: &crate::ir::TaggedVariant| matches!(&api.def(v.ty).kind, TypeKind::Tagged(inner) if inner.tag == t.tag);
     let fallback = ident(&t.fallback);
     let fallback_doc = format!(
         " A `{tag}` this version does not know (or one without a schema), kept whole so that it \
@@ -358,7 +361,9 @@ fn emit_tagged(
         let doc = doc_attrs(Some(&text), String::new);
         quote! { #doc #variant(self::#ty), }
     });
-    let mirror = t.variants.iter().map(|v| {
+    let mirrored: Vec<&crate::ir::TaggedVariant> =
+        t.variants.iter().filter(|v| !retagged(v)).collect();
+    let mirror = mirrored.iter().map(|v| {
         let variant = ident(&v.name.rust);
         let ty = ident(api.name(v.ty));
         let wire = &v.name.wire;
@@ -366,12 +371,20 @@ fn emit_tagged(
     });
     let to_mirror = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
-        quote! { Self::#variant(value) => ::serde::Serialize::serialize(&Tagged::#variant(value), serializer), }
+        if retagged(v) {
+            quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+        } else {
+            quote! { Self::#variant(value) => ::serde::Serialize::serialize(&Tagged::#variant(value), serializer), }
+        }
     });
     let decode = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
         let wire = &v.name.wire;
-        quote! { #wire => crate::runtime::decode_variant(object).map(Self::#variant), }
+        if retagged(v) {
+            quote! { #wire => crate::runtime::decode_retagged(object, #tag, &tag).map(Self::#variant), }
+        } else {
+            quote! { #wire => crate::runtime::decode_variant(object).map(Self::#variant), }
+        }
     });
     let discriminators = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
@@ -398,7 +411,7 @@ fn emit_tagged(
         });
     let discriminator_doc = format!(" The value of `{tag}`, which selects the variant.");
     // The derive cannot take an enum without variants, whose lifetime would be unused.
-    let mirror = (!t.variants.is_empty()).then(|| {
+    let mirror = (!mirrored.is_empty()).then(|| {
         quote! {
             #[derive(::serde::Serialize)]
             #[serde(tag = #tag)]
