@@ -26,4 +26,4 @@ pub use response::{
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
 pub use trial::{Trial, decode_untagged, lenient};
-pub use union::{TaggedObject, UnknownVariant, decode_variant, take_tagged};
+pub use union::{TaggedObject, UnknownVariant, decode_retagged, decode_variant, take_tagged};

@@ -231,6 +231,21 @@ pub fn decode_variant<T: serde::de::DeserializeOwned>(object: TaggedObject) -> R
     })
 }
 
+/// Decodes the variant of a tagged union that is itself a union tagged by the same property
+/// (MongoDB maps some event types of one alert configuration kind on to schemas of their own):
+/// the tag goes back into the object, for the inner union to read.
+pub fn decode_retagged<T: serde::de::DeserializeOwned>(
+    mut object: TaggedObject,
+    tag_name: &str,
+    tag: &str,
+) -> Result<T, String> {
+    let raw = serde_json::to_string(tag)
+        .and_then(RawValue::from_string)
+        .map_err(|e| e.to_string())?;
+    object.members.insert(0, (tag_name.to_owned(), raw));
+    decode_variant(object)
+}
+
 fn zeroize_map(object: &mut Map<String, Value>) {
     for value in object.values_mut() {
         zeroize_value(value);

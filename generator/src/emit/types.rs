@@ -84,6 +84,17 @@ fn field_type(field: &Field, api: &Api) -> TokenStream {
     }
 }
 
+/// Allows clippy's `type_complexity` on a field whose type, nested as the document nests it
+/// (maps of maps of maps), is past the lint's limit: the type mirrors the document, and naming
+/// its levels would invent names the document does not give.
+fn allow_complex(complexity: usize) -> TokenStream {
+    if complexity > super::TYPE_COMPLEXITY_LIMIT {
+        quote!(#[allow(clippy::type_complexity)])
+    } else {
+        TokenStream::new()
+    }
+}
+
 fn emit_struct(
     name: &proc_macro2::Ident,
     doc: &TokenStream,
@@ -98,13 +109,22 @@ fn emit_struct(
             format!("The `{}` property.", field.name.wire)
         });
         let field_dep = deprecated(field.deprecated);
-        quote! { #field_doc #field_dep pub #field_name: #ty, }
+        let complexity = if field.optional() {
+            // The `Option` around it.
+            10 + super::type_complexity(&field.ty, 2)
+        } else {
+            super::type_complexity(&field.ty, 1)
+        };
+        let allow = allow_complex(complexity);
+        quote! { #field_doc #field_dep #allow pub #field_name: #ty, }
     });
     let extra = s.additional.as_ref().map(|a| {
         let field_name = ident(&a.rust);
         let ty = rust_type(&a.ty, api);
+        let allow = allow_complex(10 + 20 + super::type_complexity(&a.ty, 2));
         quote! {
             /// The keys the schema does not declare, with their values, kept as received.
+            #allow
             pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
@@ -359,6 +379,9 @@ fn emit_tagged(
     api: &Api,
 ) -> TokenStream {
     let tag = &t.tag;
+    // A variant that is itself a union tagged by the same property reads and writes the tag
+    // itself: the object is passed on whole, and written as the variant writes it.
+    let retagged = |v: &crate::ir::TaggedVariant| matches!(&api.def(v.ty).kind, TypeKind::Tagged(inner) if inner.tag == t.tag);
     let fallback = ident(&t.fallback);
     let fallback_doc = format!(
         " A `{tag}` this version does not know (or one without a schema), kept whole so that it \
@@ -371,7 +394,9 @@ fn emit_tagged(
         let doc = doc_attrs(Some(&text), String::new);
         quote! { #doc #variant(self::#ty), }
     });
-    let mirror = t.variants.iter().map(|v| {
+    let mirrored: Vec<&crate::ir::TaggedVariant> =
+        t.variants.iter().filter(|v| !retagged(v)).collect();
+    let mirror = mirrored.iter().map(|v| {
         let variant = ident(&v.name.rust);
         let ty = ident(api.name(v.ty));
         let wire = &v.name.wire;
@@ -379,12 +404,20 @@ fn emit_tagged(
     });
     let to_mirror = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
-        quote! { Self::#variant(value) => ::serde::Serialize::serialize(&Tagged::#variant(value), serializer), }
+        if retagged(v) {
+            quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+        } else {
+            quote! { Self::#variant(value) => ::serde::Serialize::serialize(&Tagged::#variant(value), serializer), }
+        }
     });
     let decode = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
         let wire = &v.name.wire;
-        quote! { #wire => crate::runtime::decode_variant(object).map(Self::#variant), }
+        if retagged(v) {
+            quote! { #wire => crate::runtime::decode_retagged(object, #tag, &tag).map(Self::#variant), }
+        } else {
+            quote! { #wire => crate::runtime::decode_variant(object).map(Self::#variant), }
+        }
     });
     let discriminators = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
@@ -411,7 +444,7 @@ fn emit_tagged(
         });
     let discriminator_doc = format!(" The value of `{tag}`, which selects the variant.");
     // The derive cannot take an enum without variants, whose lifetime would be unused.
-    let mirror = (!t.variants.is_empty()).then(|| {
+    let mirror = (!mirrored.is_empty()).then(|| {
         quote! {
             #[derive(::serde::Serialize)]
             #[serde(tag = #tag)]

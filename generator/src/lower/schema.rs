@@ -272,7 +272,14 @@ impl<'a> Lowerer<'a> {
         let additional_name = additional.as_ref().and_then(|_| names.pop());
         let additional = additional.zip(additional_name).map(|((extra, at), rust)| {
             let ty = match extra {
-                Extra::Any | Extra::Closed => TypeRef::Json,
+                Extra::Any => self.free_form(
+                    &at,
+                    "`additionalProperties: true` allows any value for the keys beyond \
+                     `properties`; they are kept as free-form JSON \
+                     (`BTreeMap<String, serde_json::Value>`)",
+                ),
+                // Filtered out above: a closed object has no field of extra keys.
+                Extra::Closed => TypeRef::Json,
                 Extra::Schema(schema) => self.member_type(
                     schema,
                     &at,

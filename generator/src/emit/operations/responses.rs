@@ -206,9 +206,12 @@ impl Context<'_> {
             " What [`{}`] answers with, by status: the documented success responses differ.",
             op.name.rust
         );
+        // A variant holds the document's body as it is, however large beside an empty 204: the
+        // sizes are the document's, and boxing one would change every match on the enum.
         quote! {
             #[doc = #doc]
             #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#variants)*
             }
@@ -250,10 +253,21 @@ impl Context<'_> {
             " What can go wrong with [`{}`] once a response arrives.",
             op.name.rust
         );
+        // As for the output enum, each variant holds the document's error body as it is. Only a
+        // body type that one variant alone holds can be much larger than every other variant:
+        // where the documented errors share one body type, nothing is allowed.
+        let bodies: Vec<String> = errors
+            .iter()
+            .map(|r| error_body(r, self.api).ty().to_string())
+            .collect();
+        let shared = bodies.len() > 1 && bodies.iter().all(|b| *b == bodies[0]);
+        let allow =
+            (!bodies.is_empty() && !shared).then(|| quote!(#[allow(clippy::large_enum_variant)]));
         quote! {
             #[doc = #doc]
             #[derive(::std::fmt::Debug)]
             #[non_exhaustive]
+            #allow
             pub enum #error {
                 #(#variants)*
                 #undocumented_variant
