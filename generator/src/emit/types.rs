@@ -509,7 +509,11 @@ fn emit_untagged(
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = rust_type(&v.ty, api);
-        let text = format!(" A value of the `{}` shape.", v.name);
+        let shape = match v.ty.strip_nullable() {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => format!("[`{}`]", api.name(*id)),
+            _ => format!("`{}`", v.name),
+        };
+        let text = format!(" A value of the {shape} shape.");
         quote! { #[doc = #text] #variant(#ty), }
     });
     let attempts = u.variants.iter().map(|v| {

@@ -175,7 +175,14 @@ fn name_untagged(types: &mut [TypeDef]) {
             .iter()
             .enumerate()
             .map(|(index, v)| match v.ty.strip_nullable() {
-                TypeRef::Named(id) | TypeRef::Boxed(id) => names[id.0].clone(),
+                // A member declared inline is named after the union: its variant need not say
+                // the union's name again (`RegionName::AwsRegions`, not
+                // `RegionName::RegionNameAwsRegions`).
+                TypeRef::Named(id) | TypeRef::Boxed(id) => names[id.0]
+                    .strip_prefix(def.name.as_str())
+                    .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+                    .unwrap_or(&names[id.0])
+                    .to_owned(),
                 other => scalar_variant_name(other, index),
             })
             .collect();

@@ -177,13 +177,18 @@ impl<'a> Lowerer<'a> {
         members: &'a [ReferenceOr<Schema>],
     ) -> TypeKind {
         let mut variants: Vec<UntaggedVariant> = Vec::new();
+        let titles = member_titles(members);
         for (index, member) in members.iter().enumerate() {
             let member_at = pointer(at, &index.to_string());
             let schema = RefOr::from(member);
+            let label = titles
+                .as_ref()
+                .and_then(|titles| titles[index])
+                .map_or_else(|| format!("variant {index}"), str::to_owned);
             let ty = self.member_type(
                 schema,
                 &member_at,
-                Some(naming::nested_type_name(name, &format!("variant {index}"))),
+                Some(naming::nested_type_name(name, &label)),
             );
             // Named once every type has its final name.
             variants.push(UntaggedVariant {
@@ -193,4 +198,35 @@ impl<'a> Lowerer<'a> {
         }
         TypeKind::Untagged(UntaggedUnion { variants })
     }
+}
+
+/// The `title`s of a union's inline members, where every inline member has one and they name
+/// distinct, usable Rust names ("AWS Regions" gives `AwsRegions`): they name the members' types
+/// and variants better than their positions. `None` for a member given by reference, which is
+/// named after its component.
+fn member_titles(members: &[ReferenceOr<Schema>]) -> Option<Vec<Option<&str>>> {
+    let titles: Vec<Option<&str>> = members
+        .iter()
+        .map(|member| match member {
+            ReferenceOr::Item(schema) => schema.schema_data.title.as_deref(),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .collect();
+    let inline = members
+        .iter()
+        .filter(|m| matches!(m, ReferenceOr::Item(_)))
+        .count();
+    let given: Vec<String> = titles
+        .iter()
+        .flatten()
+        .map(|title| naming::rust_name(title, naming::Kind::Type))
+        .collect();
+    let mut distinct = given.clone();
+    distinct.sort();
+    distinct.dedup();
+    let usable = given
+        .iter()
+        .all(|n| n.chars().any(|c| c.is_ascii_alphabetic()) && n != "Empty");
+    (inline > 0 && given.len() == inline && distinct.len() == given.len() && usable)
+        .then_some(titles)
 }
