@@ -16,6 +16,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod standalone;
+pub mod suggest;
 pub mod workspace;
 pub mod write;
 

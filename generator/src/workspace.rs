@@ -104,6 +104,7 @@ pub fn generate_selected(paths: &Paths, selection: &Selection) -> Result<Output,
                     code: Code::CrateName,
                     file: slashed(&paths.out),
                     pointer: String::new(),
+                    line: None,
                     message,
                 });
             }
