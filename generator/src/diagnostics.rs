@@ -185,7 +185,10 @@ impl Code {
             Code::UnsupportedPattern => {
                 "use a pattern without look-around or back-references to have it checked"
             }
-            Code::Selection => "name a tag or an operationId that the document has",
+            Code::Selection => {
+                "name a tag or an operationId that the document has; `cargo xtask codegen --spec \
+                 DOC --list` lists them"
+            }
             Code::Renamed => {
                 "to choose the name yourself, pin it under `names:` in the settings by this pointer"
             }

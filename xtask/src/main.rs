@@ -48,6 +48,17 @@ enum Command {
         /// `api-` in front when that is not a valid package name).
         #[arg(long)]
         name: Option<String>,
+        /// Whether a standalone crate is a workspace of its own (`own`: its manifest ends with a
+        /// `[workspace]` table) or a member of the workspace around it (`join`: no table). The
+        /// choice is recorded in the manifest and kept by later runs. Default: as recorded, or
+        /// else `join` when the enclosing workspace's `members` (or a member's path dependency)
+        /// takes the directory, `own` otherwise.
+        #[arg(long, value_name = "own|join")]
+        workspace: Option<generator::workspace::Membership>,
+        /// List the document's tags and operations (operationId, method, path, tags) and write
+        /// nothing.
+        #[arg(long, conflicts_with_all = ["check", "out", "tags", "operations", "name", "workspace"])]
+        list: bool,
     },
     /// Generate from published OpenAPI documents (paths as arguments): each whole document and its
     /// integrations tag as crates that must check without warnings, with the same public shape as
@@ -97,6 +108,8 @@ fn main() -> ExitCode {
             tags,
             operations,
             name,
+            workspace,
+            list,
         } => {
             let args = generator::workspace::Args {
                 check,
@@ -108,7 +121,11 @@ fn main() -> ExitCode {
                     operations,
                     name,
                 },
+                workspace,
             };
+            if list {
+                return list_document(&cwd, &args);
+            }
             codegen(&cwd, &args)
         }
         Command::Upstream {
@@ -153,18 +170,61 @@ fn codegen(cwd: &std::path::Path, args: &generator::workspace::Args) -> ExitCode
             for path in &report.written {
                 println!("wrote {}", path.display());
             }
-            if report.written.is_empty() && !args.check {
-                let out = args
-                    .out
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from(generator::workspace::DEFAULT_CRATE));
+            let out = args
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(generator::workspace::DEFAULT_CRATE));
+            if args.check {
+                println!(
+                    "checked {} generated file(s) under {} against {}: all up to date",
+                    report.files.len(),
+                    out.display(),
+                    report.document
+                );
+                for path in &report.files {
+                    println!("  {}", path.display());
+                }
+            } else if report.written.is_empty() {
                 println!("{} is up to date", out.display());
             }
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprintln!("{failure}");
+            eprintln!("{}", chain(&failure));
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask codegen --list`: the document's tags and operations.
+fn list_document(cwd: &std::path::Path, args: &generator::workspace::Args) -> ExitCode {
+    match generator::workspace::catalogue(cwd, args) {
+        Ok((label, catalogue)) => {
+            use std::io::Write as _;
+            // A reader that stops early (`| head`) is not an error.
+            let _ = writeln!(std::io::stdout().lock(), "{label}\n{catalogue}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("{}", chain(&failure));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An error and each of its causes, each printed once: an error whose `Display` already ends
+/// with its source's text is not followed by that source again.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut shown = text.clone();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !shown.contains(&message) {
+            text.push_str(&format!("\ncaused by: {message}"));
+            shown.push_str(&message);
+        }
+        source = cause.source();
+    }
+    text
 }
