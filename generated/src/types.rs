@@ -690,10 +690,25 @@ impl ::std::convert::From<&str> for PagerDutyRegion {
         }
     }
 }
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for PagerDutyRegion {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
+    type Err = crate::runtime::UndocumentedValue;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "PagerDutyRegion",
+                        value,
+                        &["US", "EU"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
     }
 }
 impl ::std::fmt::Display for PagerDutyRegion {
@@ -1074,10 +1089,25 @@ impl ::std::convert::From<&str> for DatadogRegion {
         }
     }
 }
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for DatadogRegion {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
+    type Err = crate::runtime::UndocumentedValue;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "DatadogRegion",
+                        value,
+                        &["US", "EU", "US3", "US5", "AP1", "US1_FED"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
     }
 }
 impl ::std::fmt::Display for DatadogRegion {
@@ -1704,10 +1734,25 @@ impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
         }
     }
 }
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for PrometheusServiceDiscovery {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
+    type Err = crate::runtime::UndocumentedValue;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "PrometheusServiceDiscovery",
+                        value,
+                        &["http", "file"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
     }
 }
 impl ::std::fmt::Display for PrometheusServiceDiscovery {
@@ -1901,10 +1946,36 @@ impl ::std::convert::From<&str> for IntegrationType {
         }
     }
 }
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for IntegrationType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
+    type Err = crate::runtime::UndocumentedValue;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "IntegrationType",
+                        value,
+                        &[
+                            "PAGER_DUTY",
+                            "SLACK",
+                            "DATADOG",
+                            "NEW_RELIC",
+                            "OPS_GENIE",
+                            "VICTOR_OPS",
+                            "WEBHOOK",
+                            "HIP_CHAT",
+                            "PROMETHEUS",
+                            "MICROSOFT_TEAMS",
+                        ],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
     }
 }
 impl ::std::fmt::Display for IntegrationType {

@@ -18,6 +18,10 @@ const SHARED: &[(&str, &str)] = &[
         include_str!("../../generated/src/runtime/body.rs"),
     ),
     (
+        "src/runtime/enums.rs",
+        include_str!("../../generated/src/runtime/enums.rs"),
+    ),
+    (
         "src/runtime/object.rs",
         include_str!("../../generated/src/runtime/object.rs"),
     ),

@@ -2,6 +2,7 @@
 //! the secret type, tagged-union decoding, request checks and encoding, and response decoding.
 
 mod body;
+mod enums;
 mod object;
 mod param;
 mod request;
@@ -11,6 +12,7 @@ pub(crate) mod trial;
 pub(crate) mod union;
 
 pub use body::{Binary, FormField, Multipart, form_body, text_body};
+pub use enums::UndocumentedValue;
 pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
 pub use param::{Shape, Style, header_value, path_value};
 pub use request::{
