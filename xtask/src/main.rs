@@ -212,18 +212,13 @@ fn list_document(cwd: &std::path::Path, args: &generator::workspace::Args) -> Ex
     }
 }
 
-/// An error and each of its causes, each printed once: an error whose `Display` already ends
-/// with its source's text is not followed by that source again.
+/// An error and each of its causes, one line each. (Errors of this workspace hold their
+/// immediate cause's text and give the cause's own source, so each cause prints once.)
 fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
-    let mut shown = text.clone();
     let mut source = error.source();
     while let Some(cause) = source {
-        let message = cause.to_string();
-        if !shown.contains(&message) {
-            text.push_str(&format!("\ncaused by: {message}"));
-            shown.push_str(&message);
-        }
+        text.push_str(&format!("\ncaused by: {cause}"));
         source = cause.source();
     }
     text
