@@ -1,5 +1,11 @@
 //! Hand-written support for the generated modules, shared by every crate the generator writes:
 //! the secret type, tagged-union decoding, request checks and encoding, and response decoding.
+//!
+//! What a user of the crate meets is documented here: [`Secret`], the errors of building a
+//! request ([`RequestError`]) and of reading a response ([`DecodeError`], [`ErrorResponse`],
+//! [`RawResponse`]), [`ResponseParts`] for status, headers and rate limits, and the
+//! [`Operation`] trait every request builder implements. The rest is public only so that the
+//! generated modules can call it, and is hidden from the documentation.
 
 mod body;
 mod enums;
@@ -11,18 +17,31 @@ mod secret;
 pub(crate) mod trial;
 pub(crate) mod union;
 
-pub use body::{Binary, FormField, Multipart, form_body, text_body};
+// What users of the crate meet: secrets, errors, the trait every builder implements.
+pub use body::Binary;
 pub use enums::UndocumentedValue;
-pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
-pub use param::{Shape, Style, header_value, path_value};
-pub use request::{
-    Check, Constraint, Operation, Query, RequestError, Rules, Validate, Validation, Violation,
-    encode_segment,
-};
+pub use request::{Constraint, Operation, RequestError, Validation, Violation};
 pub use response::{
-    DecodeError, ErrorDetails, ErrorResponse, Failure, RateLimit, RawResponse, Received,
-    ResponseParts, VersionGone, asks_for_envelope, envelope_status, retry_after,
+    DecodeError, ErrorDetails, ErrorResponse, RateLimit, RawResponse, ResponseParts, VersionGone,
+    retry_after,
 };
-pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
+pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields};
+pub use union::UnknownVariant;
+
+// What only the generated modules call: public so that they can, hidden from the docs.
+#[doc(hidden)]
+pub use body::{FormField, Multipart, form_body, text_body};
+#[doc(hidden)]
+pub use object::{FieldKey, MapWriter, ObjectWriter, ReadFields, required_field};
+#[doc(hidden)]
+pub use param::{Shape, Style, header_value, path_value};
+#[doc(hidden)]
+pub use request::{Check, Query, Rules, Validate, encode_segment};
+#[doc(hidden)]
+pub use response::{Failure, Received, asks_for_envelope, envelope_status};
+#[doc(hidden)]
+pub use secret::ensure_supplied;
+#[doc(hidden)]
 pub use trial::{Trial, decode_untagged, lenient};
-pub use union::{UnknownVariant, decode_variant, take_tagged};
+#[doc(hidden)]
+pub use union::{decode_variant, take_tagged};
