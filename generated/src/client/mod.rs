@@ -40,8 +40,8 @@ pub use crate::operations::DEFAULT_BASE_URL;
 /// The largest answer body read unless [`ClientBuilder::max_body_size`] says otherwise: 32 MiB.
 pub const DEFAULT_MAX_BODY: usize = 32 << 20;
 
-/// How many pages [`Client::list_all`] reads at most unless [`ClientBuilder::max_pages`] says
-/// otherwise.
+/// How many pages a listing (`Client::list_all`, in crates with the integrations helpers) reads
+/// at most unless [`ClientBuilder::max_pages`] says otherwise.
 pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
 /// What went wrong with one call of [`Client::send`].
@@ -272,8 +272,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The most pages [`Client::list_all`] reads (default [`DEFAULT_MAX_PAGES`]); a listing
-    /// that goes on beyond them ends with [`Error::PageLimit`].
+    /// The most pages a listing (`Client::list_all`, in crates with the integrations helpers)
+    /// reads (default [`DEFAULT_MAX_PAGES`]); a listing that goes on beyond them ends with
+    /// [`Error::PageLimit`].
     pub fn max_pages(mut self, pages: u32) -> ClientBuilder {
         self.max_pages = pages.max(1);
         self
