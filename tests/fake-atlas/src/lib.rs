@@ -1468,10 +1468,10 @@ impl Reply {
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = status;
         let headers = response.headers_mut();
-        if let Some(content_type) = content_type {
-            if let Ok(value) = HeaderValue::from_str(&content_type) {
-                headers.insert(header::CONTENT_TYPE, value);
-            }
+        if let Some(content_type) = content_type
+            && let Ok(value) = HeaderValue::from_str(&content_type)
+        {
+            headers.insert(header::CONTENT_TYPE, value);
         }
         for (name, value) in self.headers {
             if let Ok(value) = HeaderValue::from_str(&value) {
