@@ -2,14 +2,17 @@
 
 //! Request builders and response decoding, one builder per operation, for any HTTP stack.
 #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
+
 /// Where the document's operations are served: `https://cloud.mongodb.com`, its first server.
 pub const DEFAULT_BASE_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
     "https://cloud.mongodb.com",
 );
+
 /// The document's first server as it is written, server variables replaced by their defaults; it may be relative to where the document is served.
 pub const SERVER_URL: ::std::option::Option<&str> = ::std::option::Option::Some(
     "https://cloud.mongodb.com",
 );
+
 /// Return all active third-party service integrations
 ///
 /// Returns the settings of every third-party service integration that is configured for the given project, one page at a time. The caller needs the Organization Owner or Project Owner role.
@@ -24,6 +27,7 @@ pub struct ListThirdPartyIntegrations {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 impl ListThirdPartyIntegrations {
     /// Starts a `listThirdPartyIntegrations` request from its required inputs.
     pub fn new(group_id: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -36,6 +40,7 @@ impl ListThirdPartyIntegrations {
             pretty: ::std::option::Option::None,
         }
     }
+
     /// Whether the response includes the total number of items in totalCount.
     ///
     /// Sets `includeCount`; left out of the request unless set.
@@ -43,6 +48,7 @@ impl ListThirdPartyIntegrations {
         self.include_count = ::std::option::Option::Some(value.into());
         self
     }
+
     /// How many items the response returns on each page.
     ///
     /// Sets `itemsPerPage`; left out of the request unless set.
@@ -50,6 +56,7 @@ impl ListThirdPartyIntegrations {
         self.items_per_page = ::std::option::Option::Some(value.into());
         self
     }
+
     /// One-based number of the page of results to return.
     ///
     /// Sets `pageNum`; left out of the request unless set.
@@ -57,6 +64,7 @@ impl ListThirdPartyIntegrations {
         self.page_num = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -64,6 +72,7 @@ impl ListThirdPartyIntegrations {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -71,30 +80,33 @@ impl ListThirdPartyIntegrations {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -112,8 +124,8 @@ impl ListThirdPartyIntegrations {
                 &self.items_per_page,
                 "itemsPerPage",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
-                    maximum: ::std::option::Option::Some(500f64),
+                    minimum: ::std::option::Option::Some(1.0),
+                    maximum: ::std::option::Option::Some(500.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -122,7 +134,7 @@ impl ListThirdPartyIntegrations {
                 &self.page_num,
                 "pageNum",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
+                    minimum: ::std::option::Option::Some(1.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -149,21 +161,24 @@ impl ListThirdPartyIntegrations {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            query = query.as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations")
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::GET)
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json");
-        ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
+        )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<
         super::types::PaginatedIntegrationView,
         ListThirdPartyIntegrationsError,
@@ -173,8 +188,8 @@ impl ListThirdPartyIntegrations {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            200u16 => received.json().map_err(ListThirdPartyIntegrationsError::Decode),
-            400u16 => {
+            200 => received.json().map_err(ListThirdPartyIntegrationsError::Decode),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -183,7 +198,7 @@ impl ListThirdPartyIntegrations {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -192,7 +207,7 @@ impl ListThirdPartyIntegrations {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -201,7 +216,7 @@ impl ListThirdPartyIntegrations {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -210,7 +225,7 @@ impl ListThirdPartyIntegrations {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -227,25 +242,30 @@ impl ListThirdPartyIntegrations {
         }
     }
 }
+
 impl crate::runtime::Operation for ListThirdPartyIntegrations {
     type Output = super::types::PaginatedIntegrationView;
+
     type Error = ListThirdPartyIntegrationsError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         ListThirdPartyIntegrations::build_with(self, validation)
     }
-    fn parse_response(
+
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         ListThirdPartyIntegrations::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`ListThirdPartyIntegrations`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -275,6 +295,7 @@ pub enum ListThirdPartyIntegrationsError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl ListThirdPartyIntegrationsError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -289,20 +310,25 @@ impl ListThirdPartyIntegrationsError {
         }
     }
 }
+
 impl ::std::fmt::Display for ListThirdPartyIntegrationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for ListThirdPartyIntegrationsError {}
+
 impl crate::runtime::ResponseParts for ListThirdPartyIntegrationsError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 /// Return one third-party service integration
 ///
 /// Returns the settings of the project's integration with the service named by the integration type. Secrets in the returned settings are partly masked. The caller needs the Organization Owner or Project Owner role.
@@ -315,6 +341,7 @@ pub struct GetThirdPartyIntegration {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 impl GetThirdPartyIntegration {
     /// Starts a `getThirdPartyIntegration` request from its required inputs.
     pub fn new(
@@ -328,6 +355,7 @@ impl GetThirdPartyIntegration {
             pretty: ::std::option::Option::None,
         }
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -335,6 +363,7 @@ impl GetThirdPartyIntegration {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -342,30 +371,33 @@ impl GetThirdPartyIntegration {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -392,22 +424,25 @@ impl GetThirdPartyIntegration {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations/{}{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            crate ::runtime::encode_segment(super::types::IntegrationType::as_str(& self
-            .integration_type)), query = query.as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations/")
+            .segment(super::types::IntegrationType::as_str(&self.integration_type))
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::GET)
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json");
-        ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
+        )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<
         super::types::ThirdPartyIntegration,
         GetThirdPartyIntegrationError,
@@ -417,8 +452,8 @@ impl GetThirdPartyIntegration {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            200u16 => received.json().map_err(GetThirdPartyIntegrationError::Decode),
-            400u16 => {
+            200 => received.json().map_err(GetThirdPartyIntegrationError::Decode),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -427,7 +462,7 @@ impl GetThirdPartyIntegration {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -436,7 +471,7 @@ impl GetThirdPartyIntegration {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -445,7 +480,7 @@ impl GetThirdPartyIntegration {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -454,7 +489,7 @@ impl GetThirdPartyIntegration {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -471,25 +506,30 @@ impl GetThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Operation for GetThirdPartyIntegration {
     type Output = super::types::ThirdPartyIntegration;
+
     type Error = GetThirdPartyIntegrationError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         GetThirdPartyIntegration::build_with(self, validation)
     }
-    fn parse_response(
+
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         GetThirdPartyIntegration::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`GetThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -519,6 +559,7 @@ pub enum GetThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl GetThirdPartyIntegrationError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -533,20 +574,25 @@ impl GetThirdPartyIntegrationError {
         }
     }
 }
+
 impl ::std::fmt::Display for GetThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for GetThirdPartyIntegrationError {}
+
 impl crate::runtime::ResponseParts for GetThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 /// Update one third-party service integration
 ///
 /// Replaces the settings of the project's existing integration with the service named by the integration type. The caller needs the Organization Owner or Project Owner role.
@@ -562,6 +608,7 @@ pub struct UpdateThirdPartyIntegration {
     pretty: ::std::option::Option<bool>,
     body: super::types::ThirdPartyIntegration,
 }
+
 impl UpdateThirdPartyIntegration {
     /// Starts a `updateThirdPartyIntegration` request from its required inputs.
     pub fn new(
@@ -578,6 +625,7 @@ impl UpdateThirdPartyIntegration {
             body: body.into(),
         }
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -585,6 +633,7 @@ impl UpdateThirdPartyIntegration {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response includes the total number of items in totalCount.
     ///
     /// Sets `includeCount`; left out of the request unless set.
@@ -592,6 +641,7 @@ impl UpdateThirdPartyIntegration {
         self.include_count = ::std::option::Option::Some(value.into());
         self
     }
+
     /// How many items the response returns on each page.
     ///
     /// Sets `itemsPerPage`; left out of the request unless set.
@@ -599,6 +649,7 @@ impl UpdateThirdPartyIntegration {
         self.items_per_page = ::std::option::Option::Some(value.into());
         self
     }
+
     /// One-based number of the page of results to return.
     ///
     /// Sets `pageNum`; left out of the request unless set.
@@ -606,6 +657,7 @@ impl UpdateThirdPartyIntegration {
         self.page_num = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -613,30 +665,33 @@ impl UpdateThirdPartyIntegration {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -654,8 +709,8 @@ impl UpdateThirdPartyIntegration {
                 &self.items_per_page,
                 "itemsPerPage",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
-                    maximum: ::std::option::Option::Some(500f64),
+                    minimum: ::std::option::Option::Some(1.0),
+                    maximum: ::std::option::Option::Some(500.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -664,7 +719,7 @@ impl UpdateThirdPartyIntegration {
                 &self.page_num,
                 "pageNum",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
+                    minimum: ::std::option::Option::Some(1.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -693,23 +748,26 @@ impl UpdateThirdPartyIntegration {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations/{}{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            crate ::runtime::encode_segment(self.body.discriminator()), query = query
-            .as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations/")
+            .segment(self.body.discriminator())
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::PUT)
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json")
             .header(::http::header::CONTENT_TYPE, "application/json");
-        ::std::result::Result::Ok(request.body(::serde_json::to_vec(&self.body)?)?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
+        )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<
         super::types::PaginatedIntegrationView,
         UpdateThirdPartyIntegrationError,
@@ -719,8 +777,8 @@ impl UpdateThirdPartyIntegration {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            200u16 => received.json().map_err(UpdateThirdPartyIntegrationError::Decode),
-            400u16 => {
+            200 => received.json().map_err(UpdateThirdPartyIntegrationError::Decode),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -729,7 +787,7 @@ impl UpdateThirdPartyIntegration {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -738,7 +796,7 @@ impl UpdateThirdPartyIntegration {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -747,7 +805,7 @@ impl UpdateThirdPartyIntegration {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -756,7 +814,7 @@ impl UpdateThirdPartyIntegration {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -773,25 +831,30 @@ impl UpdateThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Operation for UpdateThirdPartyIntegration {
     type Output = super::types::PaginatedIntegrationView;
+
     type Error = UpdateThirdPartyIntegrationError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         UpdateThirdPartyIntegration::build_with(self, validation)
     }
-    fn parse_response(
+
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         UpdateThirdPartyIntegration::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`UpdateThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -821,6 +884,7 @@ pub enum UpdateThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl UpdateThirdPartyIntegrationError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -835,20 +899,25 @@ impl UpdateThirdPartyIntegrationError {
         }
     }
 }
+
 impl ::std::fmt::Display for UpdateThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for UpdateThirdPartyIntegrationError {}
+
 impl crate::runtime::ResponseParts for UpdateThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 /// Configure one third-party service integration
 ///
 /// Adds the settings for one third-party service integration to the project. The settings apply to every database that the project manages, and a project can hold only one configuration for each integration type. The caller needs the Organization Owner or Project Owner role.
@@ -864,6 +933,7 @@ pub struct CreateThirdPartyIntegration {
     pretty: ::std::option::Option<bool>,
     body: super::types::ThirdPartyIntegration,
 }
+
 impl CreateThirdPartyIntegration {
     /// Starts a `createThirdPartyIntegration` request from its required inputs.
     pub fn new(
@@ -880,6 +950,7 @@ impl CreateThirdPartyIntegration {
             body: body.into(),
         }
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -887,6 +958,7 @@ impl CreateThirdPartyIntegration {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response includes the total number of items in totalCount.
     ///
     /// Sets `includeCount`; left out of the request unless set.
@@ -894,6 +966,7 @@ impl CreateThirdPartyIntegration {
         self.include_count = ::std::option::Option::Some(value.into());
         self
     }
+
     /// How many items the response returns on each page.
     ///
     /// Sets `itemsPerPage`; left out of the request unless set.
@@ -901,6 +974,7 @@ impl CreateThirdPartyIntegration {
         self.items_per_page = ::std::option::Option::Some(value.into());
         self
     }
+
     /// One-based number of the page of results to return.
     ///
     /// Sets `pageNum`; left out of the request unless set.
@@ -908,6 +982,7 @@ impl CreateThirdPartyIntegration {
         self.page_num = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -915,30 +990,33 @@ impl CreateThirdPartyIntegration {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -956,8 +1034,8 @@ impl CreateThirdPartyIntegration {
                 &self.items_per_page,
                 "itemsPerPage",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
-                    maximum: ::std::option::Option::Some(500f64),
+                    minimum: ::std::option::Option::Some(1.0),
+                    maximum: ::std::option::Option::Some(500.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -966,7 +1044,7 @@ impl CreateThirdPartyIntegration {
                 &self.page_num,
                 "pageNum",
                 &crate::runtime::Rules {
-                    minimum: ::std::option::Option::Some(1f64),
+                    minimum: ::std::option::Option::Some(1.0),
                     ..crate::runtime::Rules::NONE
                 },
                 &mut violations,
@@ -995,23 +1073,26 @@ impl CreateThirdPartyIntegration {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations/{}{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            crate ::runtime::encode_segment(self.body.discriminator()), query = query
-            .as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations/")
+            .segment(self.body.discriminator())
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::POST)
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json")
             .header(::http::header::CONTENT_TYPE, "application/json");
-        ::std::result::Result::Ok(request.body(::serde_json::to_vec(&self.body)?)?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
+        )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<
         super::types::PaginatedIntegrationView,
         CreateThirdPartyIntegrationError,
@@ -1021,8 +1102,8 @@ impl CreateThirdPartyIntegration {
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            200u16 => received.json().map_err(CreateThirdPartyIntegrationError::Decode),
-            400u16 => {
+            200 => received.json().map_err(CreateThirdPartyIntegrationError::Decode),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1031,7 +1112,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1040,7 +1121,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1049,7 +1130,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1058,7 +1139,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            409u16 => {
+            409 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1067,7 +1148,7 @@ impl CreateThirdPartyIntegration {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1084,25 +1165,30 @@ impl CreateThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Operation for CreateThirdPartyIntegration {
     type Output = super::types::PaginatedIntegrationView;
+
     type Error = CreateThirdPartyIntegrationError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         CreateThirdPartyIntegration::build_with(self, validation)
     }
-    fn parse_response(
+
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         CreateThirdPartyIntegration::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`CreateThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -1136,6 +1222,7 @@ pub enum CreateThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl CreateThirdPartyIntegrationError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -1151,20 +1238,25 @@ impl CreateThirdPartyIntegrationError {
         }
     }
 }
+
 impl ::std::fmt::Display for CreateThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for CreateThirdPartyIntegrationError {}
+
 impl crate::runtime::ResponseParts for CreateThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 /// Remove one third-party service integration
 ///
 /// Deletes the settings of the project's integration with the service named by the integration type, so the project stops sending data to it. The caller needs the Organization Owner or Project Owner role.
@@ -1177,6 +1269,7 @@ pub struct DeleteThirdPartyIntegration {
     envelope: ::std::option::Option<bool>,
     pretty: ::std::option::Option<bool>,
 }
+
 impl DeleteThirdPartyIntegration {
     /// Starts a `deleteThirdPartyIntegration` request from its required inputs.
     pub fn new(
@@ -1190,6 +1283,7 @@ impl DeleteThirdPartyIntegration {
             pretty: ::std::option::Option::None,
         }
     }
+
     /// Whether to wrap the response in an envelope object that also carries the HTTP status, for clients that cannot read response headers or status codes.
     ///
     /// Sets `envelope`; left out of the request unless set.
@@ -1197,6 +1291,7 @@ impl DeleteThirdPartyIntegration {
         self.envelope = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Whether the response body is pretty-printed.
     ///
     /// Sets `pretty`; left out of the request unless set.
@@ -1204,30 +1299,33 @@ impl DeleteThirdPartyIntegration {
         self.pretty = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request, checked against the document's constraints first. Its URI holds the path and query only; join it to a base URL (`https://cloud.mongodb.com`) to send it.
     pub fn build(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Checked)
     }
+
     /// The request, without checking the document's constraints: the server decides what it accepts. Read-back secrets are still refused.
     pub fn build_unchecked(
         &self,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         self.build_with(crate::runtime::Validation::Unchecked)
     }
+
     /// The request, checked against the document's constraints unless `validation` is `Unchecked`.
     pub fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         if validation == crate::runtime::Validation::Checked {
@@ -1254,30 +1352,33 @@ impl DeleteThirdPartyIntegration {
         if let ::std::option::Option::Some(value) = &self.pretty {
             query.push("pretty", &::std::string::ToString::to_string(value));
         }
-        let uri = ::std::format!(
-            "/api/atlas/v1.0/groups/{}/integrations/{}{query}", crate
-            ::runtime::encode_segment(::std::string::String::as_str(& self.group_id)),
-            crate ::runtime::encode_segment(super::types::IntegrationType::as_str(& self
-            .integration_type)), query = query.as_str()
-        );
+        let uri = crate::runtime::PathBuilder::new()
+            .literal("/api/atlas/v1.0/groups/")
+            .segment(::std::string::String::as_str(&self.group_id))
+            .literal("/integrations/")
+            .segment(super::types::IntegrationType::as_str(&self.integration_type))
+            .finish(&query);
         let request = ::http::Request::builder()
             .method(::http::Method::DELETE)
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json");
-        ::std::result::Result::Ok(request.body(::std::vec::Vec::new())?)
+        ::std::result::Result::Ok(
+            request.body(crate::runtime::Body::from(::std::vec::Vec::new()))?,
+        )
     }
+
     /// Reads the response to this request: the documented output, or the operation's error. With `envelope` set, the envelope is taken off first.
-    pub fn parse_response(
+    pub fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<(), DeleteThirdPartyIntegrationError> {
         let received = crate::runtime::Received::new(
             response,
             self.envelope == ::std::option::Option::Some(true),
         );
         match received.status().as_u16() {
-            204u16 => ::std::result::Result::Ok(()),
-            400u16 => {
+            204 => ::std::result::Result::Ok(()),
+            400 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1286,7 +1387,7 @@ impl DeleteThirdPartyIntegration {
                         ),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1295,7 +1396,7 @@ impl DeleteThirdPartyIntegration {
                         ),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1304,7 +1405,7 @@ impl DeleteThirdPartyIntegration {
                         ),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1313,7 +1414,7 @@ impl DeleteThirdPartyIntegration {
                         ),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     received
                         .failure(
@@ -1330,25 +1431,30 @@ impl DeleteThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Operation for DeleteThirdPartyIntegration {
     type Output = ();
+
     type Error = DeleteThirdPartyIntegrationError;
+
     fn build_with(
         &self,
         validation: crate::runtime::Validation,
     ) -> ::std::result::Result<
-        ::http::Request<::std::vec::Vec<u8>>,
+        ::http::Request<crate::runtime::Body>,
         crate::runtime::RequestError,
     > {
         DeleteThirdPartyIntegration::build_with(self, validation)
     }
-    fn parse_response(
+
+    fn parse_response<B: crate::runtime::ResponseBody>(
         &self,
-        response: ::http::Response<::std::vec::Vec<u8>>,
+        response: ::http::Response<B>,
     ) -> ::std::result::Result<Self::Output, Self::Error> {
         DeleteThirdPartyIntegration::parse_response(self, response)
     }
 }
+
 /// What can go wrong with [`DeleteThirdPartyIntegration`] once a response arrives.
 #[derive(::std::fmt::Debug)]
 #[non_exhaustive]
@@ -1378,6 +1484,7 @@ pub enum DeleteThirdPartyIntegrationError {
     /// A body that does not decode as the document describes it.
     Decode(crate::runtime::DecodeError),
 }
+
 impl DeleteThirdPartyIntegrationError {
     /// The response this error was made from, whichever kind it is.
     fn failure(&self) -> &dyn crate::runtime::Failure {
@@ -1392,24 +1499,30 @@ impl DeleteThirdPartyIntegrationError {
         }
     }
 }
+
 impl ::std::fmt::Display for DeleteThirdPartyIntegrationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.failure(), f)
     }
 }
+
 impl ::std::error::Error for DeleteThirdPartyIntegrationError {}
+
 impl crate::runtime::ResponseParts for DeleteThirdPartyIntegrationError {
     fn status(&self) -> ::http::StatusCode {
         self.failure().status()
     }
+
     fn headers(&self) -> &::http::HeaderMap {
         self.failure().headers()
     }
 }
+
 impl crate::runtime::ErrorDetails for super::types::ApiError {
     fn error_code(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.error_code.as_str())
     }
+
     fn detail(&self) -> ::std::option::Option<&str> {
         self.detail.as_deref()
     }

@@ -7,6 +7,7 @@
     clippy::too_many_arguments,
     clippy::single_match
 )]
+
 /// The body that the API returns when a request fails.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct ApiError {
@@ -20,7 +21,12 @@ pub struct ApiError {
     pub error_code: ::std::string::String,
     /// Values that were substituted into the error detail, if any.
     pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl ApiError {
     /// A value from its required fields (`error`, `error_code`); optional fields are unset.
     pub fn new(
@@ -33,75 +39,93 @@ impl ApiError {
             reason: ::std::option::Option::None,
             error_code: error_code.into(),
             parameters: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for ApiError {
+    const NAME: &'static str = "ApiError";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::required("error"),
+        crate::runtime::Field::optional("detail"),
+        crate::runtime::Field::optional("reason"),
+        crate::runtime::Field::required("errorCode"),
+        crate::runtime::Field::optional("parameters"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                _ => field.read(&mut slots.4),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            error: crate::runtime::required(slots.0, "error")?,
+            detail: ::std::option::Option::flatten(slots.1),
+            reason: ::std::option::Option::flatten(slots.2),
+            error_code: crate::runtime::required(slots.3, "errorCode")?,
+            parameters: ::std::option::Option::flatten(slots.4),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.field(&self.error);
+        out.optional(&self.detail);
+        out.optional(&self.reason);
+        out.field(&self.error_code);
+        out.optional(&self.parameters);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for ApiError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.detail.is_some())
-            + usize::from(self.reason.is_some())
-            + usize::from(self.parameters.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("ApiError", len)?,
-        );
-        object.field("error", &self.error);
-        object.optional("detail", &self.detail);
-        object.optional("reason", &self.reason);
-        object.field("errorCode", &self.error_code);
-        object.optional("parameters", &self.parameters);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApiError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::ApiError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApiError")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut error = ::std::option::Option::None;
-                let mut detail = ::std::option::Option::None;
-                let mut reason = ::std::option::Option::None;
-                let mut error_code = ::std::option::Option::None;
-                let mut parameters = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "error" => __map.read_field(&mut error, "error"),
-                        "detail" => __map.read_field(&mut detail, "detail"),
-                        "reason" => __map.read_field(&mut reason, "reason"),
-                        "errorCode" => __map.read_field(&mut error_code, "errorCode"),
-                        "parameters" => __map.read_field(&mut parameters, "parameters"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::ApiError {
-                    error: crate::runtime::required_field(error, "error")?,
-                    detail: ::std::option::Option::flatten(detail),
-                    reason: ::std::option::Option::flatten(reason),
-                    error_code: crate::runtime::required_field(error_code, "errorCode")?,
-                    parameters: ::std::option::Option::flatten(parameters),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
+impl crate::runtime::SecretFields for ApiError {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
 /// A hypertext link to a related resource.
 #[derive(
     ::std::clone::Clone,
@@ -114,68 +138,87 @@ pub struct Link {
     pub href: ::std::option::Option<::std::string::String>,
     /// How the linked resource relates to the current one.
     pub rel: ::std::option::Option<::std::string::String>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Link {
     /// A value with every optional field unset.
     pub fn new() -> Self {
         Self {
             href: ::std::option::Option::None,
             rel: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for Link {
+    const NAME: &'static str = "Link";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("href"),
+        crate::runtime::Field::optional("rel"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (::std::option::Option::None, ::std::option::Option::None);
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                _ => field.read(&mut slots.1),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            href: ::std::option::Option::flatten(slots.0),
+            rel: ::std::option::Option::flatten(slots.1),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.href);
+        out.optional(&self.rel);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for Link {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = usize::from(self.href.is_some()) + usize::from(self.rel.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Link", len)?,
-        );
-        object.optional("href", &self.href);
-        object.optional("rel", &self.rel);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Link {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Link;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Link")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut href = ::std::option::Option::None;
-                let mut rel = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "href" => __map.read_field(&mut href, "href"),
-                        "rel" => __map.read_field(&mut rel, "rel"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Link {
-                    href: ::std::option::Option::flatten(href),
-                    rel: ::std::option::Option::flatten(rel),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
+impl crate::runtime::SecretFields for Link {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
 /// One page of a project's third-party service integrations.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub struct PaginatedIntegrationView {
@@ -191,7 +234,12 @@ pub struct PaginatedIntegrationView {
     ///
     /// Set by the server: sent in responses only.
     pub total_count: ::std::option::Option<i32>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl PaginatedIntegrationView {
     /// A value from its required fields (`results`); optional fields are unset.
     pub fn new(
@@ -201,66 +249,73 @@ impl PaginatedIntegrationView {
             links: ::std::option::Option::None,
             results: results.into(),
             total_count: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for PaginatedIntegrationView {
+    const NAME: &'static str = "PaginatedIntegrationView";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("links"),
+        crate::runtime::Field::required("results"),
+        crate::runtime::Field::optional("totalCount"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            links: ::std::option::Option::flatten(slots.0),
+            results: crate::runtime::required(slots.1, "results")?,
+            total_count: ::std::option::Option::flatten(slots.2),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.links);
+        out.field(&self.results);
+        out.optional(&self.total_count);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for PaginatedIntegrationView {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.links.is_some())
-            + usize::from(self.total_count.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("PaginatedIntegrationView", len)?,
-        );
-        object.optional("links", &self.links);
-        object.field("results", &self.results);
-        object.optional("totalCount", &self.total_count);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PaginatedIntegrationView {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::PaginatedIntegrationView;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PaginatedIntegrationView")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut links = ::std::option::Option::None;
-                let mut results = ::std::option::Option::None;
-                let mut total_count = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "links" => __map.read_field(&mut links, "links"),
-                        "results" => __map.read_field(&mut results, "results"),
-                        "totalCount" => __map.read_field(&mut total_count, "totalCount"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::PaginatedIntegrationView {
-                    links: ::std::option::Option::flatten(links),
-                    results: crate::runtime::required_field(results, "results")?,
-                    total_count: ::std::option::Option::flatten(total_count),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for PaginatedIntegrationView {
     fn visit_secrets(
         &self,
@@ -268,12 +323,19 @@ impl crate::runtime::SecretFields for PaginatedIntegrationView {
         visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
     ) {
         crate::runtime::SecretFields::visit_secrets(
+            &self.links,
+            &::std::format!("{path}/links"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(
             &self.results,
             &::std::format!("{path}/results"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 impl crate::runtime::Validate for PaginatedIntegrationView {
     fn validate(
         &self,
@@ -289,13 +351,14 @@ impl crate::runtime::Validate for PaginatedIntegrationView {
             &self.total_count,
             &::std::format!("{path}/totalCount"),
             &crate::runtime::Rules {
-                minimum: ::std::option::Option::Some(0f64),
+                minimum: ::std::option::Option::Some(0.0),
                 ..crate::runtime::Rules::NONE
             },
             out,
         );
     }
 }
+
 /// The settings of one third-party service integration. The type property decides which set of settings applies.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
 pub enum ThirdPartyIntegration {
@@ -356,6 +419,7 @@ pub enum ThirdPartyIntegration {
     /// A `type` this version does not know (or one without a schema), kept whole so that it serialises back unchanged.
     Unknown(crate::runtime::UnknownVariant),
 }
+
 impl ThirdPartyIntegration {
     /// The value of `type`, which selects the variant.
     pub fn discriminator(&self) -> &str {
@@ -373,51 +437,61 @@ impl ThirdPartyIntegration {
         }
     }
 }
+
 impl ::std::convert::From<self::PagerDuty> for ThirdPartyIntegration {
     fn from(value: self::PagerDuty) -> Self {
         Self::PagerDuty(value)
     }
 }
+
 impl ::std::convert::From<self::Slack> for ThirdPartyIntegration {
     fn from(value: self::Slack) -> Self {
         Self::Slack(value)
     }
 }
+
 impl ::std::convert::From<self::Datadog> for ThirdPartyIntegration {
     fn from(value: self::Datadog) -> Self {
         Self::Datadog(value)
     }
 }
+
 impl ::std::convert::From<self::NewRelic> for ThirdPartyIntegration {
     fn from(value: self::NewRelic) -> Self {
         Self::NewRelic(value)
     }
 }
+
 impl ::std::convert::From<self::OpsGenie> for ThirdPartyIntegration {
     fn from(value: self::OpsGenie) -> Self {
         Self::OpsGenie(value)
     }
 }
+
 impl ::std::convert::From<self::VictorOps> for ThirdPartyIntegration {
     fn from(value: self::VictorOps) -> Self {
         Self::VictorOps(value)
     }
 }
+
 impl ::std::convert::From<self::Webhook> for ThirdPartyIntegration {
     fn from(value: self::Webhook) -> Self {
         Self::Webhook(value)
     }
 }
+
 impl ::std::convert::From<self::Prometheus> for ThirdPartyIntegration {
     fn from(value: self::Prometheus) -> Self {
         Self::Prometheus(value)
     }
 }
+
 impl ::std::convert::From<self::MicrosoftTeams> for ThirdPartyIntegration {
     fn from(value: self::MicrosoftTeams) -> Self {
         Self::MicrosoftTeams(value)
     }
 }
+
 impl ::serde::Serialize for ThirdPartyIntegration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -477,6 +551,7 @@ impl ::serde::Serialize for ThirdPartyIntegration {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ThirdPartyIntegration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -506,6 +581,7 @@ impl<'de> ::serde::Deserialize<'de> for ThirdPartyIntegration {
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
+
 impl crate::runtime::SecretFields for ThirdPartyIntegration {
     fn visit_secrets(
         &self,
@@ -546,6 +622,7 @@ impl crate::runtime::SecretFields for ThirdPartyIntegration {
         }
     }
 }
+
 impl crate::runtime::Validate for ThirdPartyIntegration {
     fn validate(
         &self,
@@ -558,6 +635,7 @@ impl crate::runtime::Validate for ThirdPartyIntegration {
         }
     }
 }
+
 /// PagerDuty Integration
 ///
 /// Settings that send project alerts to a PagerDuty service.
@@ -571,7 +649,12 @@ pub struct PagerDuty {
     pub region: ::std::option::Option<self::PagerDutyRegion>,
     /// Integration key of the PagerDuty service. Responses show it masked except for its last four characters.
     pub service_key: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl PagerDuty {
     /// A value from its required fields (`service_key`); optional fields are unset.
     pub fn new(service_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -579,69 +662,73 @@ impl PagerDuty {
             id: ::std::option::Option::None,
             region: ::std::option::Option::None,
             service_key: service_key.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for PagerDuty {
+    const NAME: &'static str = "PagerDuty";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::optional("region"),
+        crate::runtime::Field::required("serviceKey"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            region: ::std::option::Option::flatten(slots.1),
+            service_key: crate::runtime::required(slots.2, "serviceKey")?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.optional(&self.region);
+        out.field(&self.service_key);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for PagerDuty {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.region.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("PagerDuty", len)?,
-        );
-        object.optional("id", &self.id);
-        object.optional("region", &self.region);
-        object.field("serviceKey", &self.service_key);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PagerDuty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::PagerDuty;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PagerDuty")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut region = ::std::option::Option::None;
-                let mut service_key = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "region" => __map.read_field(&mut region, "region"),
-                        "serviceKey" => __map.read_field(&mut service_key, "serviceKey"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::PagerDuty {
-                    id: ::std::option::Option::flatten(id),
-                    region: ::std::option::Option::flatten(region),
-                    service_key: crate::runtime::required_field(
-                        service_key,
-                        "serviceKey",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for PagerDuty {
     fn visit_secrets(
         &self,
@@ -653,91 +740,15 @@ impl crate::runtime::SecretFields for PagerDuty {
             &::std::format!("{path}/serviceKey"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// PagerDuty region that hosts the account.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-pub enum PagerDutyRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// A value this version does not know, kept as received.
-    Unknown(::std::string::String),
-}
-impl PagerDutyRegion {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Us => "US",
-            Self::Eu => "EU",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PagerDutyRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => Self::Us,
-            "EU" => Self::Eu,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-/// Parses a documented value; any other is an error naming the documented ones (where
-/// `From<&str>` and decoding keep it in the catch-all variant).
-impl ::std::str::FromStr for PagerDutyRegion {
-    type Err = crate::runtime::UndocumentedValue;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
-        match Self::from(value) {
-            Self::Unknown(value) => {
-                ::std::result::Result::Err(
-                    crate::runtime::UndocumentedValue::new(
-                        "PagerDutyRegion",
-                        value,
-                        &["US", "EU"],
-                    ),
-                )
-            }
-            known => ::std::result::Result::Ok(known),
-        }
-    }
-}
-impl ::std::fmt::Display for PagerDutyRegion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PagerDutyRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PagerDutyRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let decoded = Self::from(value.as_str());
-        if let Self::Unknown(_) = decoded {
-            crate::runtime::lenient();
-        }
-        ::std::result::Result::Ok(decoded)
-    }
-}
+///
+/// The same values as [`OpsGenieRegion`].
+pub type PagerDutyRegion = self::OpsGenieRegion;
+
 /// Slack Integration
 ///
 /// Settings that post project alerts to a Slack channel.
@@ -753,7 +764,12 @@ pub struct Slack {
     pub channel_name: ::std::option::Option<::std::string::String>,
     /// Name of the Slack workspace (team) that owns the channel.
     pub team_name: ::std::option::Option<::std::string::String>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Slack {
     /// A value from its required fields (`api_token`, `channel_name`); optional fields are unset.
     pub fn new(
@@ -767,72 +783,78 @@ impl Slack {
             api_token: api_token.into(),
             channel_name: channel_name.into(),
             team_name: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for Slack {
+    const NAME: &'static str = "Slack";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiToken"),
+        crate::runtime::Field::required_nullable("channelName"),
+        crate::runtime::Field::optional("teamName"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                _ => field.read(&mut slots.3),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_token: crate::runtime::required(slots.1, "apiToken")?,
+            channel_name: ::std::option::Option::flatten(slots.2),
+            team_name: ::std::option::Option::flatten(slots.3),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_token);
+        out.field(&self.channel_name);
+        out.optional(&self.team_name);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for Slack {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 2usize + usize::from(self.id.is_some())
-            + usize::from(self.team_name.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Slack", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("apiToken", &self.api_token);
-        object.field("channelName", &self.channel_name);
-        object.optional("teamName", &self.team_name);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Slack {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Slack;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Slack")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut api_token = ::std::option::Option::None;
-                let mut channel_name = ::std::option::Option::None;
-                let mut team_name = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "apiToken" => __map.read_field(&mut api_token, "apiToken"),
-                        "channelName" => {
-                            __map.read_field(&mut channel_name, "channelName")
-                        }
-                        "teamName" => __map.read_field(&mut team_name, "teamName"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Slack {
-                    id: ::std::option::Option::flatten(id),
-                    api_token: crate::runtime::required_field(api_token, "apiToken")?,
-                    channel_name: ::std::option::Option::flatten(channel_name),
-                    team_name: ::std::option::Option::flatten(team_name),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Slack {
     fn visit_secrets(
         &self,
@@ -844,8 +866,10 @@ impl crate::runtime::SecretFields for Slack {
             &::std::format!("{path}/apiToken"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 impl crate::runtime::Validate for Slack {
     fn validate(
         &self,
@@ -856,14 +880,15 @@ impl crate::runtime::Validate for Slack {
             &self.channel_name,
             &::std::format!("{path}/channelName"),
             &crate::runtime::Rules {
-                min_length: ::std::option::Option::Some(1usize),
-                max_length: ::std::option::Option::Some(80usize),
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(80),
                 ..crate::runtime::Rules::NONE
             },
             out,
         );
     }
 }
+
 /// Datadog Integration
 ///
 /// Settings that send project metrics and alerts to Datadog.
@@ -893,7 +918,12 @@ pub struct Datadog {
     ///
     /// Defaults to `false`.
     pub send_user_provided_resource_tags: ::std::option::Option<bool>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Datadog {
     /// A value from its required fields (`api_key`); optional fields are unset.
     pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -905,126 +935,93 @@ impl Datadog {
             send_database_metrics: ::std::option::Option::None,
             send_query_stats_metrics: ::std::option::Option::None,
             send_user_provided_resource_tags: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for Datadog {
+    const NAME: &'static str = "Datadog";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiKey"),
+        crate::runtime::Field::optional("region"),
+        crate::runtime::Field::optional("sendCollectionLatencyMetrics"),
+        crate::runtime::Field::optional("sendDatabaseMetrics"),
+        crate::runtime::Field::optional("sendQueryStatsMetrics"),
+        crate::runtime::Field::optional("sendUserProvidedResourceTags"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                4 => field.read(&mut slots.4),
+                5 => field.read(&mut slots.5),
+                _ => field.read(&mut slots.6),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_key: crate::runtime::required(slots.1, "apiKey")?,
+            region: ::std::option::Option::flatten(slots.2),
+            send_collection_latency_metrics: ::std::option::Option::flatten(slots.3),
+            send_database_metrics: ::std::option::Option::flatten(slots.4),
+            send_query_stats_metrics: ::std::option::Option::flatten(slots.5),
+            send_user_provided_resource_tags: ::std::option::Option::flatten(slots.6),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_key);
+        out.optional(&self.region);
+        out.optional(&self.send_collection_latency_metrics);
+        out.optional(&self.send_database_metrics);
+        out.optional(&self.send_query_stats_metrics);
+        out.optional(&self.send_user_provided_resource_tags);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for Datadog {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.region.is_some())
-            + usize::from(self.send_collection_latency_metrics.is_some())
-            + usize::from(self.send_database_metrics.is_some())
-            + usize::from(self.send_query_stats_metrics.is_some())
-            + usize::from(self.send_user_provided_resource_tags.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Datadog", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("apiKey", &self.api_key);
-        object.optional("region", &self.region);
-        object
-            .optional(
-                "sendCollectionLatencyMetrics",
-                &self.send_collection_latency_metrics,
-            );
-        object.optional("sendDatabaseMetrics", &self.send_database_metrics);
-        object.optional("sendQueryStatsMetrics", &self.send_query_stats_metrics);
-        object
-            .optional(
-                "sendUserProvidedResourceTags",
-                &self.send_user_provided_resource_tags,
-            );
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Datadog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Datadog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Datadog")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut api_key = ::std::option::Option::None;
-                let mut region = ::std::option::Option::None;
-                let mut send_collection_latency_metrics = ::std::option::Option::None;
-                let mut send_database_metrics = ::std::option::Option::None;
-                let mut send_query_stats_metrics = ::std::option::Option::None;
-                let mut send_user_provided_resource_tags = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
-                        "region" => __map.read_field(&mut region, "region"),
-                        "sendCollectionLatencyMetrics" => {
-                            __map
-                                .read_field(
-                                    &mut send_collection_latency_metrics,
-                                    "sendCollectionLatencyMetrics",
-                                )
-                        }
-                        "sendDatabaseMetrics" => {
-                            __map
-                                .read_field(
-                                    &mut send_database_metrics,
-                                    "sendDatabaseMetrics",
-                                )
-                        }
-                        "sendQueryStatsMetrics" => {
-                            __map
-                                .read_field(
-                                    &mut send_query_stats_metrics,
-                                    "sendQueryStatsMetrics",
-                                )
-                        }
-                        "sendUserProvidedResourceTags" => {
-                            __map
-                                .read_field(
-                                    &mut send_user_provided_resource_tags,
-                                    "sendUserProvidedResourceTags",
-                                )
-                        }
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Datadog {
-                    id: ::std::option::Option::flatten(id),
-                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
-                    region: ::std::option::Option::flatten(region),
-                    send_collection_latency_metrics: ::std::option::Option::flatten(
-                        send_collection_latency_metrics,
-                    ),
-                    send_database_metrics: ::std::option::Option::flatten(
-                        send_database_metrics,
-                    ),
-                    send_query_stats_metrics: ::std::option::Option::flatten(
-                        send_query_stats_metrics,
-                    ),
-                    send_user_provided_resource_tags: ::std::option::Option::flatten(
-                        send_user_provided_resource_tags,
-                    ),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Datadog {
     fn visit_secrets(
         &self,
@@ -1036,8 +1033,10 @@ impl crate::runtime::SecretFields for Datadog {
             &::std::format!("{path}/apiKey"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Datadog site that hosts the account.
 #[derive(
     ::std::clone::Clone,
@@ -1062,6 +1061,7 @@ pub enum DatadogRegion {
     /// A value this version does not know, kept as received.
     Unknown(::std::string::String),
 }
+
 impl DatadogRegion {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1076,6 +1076,7 @@ impl DatadogRegion {
         }
     }
 }
+
 impl ::std::convert::From<&str> for DatadogRegion {
     fn from(value: &str) -> Self {
         match value {
@@ -1089,10 +1090,12 @@ impl ::std::convert::From<&str> for DatadogRegion {
         }
     }
 }
+
 /// Parses a documented value; any other is an error naming the documented ones (where
 /// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for DatadogRegion {
     type Err = crate::runtime::UndocumentedValue;
+
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
@@ -1110,11 +1113,13 @@ impl ::std::str::FromStr for DatadogRegion {
         }
     }
 }
+
 impl ::std::fmt::Display for DatadogRegion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for DatadogRegion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1123,6 +1128,7 @@ impl ::serde::Serialize for DatadogRegion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1137,6 +1143,7 @@ impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
         ::std::result::Result::Ok(decoded)
     }
 }
+
 /// New Relic Integration
 ///
 /// Settings that send project metrics to New Relic.
@@ -1154,7 +1161,12 @@ pub struct NewRelic {
     pub read_token: crate::runtime::Secret,
     /// Insert key that lets MongoDB Cloud write data to the account.
     pub write_token: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl NewRelic {
     /// A value from its required fields (`account_id`, `license_key`, `read_token`, `write_token`); optional fields are unset.
     pub fn new(
@@ -1169,79 +1181,83 @@ impl NewRelic {
             license_key: license_key.into(),
             read_token: read_token.into(),
             write_token: write_token.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for NewRelic {
+    const NAME: &'static str = "NewRelic";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("accountId"),
+        crate::runtime::Field::required("licenseKey"),
+        crate::runtime::Field::required("readToken"),
+        crate::runtime::Field::required("writeToken"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                _ => field.read(&mut slots.4),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            account_id: crate::runtime::required(slots.1, "accountId")?,
+            license_key: crate::runtime::required(slots.2, "licenseKey")?,
+            read_token: crate::runtime::required(slots.3, "readToken")?,
+            write_token: crate::runtime::required(slots.4, "writeToken")?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.account_id);
+        out.field(&self.license_key);
+        out.field(&self.read_token);
+        out.field(&self.write_token);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for NewRelic {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 4usize + usize::from(self.id.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("NewRelic", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("accountId", &self.account_id);
-        object.field("licenseKey", &self.license_key);
-        object.field("readToken", &self.read_token);
-        object.field("writeToken", &self.write_token);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NewRelic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::NewRelic;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NewRelic")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut account_id = ::std::option::Option::None;
-                let mut license_key = ::std::option::Option::None;
-                let mut read_token = ::std::option::Option::None;
-                let mut write_token = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "accountId" => __map.read_field(&mut account_id, "accountId"),
-                        "licenseKey" => __map.read_field(&mut license_key, "licenseKey"),
-                        "readToken" => __map.read_field(&mut read_token, "readToken"),
-                        "writeToken" => __map.read_field(&mut write_token, "writeToken"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::NewRelic {
-                    id: ::std::option::Option::flatten(id),
-                    account_id: crate::runtime::required_field(account_id, "accountId")?,
-                    license_key: crate::runtime::required_field(
-                        license_key,
-                        "licenseKey",
-                    )?,
-                    read_token: crate::runtime::required_field(read_token, "readToken")?,
-                    write_token: crate::runtime::required_field(
-                        write_token,
-                        "writeToken",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for NewRelic {
     fn visit_secrets(
         &self,
@@ -1263,8 +1279,10 @@ impl crate::runtime::SecretFields for NewRelic {
             &::std::format!("{path}/writeToken"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// OpsGenie Integration
 ///
 /// Settings that send project alerts to Opsgenie.
@@ -1280,7 +1298,12 @@ pub struct OpsGenie {
     ///
     /// Defaults to `"US"`.
     pub region: ::std::option::Option<self::OpsGenieRegion>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl OpsGenie {
     /// A value from its required fields (`api_key`); optional fields are unset.
     pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -1288,66 +1311,73 @@ impl OpsGenie {
             id: ::std::option::Option::None,
             api_key: api_key.into(),
             region: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for OpsGenie {
+    const NAME: &'static str = "OpsGenie";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiKey"),
+        crate::runtime::Field::optional("region"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_key: crate::runtime::required(slots.1, "apiKey")?,
+            region: ::std::option::Option::flatten(slots.2),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_key);
+        out.optional(&self.region);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for OpsGenie {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.region.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("OpsGenie", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("apiKey", &self.api_key);
-        object.optional("region", &self.region);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OpsGenie {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::OpsGenie;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OpsGenie")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut api_key = ::std::option::Option::None;
-                let mut region = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
-                        "region" => __map.read_field(&mut region, "region"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::OpsGenie {
-                    id: ::std::option::Option::flatten(id),
-                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
-                    region: ::std::option::Option::flatten(region),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for OpsGenie {
     fn visit_secrets(
         &self,
@@ -1359,14 +1389,103 @@ impl crate::runtime::SecretFields for OpsGenie {
             &::std::format!("{path}/apiKey"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Opsgenie region that hosts the account.
 ///
 /// Defaults to `"US"`.
-///
-/// The same values as [`PagerDutyRegion`].
-pub type OpsGenieRegion = self::PagerDutyRegion;
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+pub enum OpsGenieRegion {
+    /// `US`
+    Us,
+    /// `EU`
+    Eu,
+    /// A value this version does not know, kept as received.
+    Unknown(::std::string::String),
+}
+
+impl OpsGenieRegion {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Eu => "EU",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for OpsGenieRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => Self::Us,
+            "EU" => Self::Eu,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
+impl ::std::str::FromStr for OpsGenieRegion {
+    type Err = crate::runtime::UndocumentedValue;
+
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "OpsGenieRegion",
+                        value,
+                        &["US", "EU"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+
+impl ::std::fmt::Display for OpsGenieRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for OpsGenieRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpsGenieRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
+    }
+}
+
 /// VictorOps Integration
 ///
 /// Settings that send project alerts to Splunk On-Call, formerly VictorOps.
@@ -1380,7 +1499,12 @@ pub struct VictorOps {
     pub api_key: crate::runtime::Secret,
     /// Routing key that picks which team receives the alerts.
     pub routing_key: ::std::option::Option<::std::string::String>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl VictorOps {
     /// A value from its required fields (`api_key`); optional fields are unset.
     pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -1388,66 +1512,73 @@ impl VictorOps {
             id: ::std::option::Option::None,
             api_key: api_key.into(),
             routing_key: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for VictorOps {
+    const NAME: &'static str = "VictorOps";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiKey"),
+        crate::runtime::Field::optional("routingKey"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_key: crate::runtime::required(slots.1, "apiKey")?,
+            routing_key: ::std::option::Option::flatten(slots.2),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_key);
+        out.optional(&self.routing_key);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for VictorOps {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.routing_key.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("VictorOps", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("apiKey", &self.api_key);
-        object.optional("routingKey", &self.routing_key);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VictorOps {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::VictorOps;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct VictorOps")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut api_key = ::std::option::Option::None;
-                let mut routing_key = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "apiKey" => __map.read_field(&mut api_key, "apiKey"),
-                        "routingKey" => __map.read_field(&mut routing_key, "routingKey"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::VictorOps {
-                    id: ::std::option::Option::flatten(id),
-                    api_key: crate::runtime::required_field(api_key, "apiKey")?,
-                    routing_key: ::std::option::Option::flatten(routing_key),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for VictorOps {
     fn visit_secrets(
         &self,
@@ -1459,8 +1590,10 @@ impl crate::runtime::SecretFields for VictorOps {
             &::std::format!("{path}/apiKey"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Webhook Integration
 ///
 /// Settings that send project alerts as HTTP requests to a URL you choose.
@@ -1474,7 +1607,12 @@ pub struct Webhook {
     pub secret: ::std::option::Option<crate::runtime::Secret>,
     /// Endpoint that receives the alert requests.
     pub url: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Webhook {
     /// A value from its required fields (`url`); optional fields are unset.
     pub fn new(url: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
@@ -1482,66 +1620,73 @@ impl Webhook {
             id: ::std::option::Option::None,
             secret: ::std::option::Option::None,
             url: url.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for Webhook {
+    const NAME: &'static str = "Webhook";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::optional("secret"),
+        crate::runtime::Field::required("url"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            secret: ::std::option::Option::flatten(slots.1),
+            url: crate::runtime::required(slots.2, "url")?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.optional(&self.secret);
+        out.field(&self.url);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for Webhook {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some())
-            + usize::from(self.secret.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Webhook", len)?,
-        );
-        object.optional("id", &self.id);
-        object.optional("secret", &self.secret);
-        object.field("url", &self.url);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Webhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Webhook;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Webhook")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut secret = ::std::option::Option::None;
-                let mut url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "secret" => __map.read_field(&mut secret, "secret"),
-                        "url" => __map.read_field(&mut url, "url"),
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Webhook {
-                    id: ::std::option::Option::flatten(id),
-                    secret: ::std::option::Option::flatten(secret),
-                    url: crate::runtime::required_field(url, "url")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Webhook {
     fn visit_secrets(
         &self,
@@ -1558,8 +1703,10 @@ impl crate::runtime::SecretFields for Webhook {
             &::std::format!("{path}/url"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Prometheus Integration
 ///
 /// Settings that let a Prometheus server scrape the project's metrics.
@@ -1581,7 +1728,12 @@ pub struct Prometheus {
     pub password: ::std::option::Option<crate::runtime::Secret>,
     /// Whether to attach the tags you defined on Atlas resources to the metrics.
     pub send_user_provided_resource_tags_enabled: ::std::option::Option<bool>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl Prometheus {
     /// A value from its required fields (`enabled`, `service_discovery`, `username`); optional fields are unset.
     pub fn new(
@@ -1596,96 +1748,90 @@ impl Prometheus {
             username: username.into(),
             password: ::std::option::Option::None,
             send_user_provided_resource_tags_enabled: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for Prometheus {
+    const NAME: &'static str = "Prometheus";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("enabled"),
+        crate::runtime::Field::required("serviceDiscovery"),
+        crate::runtime::Field::required("username"),
+        crate::runtime::Field::optional("password"),
+        crate::runtime::Field::optional("sendUserProvidedResourceTagsEnabled"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                4 => field.read(&mut slots.4),
+                _ => field.read(&mut slots.5),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            enabled: crate::runtime::required(slots.1, "enabled")?,
+            service_discovery: crate::runtime::required(slots.2, "serviceDiscovery")?,
+            username: crate::runtime::required(slots.3, "username")?,
+            password: ::std::option::Option::flatten(slots.4),
+            send_user_provided_resource_tags_enabled: ::std::option::Option::flatten(
+                slots.5,
+            ),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.enabled);
+        out.field(&self.service_discovery);
+        out.field(&self.username);
+        out.optional(&self.password);
+        out.optional(&self.send_user_provided_resource_tags_enabled);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for Prometheus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 3usize + usize::from(self.id.is_some())
-            + usize::from(self.password.is_some())
-            + usize::from(self.send_user_provided_resource_tags_enabled.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("Prometheus", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("enabled", &self.enabled);
-        object.field("serviceDiscovery", &self.service_discovery);
-        object.field("username", &self.username);
-        object.optional("password", &self.password);
-        object
-            .optional(
-                "sendUserProvidedResourceTagsEnabled",
-                &self.send_user_provided_resource_tags_enabled,
-            );
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Prometheus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::Prometheus;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Prometheus")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut enabled = ::std::option::Option::None;
-                let mut service_discovery = ::std::option::Option::None;
-                let mut username = ::std::option::Option::None;
-                let mut password = ::std::option::Option::None;
-                let mut send_user_provided_resource_tags_enabled = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "enabled" => __map.read_field(&mut enabled, "enabled"),
-                        "serviceDiscovery" => {
-                            __map.read_field(&mut service_discovery, "serviceDiscovery")
-                        }
-                        "username" => __map.read_field(&mut username, "username"),
-                        "password" => __map.read_field(&mut password, "password"),
-                        "sendUserProvidedResourceTagsEnabled" => {
-                            __map
-                                .read_field(
-                                    &mut send_user_provided_resource_tags_enabled,
-                                    "sendUserProvidedResourceTagsEnabled",
-                                )
-                        }
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::Prometheus {
-                    id: ::std::option::Option::flatten(id),
-                    enabled: crate::runtime::required_field(enabled, "enabled")?,
-                    service_discovery: crate::runtime::required_field(
-                        service_discovery,
-                        "serviceDiscovery",
-                    )?,
-                    username: crate::runtime::required_field(username, "username")?,
-                    password: ::std::option::Option::flatten(password),
-                    send_user_provided_resource_tags_enabled: ::std::option::Option::flatten(
-                        send_user_provided_resource_tags_enabled,
-                    ),
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for Prometheus {
     fn visit_secrets(
         &self,
@@ -1697,8 +1843,10 @@ impl crate::runtime::SecretFields for Prometheus {
             &::std::format!("{path}/password"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// How Prometheus discovers the targets it scrapes.
 #[derive(
     ::std::clone::Clone,
@@ -1715,6 +1863,7 @@ pub enum PrometheusServiceDiscovery {
     /// A value this version does not know, kept as received.
     Unknown(::std::string::String),
 }
+
 impl PrometheusServiceDiscovery {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1725,6 +1874,7 @@ impl PrometheusServiceDiscovery {
         }
     }
 }
+
 impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
     fn from(value: &str) -> Self {
         match value {
@@ -1734,10 +1884,12 @@ impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
         }
     }
 }
+
 /// Parses a documented value; any other is an error naming the documented ones (where
 /// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for PrometheusServiceDiscovery {
     type Err = crate::runtime::UndocumentedValue;
+
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
@@ -1755,11 +1907,13 @@ impl ::std::str::FromStr for PrometheusServiceDiscovery {
         }
     }
 }
+
 impl ::std::fmt::Display for PrometheusServiceDiscovery {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for PrometheusServiceDiscovery {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1768,6 +1922,7 @@ impl ::serde::Serialize for PrometheusServiceDiscovery {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1782,6 +1937,7 @@ impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
         ::std::result::Result::Ok(decoded)
     }
 }
+
 /// Microsoft Teams Integration
 ///
 /// Settings that post project alerts to a Microsoft Teams channel.
@@ -1793,7 +1949,12 @@ pub struct MicrosoftTeams {
     pub id: ::std::option::Option<::std::string::String>,
     /// Incoming webhook address of the Teams channel. Responses show it partly masked.
     pub microsoft_teams_webhook_url: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
 }
+
 impl MicrosoftTeams {
     /// A value from its required fields (`microsoft_teams_webhook_url`); optional fields are unset.
     pub fn new(
@@ -1802,70 +1963,68 @@ impl MicrosoftTeams {
         Self {
             id: ::std::option::Option::None,
             microsoft_teams_webhook_url: microsoft_teams_webhook_url.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
         }
     }
 }
+
+impl crate::runtime::Object for MicrosoftTeams {
+    const NAME: &'static str = "MicrosoftTeams";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("microsoftTeamsWebhookUrl"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (::std::option::Option::None, ::std::option::Option::None);
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                _ => field.read(&mut slots.1),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            microsoft_teams_webhook_url: crate::runtime::required(
+                slots.1,
+                "microsoftTeamsWebhookUrl",
+            )?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.microsoft_teams_webhook_url);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
 impl ::serde::Serialize for MicrosoftTeams {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let len = 1usize + usize::from(self.id.is_some());
-        let mut object = crate::runtime::ObjectWriter::new(
-            serializer.serialize_struct("MicrosoftTeams", len)?,
-        );
-        object.optional("id", &self.id);
-        object.field("microsoftTeamsWebhookUrl", &self.microsoft_teams_webhook_url);
-        object.end()
+        crate::runtime::write_object(self, serializer)
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MicrosoftTeams {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = self::MicrosoftTeams;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct MicrosoftTeams")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                use crate::runtime::ReadFields as _;
-                let mut id = ::std::option::Option::None;
-                let mut microsoft_teams_webhook_url = ::std::option::Option::None;
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::runtime::FieldKey<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => __map.read_field(&mut id, "id"),
-                        "microsoftTeamsWebhookUrl" => {
-                            __map
-                                .read_field(
-                                    &mut microsoft_teams_webhook_url,
-                                    "microsoftTeamsWebhookUrl",
-                                )
-                        }
-                        _ => __map.skip_field(),
-                    }?;
-                }
-                ::std::result::Result::Ok(self::MicrosoftTeams {
-                    id: ::std::option::Option::flatten(id),
-                    microsoft_teams_webhook_url: crate::runtime::required_field(
-                        microsoft_teams_webhook_url,
-                        "microsoftTeamsWebhookUrl",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Fields)
+        crate::runtime::read_object(deserializer)
     }
 }
+
 impl crate::runtime::SecretFields for MicrosoftTeams {
     fn visit_secrets(
         &self,
@@ -1877,8 +2036,10 @@ impl crate::runtime::SecretFields for MicrosoftTeams {
             &::std::format!("{path}/microsoftTeamsWebhookUrl"),
             visit,
         );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
     }
 }
+
 /// Label that names the third-party service to integrate with.
 #[derive(
     ::std::clone::Clone,
@@ -1911,6 +2072,7 @@ pub enum IntegrationType {
     /// A value this version does not know, kept as received.
     Unknown(::std::string::String),
 }
+
 impl IntegrationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1929,6 +2091,7 @@ impl IntegrationType {
         }
     }
 }
+
 impl ::std::convert::From<&str> for IntegrationType {
     fn from(value: &str) -> Self {
         match value {
@@ -1946,10 +2109,12 @@ impl ::std::convert::From<&str> for IntegrationType {
         }
     }
 }
+
 /// Parses a documented value; any other is an error naming the documented ones (where
 /// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for IntegrationType {
     type Err = crate::runtime::UndocumentedValue;
+
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
@@ -1978,11 +2143,13 @@ impl ::std::str::FromStr for IntegrationType {
         }
     }
 }
+
 impl ::std::fmt::Display for IntegrationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::serde::Serialize for IntegrationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1991,6 +2158,7 @@ impl ::serde::Serialize for IntegrationType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for IntegrationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -49,7 +49,9 @@ pub enum Code {
     ParameterContent,
     /// A request body whose media type is missing or is not encoded as the document says.
     BodyMediaType,
-    /// A schema kept as a free-form JSON value, because it has no Rust equivalent here.
+    /// A schema kept as a free-form JSON value (`serde_json::Value`): one that allows any value
+    /// (`{}`, an object without properties, an array without `items`, `additionalProperties:
+    /// true`), one with no Rust equivalent (`not`), or a JSON body or response without a schema.
     FreeForm,
     /// `allOf` parts that contain themselves.
     AllOfCycle,
@@ -205,8 +207,9 @@ impl Code {
                 "the crate writes JSON, form-urlencoded, multipart/form-data, text and bytes; for anything else, build the request with `build()` and replace its body"
             }
             Code::FreeForm => {
-                "the field's type is `serde_json::Value`; describe it with object, array, scalar, \
-                 enum, oneOf, anyOf or allOf to have it typed"
+                "the crate holds any JSON there as it comes, unchecked; if a value of one shape \
+                 is meant, describe it (`type`, `properties`, `items`, `enum`, `oneOf`, `anyOf` \
+                 or `allOf`) to have it typed"
             }
             Code::AllOfCycle => "remove the `allOf` part that leads back to the schema itself",
             Code::AllOfPart => {

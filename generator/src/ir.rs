@@ -57,7 +57,9 @@ pub struct TypeId(pub usize);
 /// Facts about the types that emitting needs, each computed once over the whole type table.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Analysis {
-    /// For each type, whether a value of it can hold a secret.
+    /// For each type, whether a value of it can hold a secret, or a value read back from a
+    /// response that must not be sent again unasked: a tagged union's catch-all, or the
+    /// undeclared keys a struct keeps.
     pub holds_secret: Vec<bool>,
     /// For each type, whether a value of it has a field with a constraint to check.
     pub holds_constraint: Vec<bool>,
@@ -126,6 +128,17 @@ pub struct Struct {
     /// Where `additionalProperties` sits beside `properties`: the field that keeps the keys the
     /// struct does not declare.
     pub additional: Option<Additional>,
+    /// The Rust name of the field that keeps, as received, the keys the struct does not declare,
+    /// where the schema neither types them (`additional`) nor forbids them
+    /// (`additionalProperties: false`).
+    pub unknown: Option<String>,
+}
+
+impl Struct {
+    /// Whether a value keeps keys its schema does not declare, which may be read back.
+    pub fn keeps_unknown(&self) -> bool {
+        self.unknown.is_some()
+    }
 }
 
 /// The field of a struct that keeps the keys it does not declare, as a map.

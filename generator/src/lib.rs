@@ -37,7 +37,12 @@ pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnost
     })?;
     warnings.extend(document.warnings.clone());
     let warnings = warnings.sorted();
-    let free_form = free_form(&api);
+    // Every schema lowered to a free-form value is reported where it is, once: the count is the
+    // count of those reports.
+    let free_form = warnings
+        .iter()
+        .filter(|d| d.code == diagnostics::Code::FreeForm)
+        .count();
     let types = api.types.iter().map(|t| t.name.clone());
     let names = types
         .chain(api.operations.iter().map(|o| o.name.rust.clone()))
@@ -96,33 +101,4 @@ pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnost
         free_form,
         secrets: api.credentials.clone(),
     })
-}
-
-/// The places of `api` whose type is, or holds, a free-form JSON value.
-fn free_form(api: &ir::Api) -> usize {
-    use ir::{Content, TypeKind, TypeRef};
-    fn holds(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Json => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => holds(inner),
-            _ => false,
-        }
-    }
-    let in_types = api.types.iter().map(|t| match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().filter(|f| holds(&f.ty)).count(),
-        TypeKind::Untagged(u) => u.variants.iter().filter(|v| holds(&v.ty)).count(),
-        TypeKind::Alias(ty) => usize::from(holds(ty)),
-        TypeKind::Tagged(_) | TypeKind::Enum(_) => 0,
-    });
-    let in_operations = api.operations.iter().map(|o| {
-        let parameters = o.parameters.iter().filter(|p| holds(&p.ty)).count();
-        let body = o.body.as_ref().filter(|b| holds(&b.ty)).map_or(0, |_| 1);
-        let responses = o
-            .responses
-            .iter()
-            .filter(|r| matches!(&r.content, Content::Json(ty) if holds(ty)))
-            .count();
-        parameters + body + responses
-    });
-    in_types.chain(in_operations).sum()
 }

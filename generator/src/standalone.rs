@@ -88,7 +88,7 @@ const INTEGRATIONS_NEEDS: &[&str] = &[
 /// `atlas-integrations` takes from the workspace.
 const DEPENDENCIES: &str = r#"[dependencies]
 serde = { version = "1", features = ["derive"] }
-serde_json = { version = "1", features = ["preserve_order"] }
+serde_json = { version = "1", features = ["raw_value"] }
 serde_path_to_error = "0.1"
 zeroize = "1.8"
 http = "1"

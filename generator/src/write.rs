@@ -17,9 +17,10 @@ pub struct Output {
     pub names: Vec<String>,
     /// The document's title.
     pub title: String,
-    /// How many places of the generated API hold a free-form JSON value (`serde_json::Value`):
-    /// fields, aliases, union variants, parameters and bodies whose schema the generator turned
-    /// into no type of its own (an empty schema, a free-form object, an unresolvable reference).
+    /// How many schemas of the document the generated API holds as free-form JSON values
+    /// (`serde_json::Value`, or lists and maps of them): the number of `free-form` warnings, one
+    /// for each such schema (an empty schema, an object without properties, an array without
+    /// `items`, `additionalProperties: true`, a `not`, a JSON body or response without a schema).
     pub free_form: usize,
     /// Every string property the generated crate treats as a credential (`runtime::Secret`): its
     /// JSON pointer into the document, and why (the document's marks, the settings, or the rule

@@ -222,7 +222,7 @@ impl MockServer {
     /// # Errors
     ///
     /// Returns a message when the URI is not in origin form or the exchange fails.
-    pub fn send(&self, request: http::Request<Vec<u8>>) -> Result<Reply, String> {
+    pub fn send(&self, request: http::Request<crate::runtime::Body>) -> Result<Reply, String> {
         let (parts, body) = request.into_parts();
         if parts.uri.scheme().is_some() || parts.uri.authority().is_some() {
             return Err(format!(
@@ -244,7 +244,7 @@ impl MockServer {
             .client
             .request(parts.method.clone(), &url)
             .headers(parts.headers)
-            .body(body)
+            .body(body.into_vec())
             .send()
             .map_err(|e| format!("{} {url} failed: {}", parts.method, error_chain(&e)))?;
         let status = response.status().as_u16();
@@ -363,7 +363,7 @@ impl fmt::Display for Reply {
 
 /// Renders a request as text for assertion messages: the request line, every header and the
 /// body (lossily decoded as UTF-8).
-pub fn describe_request(request: &http::Request<Vec<u8>>) -> String {
+pub fn describe_request(request: &http::Request<crate::runtime::Body>) -> String {
     let mut text = format!("{} {}\n", request.method(), request.uri());
     for (name, value) in request.headers() {
         text.push_str(&format!(

@@ -278,9 +278,17 @@ fn a_kind_decodes_into_its_own_variant_only() {
                 && v.routing_key.is_none()),
         "{value:?}"
     );
+    // OpsGenie's `region` is no VictorOps field: it is kept as received and sent back.
+    let ThirdPartyIntegration::VictorOps(victor_ops) = &value else {
+        panic!("expected VictorOps, got {value:?}");
+    };
+    assert_eq!(
+        victor_ops.unknown_fields.keys().collect::<Vec<_>>(),
+        ["region"]
+    );
     assert_eq!(
         serde_json::to_value(&value).expect("serialises"),
-        json!({"id": "string", "type": "VICTOR_OPS", "apiKey": "********************************a111"})
+        json!({"id": "string", "type": "VICTOR_OPS", "apiKey": "********************************a111", "region": "US"})
     );
 }
 
@@ -549,34 +557,107 @@ fn parsing_refuses_an_undocumented_value_that_decoding_keeps() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 5. Fields this version does not know are ignored.
+// 5. Fields this version does not know are kept as received and sent back.
 // ---------------------------------------------------------------------------------------------
 
+/// `json` with `extra` (a JSON object's members, as text) added after its own members.
+fn with_members(json: &str, extra: &str) -> String {
+    let json = json.trim_end();
+    let body = json.strip_suffix('}').expect("an object");
+    format!("{body}, {extra} }}")
+}
+
 #[test]
-fn unknown_fields_are_ignored() {
-    let mut object = parse(DATADOG);
-    object["futureField"] = json!({"a": 1});
-    let with_extra: ThirdPartyIntegration =
-        serde_json::from_value(object).expect("decodes despite the extra field");
-    let without: ThirdPartyIntegration = integration(DATADOG);
-    assert_eq!(with_extra, without);
-    assert!(
-        matches!(&with_extra, ThirdPartyIntegration::Datadog(d)
-            if d.region == Some(DatadogRegion::Us)
-                && d.api_key.expose() == "****************************a23c"),
-        "{with_extra:?}"
+fn unknown_fields_are_kept_in_order_and_form_and_sent_back() {
+    let json = with_members(
+        DATADOG,
+        r#""futureField": {"b": 1, "a": [1.50, null]}, "sendLogs": true"#,
+    );
+    let with_extra: ThirdPartyIntegration = round_trip(&json);
+    let ThirdPartyIntegration::Datadog(datadog) = &with_extra else {
+        panic!("expected Datadog, got {with_extra:?}");
+    };
+    assert_eq!(datadog.region, Some(DatadogRegion::Us));
+    assert_eq!(
+        datadog.unknown_fields.keys().collect::<Vec<_>>(),
+        ["futureField", "sendLogs"]
     );
     assert_eq!(
-        serde_json::to_value(&with_extra).expect("serialises"),
-        parse(DATADOG)
+        datadog.unknown_fields.get("sendLogs").map(|v| v.get()),
+        Some("true")
     );
+    // Without the extra keys, the value is not the same.
+    assert_ne!(with_extra, integration(DATADOG));
 
-    // The same holds for plain structs.
-    let error: ApiError = serde_json::from_value(json!({
-        "error": 404, "errorCode": "NOT_FOUND", "traceId": "abc"
-    }))
-    .expect("decodes despite the extra field");
-    assert_eq!(error, ApiError::new(404, "NOT_FOUND"));
+    // The same holds for plain structs, decoded straight from the text: the kept values are
+    // written back exactly as they came, after the declared fields.
+    let text = r#"{"error":404,"traceId":"abc","errorCode":"NOT_FOUND","extra":{"z":1,"y":2.50}}"#;
+    let error: ApiError = serde_json::from_str(text).expect("decodes");
+    assert_eq!(error.error, 404);
+    assert_eq!(
+        error.unknown_fields.keys().collect::<Vec<_>>(),
+        ["traceId", "extra"]
+    );
+    assert_eq!(
+        serde_json::to_string(&error).expect("serialises"),
+        r#"{"error":404,"errorCode":"NOT_FOUND","traceId":"abc","extra":{"z":1,"y":2.50}}"#
+    );
+    let mut plain = error.clone();
+    plain.unknown_fields.clear();
+    assert_eq!(plain, ApiError::new(404, "NOT_FOUND"));
+}
+
+#[test]
+fn every_documented_example_with_added_keys_round_trips() {
+    let extra =
+        r#""addedLater": {"nested": [1, "two", {"three": 3.0}]}, "flag": false, "note": null"#;
+    for (name, json, _) in documented_examples() {
+        eprintln!("example: {name}");
+        let json = with_members(json, extra);
+        let expected = parse(&json);
+        let back = match name {
+            "PaginatedIntegrationView" => {
+                serde_json::to_value(round_trip::<PaginatedIntegrationView>(&json))
+            }
+            "ApiError 400" | "ApiError 409" => serde_json::to_value(round_trip::<ApiError>(&json)),
+            _ => serde_json::to_value(round_trip::<ThirdPartyIntegration>(&json)),
+        }
+        .expect("serialises");
+        assert_eq!(back, expected, "{name}");
+    }
+    // Inside a page too, on every item and on the page itself.
+    let items: Vec<String> = [PAGER_DUTY, SLACK, DATADOG, NEW_RELIC, HIP_CHAT]
+        .iter()
+        .map(|item| with_members(item, extra))
+        .collect();
+    let page = with_members(&format!(r#"{{"results": [{}]}}"#, items.join(", ")), extra);
+    let decoded: PaginatedIntegrationView = round_trip(&page);
+    assert_eq!(decoded.unknown_fields.len(), 3);
+}
+
+#[test]
+fn kept_values_never_show_in_debug_output() {
+    let json = with_members(
+        DATADOG,
+        r#""sessionToken": "kept-credential-5c1d", "nested": {"password": "kept-password-2e7f"}"#,
+    );
+    let value = integration(&json);
+    for debug in [format!("{value:?}"), format!("{value:#?}")] {
+        assert!(!debug.contains("kept-credential-5c1d"), "{debug}");
+        assert!(!debug.contains("kept-password-2e7f"), "{debug}");
+        assert!(!debug.contains("a23c"), "{debug}");
+        // The names of the kept keys show, so that a reader of the log knows they are there.
+        assert!(debug.contains("sessionToken"), "{debug}");
+        assert!(debug.contains("nested"), "{debug}");
+    }
+    let page: PaginatedIntegrationView = serde_json::from_str(&format!(
+        r#"{{"results": [{json}], "cursor": "kept-cursor-9a0b"}}"#
+    ))
+    .expect("decodes");
+    let debug = format!("{page:#?}");
+    assert!(!debug.contains("kept-credential-5c1d"), "{debug}");
+    assert!(!debug.contains("kept-cursor-9a0b"), "{debug}");
+    assert!(debug.contains("cursor"), "{debug}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -661,12 +742,11 @@ fn integrations_with_secrets() -> Vec<(ThirdPartyIntegration, Vec<(&'static str,
     let mut prometheus = Prometheus::new(true, PrometheusServiceDiscovery::File, "prom-user");
     prometheus.password = Some(Secret::new("prom-password-6a7b"));
 
-    let slack = Slack {
-        id: None,
-        api_token: Secret::new("xoxb-slack-token-2d3e"),
-        channel_name: Some("alerts".to_owned()),
-        team_name: Some("team".to_owned()),
-    };
+    let mut slack = Slack::new(
+        Secret::new("xoxb-slack-token-2d3e"),
+        Some("alerts".to_owned()),
+    );
+    slack.team_name = Some("team".to_owned());
 
     let mut victor_ops = VictorOps::new(Secret::new("vo-api-key-0f1a"));
     victor_ops.routing_key = Some("routing".to_owned());
@@ -897,6 +977,50 @@ fn every_decoded_credential_is_listed() {
 }
 
 #[test]
+fn kept_keys_read_from_a_response_must_be_cleared_or_confirmed() {
+    let json = with_members(DATADOG, r#""sendLogs": true, "a/b~c": {"token": "x"}"#);
+    let mut read = integration(&json);
+    assert_eq!(
+        read_back_fields(&read),
+        ["/apiKey", "/sendLogs", "/a~1b~0c"]
+    );
+    let ThirdPartyIntegration::Datadog(datadog) = &mut read else {
+        panic!("expected Datadog, got {read:?}");
+    };
+    datadog.api_key = Secret::new("real-key");
+    assert!(datadog.unknown_fields.is_read_back());
+    assert_eq!(read_back_fields(&read), ["/sendLogs", "/a~1b~0c"]);
+
+    let mut confirmed = read.clone();
+    if let ThirdPartyIntegration::Datadog(datadog) = &mut confirmed {
+        datadog.unknown_fields.resend_read_values();
+    }
+    assert_eq!(runtime::ensure_supplied(&confirmed), Ok(()));
+    let sent = serde_json::to_value(&confirmed).expect("serialises");
+    assert_eq!(sent["sendLogs"], json!(true));
+    assert_eq!(sent["a/b~c"], json!({"token": "x"}));
+
+    let mut cleared = read.clone();
+    if let ThirdPartyIntegration::Datadog(datadog) = &mut cleared {
+        datadog.unknown_fields.clear();
+    }
+    assert_eq!(runtime::ensure_supplied(&cleared), Ok(()));
+    let sent = serde_json::to_value(&cleared).expect("serialises");
+    assert!(sent.get("sendLogs").is_none(), "{sent}");
+
+    // Nested values are guarded where they stand, named by their path.
+    let page = format!(
+        r#"{{"results": [{}], "next": "cursor"}}"#,
+        with_members(SLACK, r#""workspace": "w""#)
+    );
+    let page: PaginatedIntegrationView = serde_json::from_str(&page).expect("decodes");
+    assert_eq!(
+        read_back_fields(&page),
+        ["/results/0/apiToken", "/results/0/workspace", "/next"]
+    );
+}
+
+#[test]
 fn values_built_by_the_caller_pass() {
     for (integration, _) in integrations_with_secrets() {
         assert_eq!(
@@ -939,12 +1063,7 @@ fn a_new_datadog_sends_only_what_was_set() {
 
 #[test]
 fn a_slack_without_channel_sends_an_explicit_null() {
-    let slack = Slack {
-        id: None,
-        api_token: Secret::new("xoxb-1"),
-        channel_name: None,
-        team_name: None,
-    };
+    let slack = Slack::new(Secret::new("xoxb-1"), None::<String>);
     let value = serde_json::to_value(ThirdPartyIntegration::from(slack)).expect("serialises");
     assert_eq!(
         value,

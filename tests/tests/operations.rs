@@ -88,9 +88,10 @@ fn expected_page() -> PaginatedIntegrationView {
         links: Some(vec![Link {
             href: Some("https://cloud.mongodb.com/api/atlas".to_owned()),
             rel: Some("self".to_owned()),
+            ..Link::new()
         }]),
-        results: vec![pager_duty.into()],
         total_count: Some(1),
+        ..PaginatedIntegrationView::new(vec![pager_duty.into()])
     }
 }
 
@@ -118,7 +119,7 @@ struct Wire {
     body: Vec<u8>,
 }
 
-fn wire(request: http::Request<Vec<u8>>) -> Wire {
+fn wire(request: http::Request<codegen_tests::runtime::Body>) -> Wire {
     assert_eq!(
         request.uri().scheme(),
         None,
@@ -141,7 +142,7 @@ fn wire(request: http::Request<Vec<u8>>) -> Wire {
         method: parts.method,
         uri,
         headers,
-        body,
+        body: body.into_vec(),
     }
 }
 
@@ -160,7 +161,9 @@ fn body_json(wire: &Wire) -> Value {
     serde_json::from_slice(&wire.body).unwrap()
 }
 
-fn violations(result: Result<http::Request<Vec<u8>>, RequestError>) -> Vec<(String, Constraint)> {
+fn violations(
+    result: Result<http::Request<codegen_tests::runtime::Body>, RequestError>,
+) -> Vec<(String, Constraint)> {
     match result {
         Err(RequestError::Invalid(violations)) => violations
             .into_iter()
@@ -171,7 +174,9 @@ fn violations(result: Result<http::Request<Vec<u8>>, RequestError>) -> Vec<(Stri
     }
 }
 
-fn read_back(result: Result<http::Request<Vec<u8>>, RequestError>) -> Vec<String> {
+fn read_back(
+    result: Result<http::Request<codegen_tests::runtime::Body>, RequestError>,
+) -> Vec<String> {
     match result {
         Err(RequestError::ReadBackSecrets(ReadBackSecrets { fields })) => fields,
         Err(other) => panic!("expected read-back secrets, got {other:?}"),
@@ -225,14 +230,14 @@ macro_rules! classify {
                     },)+
                     $error::Undocumented(raw) => Outcome::Undocumented {
                         status: raw.status.as_u16(),
-                        body: raw.body,
+                        body: raw.body.into_vec(),
                     },
                     $error::Decode(error) => Outcome::Decode {
                         status: error.status.as_u16(),
                         path: error.path,
                         offset: error.offset,
                         message: error.message,
-                        body: error.body,
+                        body: error.body.into_vec(),
                     },
                     other => panic!("a variant the test does not list: {other:?}"),
                 }
@@ -248,6 +253,10 @@ classify!(UpdateThirdPartyIntegrationError: BadRequest, Unauthorized, Forbidden,
 classify!(DeleteThirdPartyIntegrationError: BadRequest, Unauthorized, Forbidden, NotFound, InternalServerError);
 
 /// Parses `response` with `op` and flattens any error.
+#[allow(
+    clippy::result_large_err,
+    reason = "a test helper whose errors are compared whole, as the operations return them"
+)]
 fn outcome<O: Operation>(op: &O, response: http::Response<Vec<u8>>) -> Result<O::Output, Outcome>
 where
     O::Error: Classify,
@@ -1057,7 +1066,7 @@ fn a_decode_error_displays_status_and_path() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "cannot decode the 200 OK response at `totalCount`: invalid type: string \"many\", expected i32"
+        "cannot decode the 200 OK response at `totalCount`: invalid type: string \"…\", expected i32"
     );
 }
 
@@ -1094,17 +1103,28 @@ fn an_enveloped_page_carries_its_status_beside_the_results() {
     let mut beside: Value = serde_json::from_str(PAGE).unwrap();
     beside["status"] = json!(200);
     let beside = beside.to_string();
+    // The page keeps `status` as a key it does not declare, and sends it back.
+    let without_status = |mut page: PaginatedIntegrationView| {
+        assert_eq!(page.unknown_fields.keys().collect::<Vec<_>>(), ["status"]);
+        assert_eq!(
+            page.unknown_fields.get("status").map(|v| v.get()),
+            Some("200")
+        );
+        page.unknown_fields.clear();
+        page
+    };
     for envelope in [true, false] {
         let list = ListThirdPartyIntegrations::new(GROUP).envelope(envelope);
+        let page = list.parse_response(response(200, beside.clone())).unwrap();
         assert_eq!(
-            list.parse_response(response(200, beside.clone())).unwrap(),
-            expected_page(),
-            "envelope={envelope}"
+            serde_json::to_value(&page).unwrap(),
+            serde_json::from_str::<Value>(&beside).unwrap()
         );
+        assert_eq!(without_status(page), expected_page(), "envelope={envelope}");
     }
     let create = create_datadog().envelope(true);
     assert_eq!(
-        create.parse_response(response(200, beside)).unwrap(),
+        without_status(create.parse_response(response(200, beside)).unwrap()),
         expected_page()
     );
 }
@@ -1552,6 +1572,52 @@ fn read_datadog() -> Datadog {
 const FLOWDOCK_READ: &str = r#"{"id":"5a0a1e7e0f2912c554080adc","type":"FLOWDOCK","apiToken":"****9a8b","flowName":"ops","orgName":"acme","tags":["prod"],"notify":true}"#;
 
 #[test]
+fn keys_kept_from_a_response_are_refused_until_cleared_or_resent() {
+    // A Datadog read from a newer server, with a field this version does not declare.
+    let json = DATADOG_READ.replace(
+        r#""sendDatabaseMetrics":true"#,
+        r#""sendDatabaseMetrics":true,"sendLogs":{"level":"warn"},"web/hook":"****1d2e""#,
+    );
+    let mut read = decoded(&json);
+    let ThirdPartyIntegration::Datadog(datadog) = &mut read else {
+        panic!("expected Datadog, got {read:?}");
+    };
+    // A new key, so that only the kept keys stand in the way.
+    datadog.api_key = Secret::new("new-key");
+    let update = UpdateThirdPartyIntegration::new(GROUP, read.clone());
+    assert_eq!(read_back(update.build()), ["/sendLogs", "/web~1hook"]);
+    assert_eq!(read_back(update.build_unchecked()).len(), 2);
+
+    // Sent as read, once the caller says so.
+    let mut resent = read.clone();
+    if let ThirdPartyIntegration::Datadog(datadog) = &mut resent {
+        datadog.unknown_fields.resend_read_values();
+    }
+    let body = UpdateThirdPartyIntegration::new(GROUP, resent)
+        .build()
+        .unwrap()
+        .into_body();
+    assert_eq!(
+        String::from_utf8(body.into_vec()).unwrap(),
+        r#"{"type":"DATADOG","id":"5a0a1e7e0f2912c554080adc","apiKey":"new-key","region":"US","sendDatabaseMetrics":true,"sendLogs":{"level":"warn"},"web/hook":"****1d2e"}"#
+    );
+
+    // Or left out.
+    let mut cleared = read;
+    if let ThirdPartyIntegration::Datadog(datadog) = &mut cleared {
+        datadog.unknown_fields.clear();
+    }
+    let body = UpdateThirdPartyIntegration::new(GROUP, cleared)
+        .build()
+        .unwrap()
+        .into_body();
+    assert_eq!(
+        String::from_utf8(body.into_vec()).unwrap(),
+        r#"{"type":"DATADOG","id":"5a0a1e7e0f2912c554080adc","apiKey":"new-key","region":"US","sendDatabaseMetrics":true}"#
+    );
+}
+
+#[test]
 fn an_unknown_kind_read_back_is_refused_until_resent_explicitly() {
     let read = decoded(FLOWDOCK_READ);
     let ThirdPartyIntegration::Unknown(unknown) = &read else {
@@ -1564,14 +1630,15 @@ fn an_unknown_kind_read_back_is_refused_until_resent_explicitly() {
     let refused = update.build().unwrap_err();
     assert_eq!(
         read_back(update.build()),
-        ["/id", "/apiToken", "/flowName", "/orgName", "/tags/0"]
+        ["/apiToken", "/flowName", "/id", "/orgName", "/tags/0"]
     );
     assert_eq!(
         refused.to_string(),
-        "/id, /apiToken, /flowName, /orgName, /tags/0 came from a response and likely hold \
+        "/apiToken, /flowName, /id, /orgName, /tags/0 came from a response and likely hold \
          Atlas's mask, not the credential; set them with `Secret::new`, or call \
          `Secret::resend_read_value` to send them as read (for a kind this version does not know, \
-         `UnknownVariant::resend_read_values`)"
+         `UnknownVariant::resend_read_values`; for keys a type does not declare, \
+         `UnknownFields::resend_read_values`, or `UnknownFields::clear` to leave them out)"
     );
     // Skipping the document's checks does not skip this one.
     assert_eq!(read_back(update.build_unchecked()).len(), 5);
@@ -1595,7 +1662,7 @@ fn an_unknown_kind_read_back_is_refused_until_resent_explicitly() {
             method: Method::PUT,
             uri: format!("{BASE}/FLOWDOCK"),
             headers: accept_and_content_type(),
-            body: br#"{"id":"5a0a1e7e0f2912c554080adc","apiToken":"****9a8b","flowName":"ops","orgName":"acme","tags":["prod"],"notify":true,"type":"FLOWDOCK"}"#.to_vec(),
+            body: br#"{"apiToken":"****9a8b","flowName":"ops","id":"5a0a1e7e0f2912c554080adc","notify":true,"orgName":"acme","tags":["prod"],"type":"FLOWDOCK"}"#.to_vec(),
         }
     );
 

@@ -14,7 +14,7 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn uri(request: &http::Request<Vec<u8>>) -> String {
+fn uri(request: &http::Request<codegen_tests::runtime::Body>) -> String {
     request.uri().to_string()
 }
 

@@ -56,16 +56,19 @@ fn request(
     uri: &str,
     headers: &[(&str, &str)],
     body: &str,
-) -> http::Request<Vec<u8>> {
+) -> http::Request<codegen_tests::runtime::Body> {
     let mut builder = http::Request::builder().method(method).uri(uri);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    builder.body(body.as_bytes().to_vec()).unwrap()
+    builder.body(body.as_bytes().to_vec().into()).unwrap()
 }
 
 /// Sends `request` and returns Prism's reply together with a description of the exchange.
-fn exchange(server: &MockServer, request: http::Request<Vec<u8>>) -> (Reply, String) {
+fn exchange(
+    server: &MockServer,
+    request: http::Request<codegen_tests::runtime::Body>,
+) -> (Reply, String) {
     let described = describe_request(&request);
     let reply = server
         .send(request)
@@ -91,7 +94,7 @@ fn violations(reply: &Reply, transcript: &str) -> Vec<Value> {
 fn assert_rejected(
     server: &MockServer,
     what: &str,
-    request: http::Request<Vec<u8>>,
+    request: http::Request<codegen_tests::runtime::Body>,
     status: u16,
     location: &[&str],
     code: Value,
@@ -329,7 +332,7 @@ fn integration_types() -> Vec<IntegrationType> {
 }
 
 /// What a builder's `build()` returns.
-type Built = Result<http::Request<Vec<u8>>, RequestError>;
+type Built = Result<http::Request<codegen_tests::runtime::Body>, RequestError>;
 
 /// The request of every builder, each named by its operation and inputs.
 fn builder_requests() -> Vec<(String, Built)> {
@@ -418,7 +421,7 @@ fn builder_requests() -> Vec<(String, Built)> {
 }
 
 /// For a create or update, checks what Prism cannot: that the path names the body's `type`.
-fn path_matches_body(request: &http::Request<Vec<u8>>) -> Result<(), String> {
+fn path_matches_body(request: &http::Request<codegen_tests::runtime::Body>) -> Result<(), String> {
     if request.body().is_empty() {
         return Ok(());
     }

@@ -11,7 +11,10 @@ fn widget() -> operations::CreateWidget {
     operations::CreateWidget::new("5f1b2c3d4e5f60718293a4b5", types::Widget::new("w"))
 }
 
-fn header(request: &http::Request<Vec<u8>>, name: http::header::HeaderName) -> &str {
+fn header(
+    request: &http::Request<codegen_tests::runtime::Body>,
+    name: http::header::HeaderName,
+) -> &str {
     request.headers()[name].to_str().unwrap()
 }
 

@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codegen_tests::fixtures::{
-    additional_properties, alert_configurations, integer_formats, nullable_members, unquoted_enum,
+    additional_properties, alert_configurations, integer_formats, nullable_members,
+    one_of_untagged, unquoted_enum,
 };
 use serde_json::json;
 
@@ -115,6 +116,19 @@ fn undeclared_keys_are_kept_beside_declared_properties() {
 }
 
 #[test]
+fn a_property_named_like_the_kept_keys_takes_another_name() {
+    use codegen_tests::fixtures::names::types::Note;
+    let text = r#"{"text":"t","unknownFields":"mine","later":[1, 2]}"#;
+    let note: Note = serde_json::from_str(text).unwrap();
+    assert_eq!(note.unknown_fields_2.as_deref(), Some("mine"));
+    assert_eq!(note.unknown_fields.keys().collect::<Vec<_>>(), ["later"]);
+    assert_eq!(
+        serde_json::to_string(&note).unwrap(),
+        r#"{"text":"t","unknownFields":"mine","later":[1, 2]}"#
+    );
+}
+
+#[test]
 fn enums_written_as_unquoted_scalars_are_string_enums() {
     use unquoted_enum::types::{Junction, JunctionApiLevel, JunctionKind, JunctionLanes};
     let junction: Junction = exact(r#"{"kind":"false","apiLevel":"1.0","lanes":"2"}"#);
@@ -199,6 +213,58 @@ fn alert_configurations_decode_by_event_type_including_multi_value_kinds() {
 }
 
 #[test]
+fn an_event_type_a_catch_all_kind_also_lists_is_the_narrower_kinds() {
+    use alert_configurations::types::GroupAlertsConfig;
+    let text = r#"{"eventTypeName":"STREAM_PROCESSOR_STATE_IS_FAILED","notifications":[],"matchers":["orders"]}"#;
+    let config: GroupAlertsConfig = serde_json::from_str(text).unwrap();
+    let GroupAlertsConfig::StreamProcessorStateIsFailed(stream) = &config else {
+        panic!("not the stream processor's configuration: {config:?}");
+    };
+    assert_eq!(stream.matchers.as_deref(), Some(&["orders".to_owned()][..]));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&serde_json::to_string(&config).unwrap())
+            .unwrap(),
+        serde_json::from_str::<serde_json::Value>(text).unwrap()
+    );
+    // The catch-all kind keeps the rest of its list.
+    let billing: GroupAlertsConfig = serde_json::from_value(
+        json!({"eventTypeName": "CREDIT_CARD_ABOUT_TO_EXPIRE", "notifications": []}),
+    )
+    .unwrap();
+    assert!(matches!(
+        billing,
+        GroupAlertsConfig::CreditCardAboutToExpire(_)
+    ));
+}
+
+#[test]
+fn a_kind_that_maps_its_own_event_types_reads_and_writes_the_tag_once() {
+    use alert_configurations::types::{GroupAlertsConfig, ReplicaSetThresholdAlertConfig as Inner};
+    let text = r#"{"eventTypeName":"TOO_MANY_ELECTIONS","notifications":[],"threshold":3}"#;
+    let config: GroupAlertsConfig = serde_json::from_str(text).unwrap();
+    let GroupAlertsConfig::TooManyElections(Inner::TooManyElections(elections)) = &config else {
+        panic!("not the elections configuration: {config:?}");
+    };
+    assert_eq!(elections.threshold, Some(3));
+    assert_eq!(config.discriminator(), "TOO_MANY_ELECTIONS");
+    // Written back with the tag once, by the inner union.
+    let written = serde_json::to_string(&config).unwrap();
+    assert_eq!(written.matches("eventTypeName").count(), 1, "{written}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&written).unwrap(),
+        serde_json::from_str::<serde_json::Value>(text).unwrap()
+    );
+    let oplog: GroupAlertsConfig = serde_json::from_value(
+        json!({"eventTypeName": "REPLICATION_OPLOG_WINDOW_RUNNING_OUT", "notifications": [], "hours": 1.5}),
+    )
+    .unwrap();
+    assert!(matches!(
+        oplog,
+        GroupAlertsConfig::ReplicationOplogWindowRunningOut(Inner::ReplicationOplogWindowRunningOut(o)) if o.hours == Some(1.5)
+    ));
+}
+
+#[test]
 fn region_configurations_decode_by_provider_name() {
     use alert_configurations::types::{CloudRegionConfig, ReplicationSpec};
     let wire = json!({"regionConfigs": [
@@ -242,4 +308,24 @@ fn untagged_variants_are_chosen_by_the_keys_and_enum_values_of_the_data() {
             .unwrap();
     assert!(matches!(loose, Threshold::MetricThreshold(_)));
     assert!(serde_json::from_str::<Threshold>("[1]").is_err());
+}
+
+#[test]
+fn of_variants_that_each_account_for_a_value_the_closest_fit_wins() {
+    use one_of_untagged::types::HardwareSpec;
+    // Only AWS declares `ebsVolumeType`.
+    let aws: HardwareSpec = exact(
+        r#"{"instanceSize":"M30","nodeCount":3,"diskSizeGB":40.0,"diskIOPS":3000,"ebsVolumeType":"STANDARD"}"#,
+    );
+    assert!(matches!(aws, HardwareSpec::AwsSpec(_)), "{aws:?}");
+    // AWS and Azure both account for every key; Azure leaves none of its properties out.
+    let azure: HardwareSpec =
+        exact(r#"{"instanceSize":"M30","nodeCount":3,"diskSizeGB":40.0,"diskIOPS":3000}"#);
+    assert!(matches!(azure, HardwareSpec::AzureSpec(_)), "{azure:?}");
+    // All three account for it; GCP declares exactly these.
+    let gcp: HardwareSpec = exact(r#"{"instanceSize":"M30","nodeCount":3,"diskSizeGB":40.0}"#);
+    assert!(matches!(gcp, HardwareSpec::GcpSpec(_)), "{gcp:?}");
+    // An instance size only one enum lists decides, whatever the keys.
+    let large: HardwareSpec = exact(r#"{"instanceSize":"M90","nodeCount":3}"#);
+    assert!(matches!(large, HardwareSpec::AzureSpec(_)), "{large:?}");
 }

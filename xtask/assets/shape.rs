@@ -46,7 +46,7 @@ fn kinds(integration: &ThirdPartyIntegration) -> &'static str {
     }
 }
 
-fn requests() -> Result<Vec<http::Request<Vec<u8>>>, RequestError> {
+fn requests() -> Result<Vec<http::Request<api::runtime::Body>>, RequestError> {
     let datadog: ThirdPartyIntegration = Datadog::new("key").into();
     Ok(vec![
         ListThirdPartyIntegrations::new(GROUP).items_per_page(50).page_num(2).include_count(false).envelope(true).pretty(true).build()?,

@@ -1,9 +1,10 @@
 //! `cargo xtask corpus DIR...`: the generator against real documents. Every OpenAPI document in
-//! the folders given becomes a standalone crate under `target/corpus/<stem>/`, which must check
-//! with warnings denied and pass its own tests, doctests included.
+//! the folders given becomes a standalone crate under `target/corpus/<stem>/`, which must pass
+//! `cargo clippy` with warnings denied (clippy checks as `cargo check` does, and lints besides)
+//! and its own tests, doctests included.
 //!
 //! The crates are members of one scratch workspace (`target/corpus/Cargo.toml`, their own
-//! `[workspace]` table dropped), so that one `cargo check` and one `cargo test` build the shared
+//! `[workspace]` table dropped), so that one `cargo clippy` and one `cargo test` build the shared
 //! dependencies once and the crates in parallel; compiler messages are told apart by the
 //! manifest they come from.
 
@@ -48,7 +49,8 @@ enum Outcome {
     Generated,
     /// Generated; not tested because an earlier failure stopped the run.
     Checked,
-    /// `cargo check` failed: the first error, and the first lines of all of them.
+    /// `cargo clippy` failed (a compiler error, a warning or a lint): the first error, and the
+    /// first lines of all of them.
     CheckFailed(Failure),
     /// `cargo test` failed.
     TestsFailed(Failure),
@@ -302,7 +304,8 @@ fn generated(document: &Document) -> bool {
     !matches!(document.outcome, Outcome::Refused(_))
 }
 
-/// `cargo check --lib` of every generated crate with warnings denied.
+/// `cargo clippy --lib` of every generated crate with warnings denied: the compiler's checks and
+/// clippy's default lints, in one pass over each crate.
 fn check(work: &Path, args: &Args, documents: &mut [Document]) -> Result<(), String> {
     let packages: Vec<String> = documents
         .iter()
@@ -312,8 +315,8 @@ fn check(work: &Path, args: &Args, documents: &mut [Document]) -> Result<(), Str
     if packages.is_empty() {
         return Ok(());
     }
-    eprintln!("--- cargo check --lib of {} crate(s)", packages.len());
-    let mut command = cargo_in(work, "check", args, &packages);
+    eprintln!("--- cargo clippy --lib of {} crate(s)", packages.len());
+    let mut command = cargo_in(work, "clippy", args, &packages);
     command.arg("--lib");
     if args.keep_going {
         command.arg("--keep-going");
@@ -331,7 +334,7 @@ fn check(work: &Path, args: &Args, documents: &mut [Document]) -> Result<(), Str
         }
     }
     if !run.success && run.failures.is_empty() {
-        return Err(format!("cargo check failed:\n{}", run.stderr));
+        return Err(format!("cargo clippy failed:\n{}", run.stderr));
     }
     Ok(())
 }
@@ -603,7 +606,7 @@ fn report(documents: &[Document]) {
     for document in documents {
         let (heading, text) = match &document.outcome {
             Outcome::Refused(diagnostics) => ("refused by the generator", diagnostics.to_string()),
-            Outcome::CheckFailed(f) => ("cargo check failed", f.text.clone()),
+            Outcome::CheckFailed(f) => ("cargo clippy failed", f.text.clone()),
             Outcome::TestsFailed(f) => ("cargo test failed", f.text.clone()),
             _ => continue,
         };

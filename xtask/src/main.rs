@@ -70,6 +70,11 @@ enum Command {
         /// (repeatable).
         #[arg(long = "same-shape")]
         same_shape: Vec<PathBuf>,
+        /// A document (MongoDB's 2025-06-30) whose alert configurations, notifications and
+        /// region configurations must decode realistic responses into their own variants
+        /// (repeatable).
+        #[arg(long = "decode")]
+        decode: Vec<PathBuf>,
     },
     /// Generate a crate from every OpenAPI document in the folders given, check it with
     /// warnings denied and run its tests; one line per document, and why each failure failed.
@@ -131,6 +136,7 @@ fn main() -> ExitCode {
         Command::Upstream {
             documents,
             same_shape,
+            decode,
         } => {
             let root = match root() {
                 Ok(root) => root,
@@ -139,7 +145,8 @@ fn main() -> ExitCode {
             // Documents are named from the current directory, like codegen's paths.
             let documents: Vec<PathBuf> = documents.iter().map(|d| cwd.join(d)).collect();
             let same_shape: Vec<PathBuf> = same_shape.iter().map(|d| cwd.join(d)).collect();
-            match upstream::run(&root, &documents, &same_shape) {
+            let decode: Vec<PathBuf> = decode.iter().map(|d| cwd.join(d)).collect();
+            match upstream::run(&root, &documents, &same_shape, &decode) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("{error}");

@@ -7,6 +7,11 @@
 //!    against that crate and against the workspace's own `atlas-integrations`: the same public
 //!    shape either way. (An older document may differ for real: 2025-02-11 documents no 403 for
 //!    creating an integration, so its error enum has no `Forbidden`.)
+//! 4. for the documents given with `--decode` (the 2025-06-30 one), its "Alert Configurations"
+//!    tag and its `getCluster` and `listClusters` operations become one crate, and a program
+//!    (`assets/decode.rs`) runs against it on responses written from the document's own field
+//!    lists (`assets/responses/`): every alert configuration, notification and region
+//!    configuration must decode into its own variant and encode back to an equal JSON value.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,9 +26,36 @@ const TAG: &str = "Third-Party Integrations";
 /// The program compiled against both crates.
 const SHAPE: &str = include_str!("../assets/shape.rs");
 
+/// The program that decodes realistic responses, and the responses, written beside it.
+const DECODE: &str = include_str!("../assets/decode.rs");
+const RESPONSES: &[(&str, &str)] = &[
+    (
+        "alert-configurations.json",
+        include_str!("../assets/responses/alert-configurations.json"),
+    ),
+    (
+        "notifications.json",
+        include_str!("../assets/responses/notifications.json"),
+    ),
+    (
+        "clusters.json",
+        include_str!("../assets/responses/clusters.json"),
+    ),
+];
+
+/// What the decoding program's crate is generated from: the tag of the alert configurations and
+/// notifications, and the operations that return region configurations.
+const DECODE_TAG: &str = "Alert Configurations";
+const DECODE_OPERATIONS: &[&str] = &["getCluster", "listClusters"];
+
 /// Checks every document, and the shape of the integrations crate of those in `same_shape`;
 /// returns a description of the first failure.
-pub fn run(root: &Path, documents: &[PathBuf], same_shape: &[PathBuf]) -> Result<(), String> {
+pub fn run(
+    root: &Path,
+    documents: &[PathBuf],
+    same_shape: &[PathBuf],
+    decode: &[PathBuf],
+) -> Result<(), String> {
     let work = root.join("target/upstream");
     // One target directory for every check, so that dependencies build once.
     let target = work.join("target");
@@ -50,6 +82,64 @@ pub fn run(root: &Path, documents: &[PathBuf], same_shape: &[PathBuf]) -> Result
             check_shape(&work, &target, &stem, &tagged)?;
         }
     }
+    for document in decode {
+        check_decoding(root, &work, &target, document)?;
+    }
+    Ok(())
+}
+
+/// Generates the crate of the alert configurations and region configurations of `document` and
+/// runs the decoding program against it.
+fn check_decoding(root: &Path, work: &Path, target: &Path, document: &Path) -> Result<(), String> {
+    let stem = document
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let crate_dir = work.join(format!("{stem}-alerts-and-clusters"));
+    let selection = Selection {
+        tags: vec![DECODE_TAG.to_owned()],
+        operations: DECODE_OPERATIONS.iter().map(|o| (*o).to_owned()).collect(),
+        name: None,
+    };
+    generate(root, document, &crate_dir, &selection)?;
+    let dir = work.join(format!("decode-{stem}"));
+    std::fs::create_dir_all(dir.join("src"))
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // The sans-IO core is all the program needs: no HTTP stack to build.
+    let manifest = format!(
+        "[package]\nname = \"decode-{stem}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\napi = {{ package = \"{}\", path = \"{}\", default-features = false }}\n\
+         serde = \"1\"\nserde_json = \"1\"\n\n[workspace]\n",
+        crate_name(&crate_dir)?,
+        crate_dir.display().to_string().replace('\\', "/"),
+    );
+    let write = |path: PathBuf, text: &str| {
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write(dir.join("Cargo.toml"), &manifest)?;
+    write(dir.join("src/main.rs"), DECODE)?;
+    for (name, text) in RESPONSES {
+        write(dir.join("src").join(name), text)?;
+    }
+    let started = Instant::now();
+    let status = cargo()
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTFLAGS", "-D warnings")
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "the responses of {} do not decode into their own variants (see above)",
+            document.display()
+        ));
+    }
+    println!(
+        "decoded the alert configurations, notifications and region configurations of {} in {:.2?}",
+        document.display(),
+        started.elapsed()
+    );
     Ok(())
 }
 

@@ -276,9 +276,11 @@ impl AuthState {
         let answer = prompt
             .respond(&context)
             .map_err(|e| AuthError::Digest(e.to_string()))?;
-        HeaderValue::from_str(&answer.to_header_string())
-            .map(Some)
-            .map_err(|_| AuthError::InvalidHeader)
+        let mut value = HeaderValue::from_str(&answer.to_header_string())
+            .map_err(|_| AuthError::InvalidHeader)?;
+        // The response digest is derived from the private key: never printed.
+        value.set_sensitive(true);
+        Ok(Some(value))
     }
 
     /// Remembers the Digest challenge of a 401 answer. Returns `None` when there was none, else

@@ -487,7 +487,7 @@ impl Client {
                 return Err(Error::ContentType(RawResponse {
                     status,
                     headers: parts.headers,
-                    body,
+                    body: body.into(),
                 }));
             }
             return operation.parse_response(response).map_err(Error::Api);
@@ -497,7 +497,7 @@ impl Client {
     /// Sends one built request with authentication and reads the whole answer.
     async fn execute(
         &self,
-        request: http::Request<Vec<u8>>,
+        request: http::Request<crate::runtime::Body>,
         started: Instant,
     ) -> Result<http::Response<Vec<u8>>, ClientError> {
         let (mut parts, body) = request.into_parts();
@@ -516,7 +516,7 @@ impl Client {
         }
         parts.uri = self.url(&path_and_query)?;
         Ok(self
-            .transmit(http::Request::from_parts(parts, body))
+            .transmit(http::Request::from_parts(parts, body.into_vec()))
             .await?)
     }
 

@@ -11,6 +11,100 @@ use serde::ser::{Serialize, Serializer};
 use super::param::{Shape, Style};
 use super::request::RequestError;
 
+/// The bytes of a request or response body as the crate hands them over: `Debug` prints the
+/// length only, since a body may hold credentials. It dereferences to `[u8]`; `into_vec` takes
+/// the bytes, and with the `client` feature it converts into `reqwest::Body`, so that
+/// `reqwest::Request::try_from` takes a built request as it is.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Body(Vec<u8>);
+
+impl Body {
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes, taken out.
+    pub fn into_vec(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Body({} bytes)", self.0.len())
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Body {
+        Body(bytes)
+    }
+}
+
+impl From<Body> for Vec<u8> {
+    fn from(body: Body) -> Vec<u8> {
+        body.0
+    }
+}
+
+impl PartialEq<[u8]> for Body {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&[u8]> for Body {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<Vec<u8>> for Body {
+    fn eq(&self, other: &Vec<u8>) -> bool {
+        &self.0 == other
+    }
+}
+
+impl<const N: usize> PartialEq<[u8; N]> for Body {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.0 == other
+    }
+}
+
+#[cfg(feature = "client")]
+impl From<Body> for reqwest::Body {
+    fn from(body: Body) -> reqwest::Body {
+        reqwest::Body::from(body.0)
+    }
+}
+
+/// A header value that `Debug` does not print (`http` shows it as `Sensitive`): for parameters
+/// that hold credentials.
+///
+/// # Errors
+///
+/// [`RequestError::Http`] when `value` is not a valid header value.
+pub fn sensitive_header(value: &str) -> Result<http::HeaderValue, RequestError> {
+    let mut value = http::HeaderValue::from_str(value).map_err(http::Error::from)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 /// Bytes of a schema with `format: binary`: a file part of a multipart form, or a body sent as it
 /// is (`application/octet-stream`, images).
 ///
@@ -122,74 +216,86 @@ impl super::request::Check for Binary {
     }
 }
 
-/// How one property of a form body is written, where the document's `encoding` says more than
-/// the defaults (style `form`, `explode: true`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FormField {
-    /// The property's name on the wire.
-    pub name: &'static str,
-    /// Its style.
-    pub style: Style,
-    /// Whether lists and objects are exploded.
-    pub explode: bool,
+/// An `application/x-www-form-urlencoded` body being assembled, one property at a time in the
+/// order given; the encoding is `form_urlencoded`'s.
+pub struct Form {
+    pairs: form_urlencoded::Serializer<'static, String>,
 }
 
-/// An `application/x-www-form-urlencoded` body: each property of `value` (a JSON object once
-/// serialised) as `name=value` pairs, written as its entry of `fields` says, or else in the
-/// `form` style exploded (a list as repeated pairs, an object as its own `key=value` pairs).
-/// Absent and `null` properties are left out; values nested deeper are written as JSON text.
-///
-/// # Errors
-///
-/// [`RequestError::Encode`] when `value` cannot be serialised or is not an object.
-pub fn form_body<T: Serialize + ?Sized>(
-    value: &T,
-    fields: &[FormField],
-) -> Result<Vec<u8>, RequestError> {
-    let serde_json::Value::Object(object) = serde_json::to_value(value)? else {
-        return Err(RequestError::Encode(serde::ser::Error::custom(
-            "a form body must be an object",
-        )));
-    };
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in &object {
-        if value.is_null() {
-            continue;
+impl fmt::Debug for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Form").finish_non_exhaustive()
+    }
+}
+
+impl Default for Form {
+    fn default() -> Form {
+        Form::new()
+    }
+}
+
+impl Form {
+    /// An empty form.
+    pub fn new() -> Form {
+        Form {
+            pairs: form_urlencoded::Serializer::new(String::new()),
         }
-        let (style, explode) = fields
-            .iter()
-            .find(|f| f.name == name)
-            .map_or((Style::Form, true), |f| (f.style, f.explode));
+    }
+
+    /// Adds the property `name` holding `value`, written as `style` and `explode` say for query
+    /// parameters (the default for a form body is `form`, exploded: a list as repeated pairs, an
+    /// object as its own `key=value` pairs). `null` adds nothing; values nested deeper are written
+    /// as JSON text.
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::Encode`] when `value` cannot be serialised.
+    pub fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: Style,
+        explode: bool,
+    ) -> Result<(), RequestError> {
+        let value = serde_json::to_value(value)?;
+        if value.is_null() {
+            return Ok(());
+        }
         let separator = match style {
             Style::SpaceDelimited => " ",
             Style::PipeDelimited => "|",
             _ => ",",
         };
-        match (Shape::from_json(value), style, explode) {
+        match (Shape::from_json(&value), style, explode) {
             (Shape::Scalar(text), _, _) => {
-                form.append_pair(name, &text);
+                self.pairs.append_pair(name, &text);
             }
             (Shape::Object(pairs), Style::DeepObject, _) => {
                 for (key, value) in pairs {
-                    form.append_pair(&format!("{name}[{key}]"), &value);
+                    self.pairs.append_pair(&format!("{name}[{key}]"), &value);
                 }
             }
             (Shape::List(items), _, true) => {
                 for item in items {
-                    form.append_pair(name, &item);
+                    self.pairs.append_pair(name, &item);
                 }
             }
             (Shape::Object(pairs), _, true) => {
                 for (key, value) in pairs {
-                    form.append_pair(&key, &value);
+                    self.pairs.append_pair(&key, &value);
                 }
             }
             (shape, _, false) => {
-                form.append_pair(name, &shape.flat().join(separator));
+                self.pairs.append_pair(name, &shape.flat().join(separator));
             }
         }
+        Ok(())
     }
-    Ok(form.finish().into_bytes())
+
+    /// The bytes of the body.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.pairs.finish().into_bytes()
+    }
 }
 
 /// A `multipart/form-data` body being assembled, one part per property (a list gives one part
@@ -335,48 +441,26 @@ pub fn text_body<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, RequestErr
 mod tests {
     use super::*;
 
-    #[derive(serde::Serialize)]
-    struct Token<'a> {
-        grant_type: &'a str,
-        scope: Option<&'a str>,
-        audience: Vec<&'a str>,
-        claims: serde_json::Value,
-    }
-
     #[test]
-    fn form_bodies_follow_the_form_style_and_encode_with_plus_for_space() {
-        let body = Token {
-            grant_type: "client credentials",
-            scope: None,
-            audience: vec!["a&b", "c=d"],
-            claims: serde_json::json!({"role": "admin"}),
-        };
-        let bytes = form_body(&body, &[]).unwrap();
+    fn form_fields_follow_their_style_and_encode_with_plus_for_space() {
+        let mut form = Form::new();
+        form.field("grant_type", "client credentials", Style::Form, true)
+            .unwrap();
+        form.field("scope", &None::<String>, Style::Form, true)
+            .unwrap();
+        form.field("audience", &["a&b", "c=d"], Style::Form, true)
+            .unwrap();
+        form.field("pipes", &["a", "b"], Style::PipeDelimited, false)
+            .unwrap();
+        let claims = serde_json::json!({"role": "admin"});
+        form.field("claims", &claims, Style::DeepObject, true)
+            .unwrap();
+        form.field("flat", &claims, Style::Form, true).unwrap();
         assert_eq!(
-            String::from_utf8(bytes).unwrap(),
-            "grant_type=client+credentials&audience=a%26b&audience=c%3Dd&role=admin"
+            String::from_utf8(form.finish()).unwrap(),
+            "grant_type=client+credentials&audience=a%26b&audience=c%3Dd&pipes=a%7Cb\
+             &claims%5Brole%5D=admin&role=admin"
         );
-        let fields = [
-            FormField {
-                name: "audience",
-                style: Style::PipeDelimited,
-                explode: false,
-            },
-            FormField {
-                name: "claims",
-                style: Style::DeepObject,
-                explode: true,
-            },
-        ];
-        let bytes = form_body(&body, &fields).unwrap();
-        assert_eq!(
-            String::from_utf8(bytes).unwrap(),
-            "grant_type=client+credentials&audience=a%26b%7Cc%3Dd&claims%5Brole%5D=admin"
-        );
-        assert!(matches!(
-            form_body(&"text", &[]),
-            Err(RequestError::Encode(_))
-        ));
     }
 
     #[test]

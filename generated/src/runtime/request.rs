@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use super::body::Body;
+use super::response::ResponseBody;
 use super::secret::{ReadBackSecrets, Secret};
 
 /// The limits the document puts on one value.
@@ -241,6 +243,9 @@ pub enum RequestError {
         /// What went wrong.
         reason: String,
     },
+    /// The base URL given for an absolute request is not an absolute `http` or `https` URL.
+    #[error("`{0}` is not an absolute http or https URL to send requests to")]
+    BaseUrl(String),
     /// The request could not be assembled (a header value that is not valid, for example).
     #[error("cannot assemble the request: {0}")]
     Http(http::Error),
@@ -321,6 +326,45 @@ impl Query {
     }
 }
 
+/// A request's path being written, piece by piece: literal text as it is, values
+/// percent-encoded as one segment each, styled values as `path_value` wrote them; then the
+/// query.
+#[derive(Debug, Default)]
+pub struct PathBuilder {
+    text: String,
+}
+
+impl PathBuilder {
+    /// An empty path.
+    pub fn new() -> PathBuilder {
+        PathBuilder::default()
+    }
+
+    /// Adds text of the path template as it is.
+    pub fn literal(mut self, text: &str) -> PathBuilder {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Adds a value as one path segment, percent-encoded (a `/` in it is encoded too).
+    pub fn segment(mut self, value: &str) -> PathBuilder {
+        self.text.push_str(&encode_segment(value));
+        self
+    }
+
+    /// Adds text already encoded for the path (a styled value from `path_value`).
+    pub fn styled(mut self, encoded: &str) -> PathBuilder {
+        self.text.push_str(encoded);
+        self
+    }
+
+    /// The path and the query.
+    pub fn finish(mut self, query: &Query) -> String {
+        self.text.push_str(query.as_str());
+        self.text
+    }
+}
+
 /// One API operation: how to build its request and how to read its response. Implemented by
 /// every generated request builder, so that any HTTP stack can drive any operation.
 pub trait Operation {
@@ -331,23 +375,69 @@ pub trait Operation {
 
     /// The request, with a path and query but no scheme or host: the caller joins it to a base.
     /// With [`Validation::Checked`], values the document forbids are refused first.
-    fn build_with(&self, validation: Validation) -> Result<http::Request<Vec<u8>>, RequestError>;
+    fn build_with(&self, validation: Validation) -> Result<http::Request<Body>, RequestError>;
 
     /// The request, checked against the document's constraints first.
-    fn build(&self) -> Result<http::Request<Vec<u8>>, RequestError> {
+    fn build(&self) -> Result<http::Request<Body>, RequestError> {
         self.build_with(Validation::Checked)
     }
 
     /// The request, without checking the document's constraints: the server decides.
-    fn build_unchecked(&self) -> Result<http::Request<Vec<u8>>, RequestError> {
+    fn build_unchecked(&self) -> Result<http::Request<Body>, RequestError> {
         self.build_with(Validation::Unchecked)
     }
 
-    /// Reads a response to the request this builder built.
-    fn parse_response(
+    /// The request as an absolute URI against `base_url` (`https://cloud.mongodb.com`, or a
+    /// server of the caller's with a path prefix): what `reqwest::Request::try_from` and hyper
+    /// take as it is. Checked against the document's constraints first.
+    ///
+    /// # Errors
+    ///
+    /// What [`Operation::build`] returns, and [`RequestError::BaseUrl`] when `base_url` is not an
+    /// absolute `http` or `https` URL.
+    fn build_against(&self, base_url: &str) -> Result<http::Request<Body>, RequestError> {
+        let request = self.build()?;
+        absolute(request, base_url)
+    }
+
+    /// Reads a response to the request this builder built, from any body type that lends its
+    /// bytes ([`ResponseBody`]: `Vec<u8>`, `bytes::Bytes`, `String`, `&[u8]`).
+    fn parse_response<B: ResponseBody>(
         &self,
-        response: http::Response<Vec<u8>>,
+        response: http::Response<B>,
     ) -> Result<Self::Output, Self::Error>;
+}
+
+/// `request` with its path-and-query URI joined to `base_url`: the base's scheme and host, its
+/// path as a prefix (a trailing `/` or none, alike).
+///
+/// # Errors
+///
+/// [`RequestError::BaseUrl`] when `base_url` is not an absolute `http` or `https` URL.
+pub fn absolute<B>(
+    request: http::Request<B>,
+    base_url: &str,
+) -> Result<http::Request<B>, RequestError> {
+    let refused = || RequestError::BaseUrl(base_url.to_owned());
+    let base: http::Uri = base_url.parse().map_err(|_| refused())?;
+    let (Some(scheme), Some(authority)) = (base.scheme(), base.authority()) else {
+        return Err(refused());
+    };
+    if !matches!(scheme.as_str(), "http" | "https") || base.query().is_some() {
+        return Err(refused());
+    }
+    let (mut parts, body) = request.into_parts();
+    let prefix = base.path().trim_end_matches('/');
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map_or("/", http::uri::PathAndQuery::as_str);
+    parts.uri = http::Uri::builder()
+        .scheme(scheme.clone())
+        .authority(authority.clone())
+        .path_and_query(format!("{prefix}{path_and_query}"))
+        .build()?;
+    Ok(http::Request::from_parts(parts, body))
 }
 
 #[cfg(test)]

@@ -8,21 +8,30 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::body::Body;
+
+/// The body types a response can be read from: `Vec<u8>`, `bytes::Bytes`, `String`, `&[u8]`,
+/// [`Body`], anything that lends its bytes and can give them up. The body is decoded from the
+/// borrowed bytes, once, without a copy; only a response kept whole in an error takes them.
+pub trait ResponseBody: AsRef<[u8]> + Into<Vec<u8>> {}
+
+impl<T: AsRef<[u8]> + Into<Vec<u8>>> ResponseBody for T {}
+
 /// A response as received, with an `envelope=true` wrapper already taken off.
 #[derive(Debug)]
-pub struct Received {
+pub struct Received<B = Vec<u8>> {
     status: StatusCode,
     headers: HeaderMap,
-    body: Vec<u8>,
+    body: B,
     /// The `content` of an envelope, when there was one.
     content: Option<Value>,
 }
 
-impl Received {
+impl<B: ResponseBody> Received<B> {
     /// Takes a response apart. With `envelope`, a body `{"status": N, "content": ...}` counts as
     /// status `N` with body `content`, and a list body's `status` counts as its status: clients
     /// that ask for envelopes often cannot see the HTTP status.
-    pub fn new(response: http::Response<Vec<u8>>, envelope: bool) -> Received {
+    pub fn new(response: http::Response<B>, envelope: bool) -> Received<B> {
         let (parts, body) = response.into_parts();
         let mut received = Received {
             status: parts.status,
@@ -31,7 +40,8 @@ impl Received {
             content: None,
         };
         if envelope
-            && let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(&received.body)
+            && let Ok(Value::Object(mut object)) =
+                serde_json::from_slice::<Value>(received.body.as_ref())
         {
             let status = object
                 .get("status")
@@ -39,7 +49,7 @@ impl Received {
                 .and_then(|s| u16::try_from(s).ok());
             if let Some(status) = status.and_then(|s| StatusCode::from_u16(s).ok()) {
                 received.status = status;
-                received.content = object.shift_remove("content");
+                received.content = object.remove("content");
             }
         }
         received
@@ -60,17 +70,27 @@ impl Received {
             Some(content) => serde_path_to_error::deserialize(content)
                 .map_err(|e| (e.path().to_string(), e.into_inner())),
             None => {
-                let mut de = serde_json::Deserializer::from_slice(&self.body);
-                match serde_path_to_error::deserialize(&mut de) {
-                    // Trailing bytes after the value are an error too.
-                    Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
-                    Err(e) => Err((e.path().to_string(), e.into_inner())),
+                // Read once, at full speed; only a body that fails is read again, to name the
+                // path of the failure (tracking it costs on every value).
+                let bytes = self.body.as_ref();
+                match serde_json::from_slice(bytes) {
+                    Ok(value) => Ok(value),
+                    Err(_) => {
+                        let mut de = serde_json::Deserializer::from_slice(bytes);
+                        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                            // Trailing bytes after the value are an error too.
+                            Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
+                            Err(e) => Err((e.path().to_string(), e.into_inner())),
+                        }
+                    }
                 }
             }
         };
         result.map_err(|(path, error)| {
             let offset = match (&self.content, error.line()) {
-                (None, line) if line > 0 => Some(byte_offset(&self.body, line, error.column())),
+                (None, line) if line > 0 => {
+                    Some(byte_offset(self.body.as_ref(), line, error.column()))
+                }
                 _ => None,
             };
             DecodeError {
@@ -78,8 +98,8 @@ impl Received {
                 headers: self.headers.clone(),
                 path,
                 offset,
-                message: error.to_string(),
-                body: self.body.clone(),
+                message: without_values(&error.to_string()),
+                body: Body::from(self.body.as_ref().to_vec()),
             }
         })
     }
@@ -111,9 +131,36 @@ impl Received {
         RawResponse {
             status: self.status,
             headers: self.headers,
-            body: self.body,
+            body: Body::from(self.body.into()),
         }
     }
+
+    /// The body's bytes, for a response that is not JSON.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.body.into()
+    }
+}
+
+/// A decoder's message with the values it quotes taken out: serde writes the string it could not
+/// read (`invalid type: string "…", expected u32`), and that string may be a credential. Names
+/// in backticks (fields, variants) stay.
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in message.chars() {
+        match (quoted, c) {
+            (false, '"') => {
+                quoted = true;
+                out.push_str("\"…\"");
+            }
+            (true, '\\') if !escaped => escaped = true,
+            (true, '"') if !escaped => quoted = false,
+            (true, _) => escaped = false,
+            (false, c) => out.push(c),
+        }
+    }
+    out
 }
 
 /// The status an `envelope=true` body carries in its `status` property, if it is one.
@@ -238,7 +285,7 @@ impl ErrorDetails for () {
 }
 
 /// An error response whose body is not JSON.
-impl ErrorDetails for Vec<u8> {
+impl ErrorDetails for Body {
     fn error_code(&self) -> Option<&str> {
         None
     }
@@ -289,7 +336,7 @@ pub struct RawResponse {
     /// The headers.
     pub headers: HeaderMap,
     /// The body, as received.
-    pub body: Vec<u8>,
+    pub body: Body,
 }
 
 impl ResponseParts for RawResponse {
@@ -373,7 +420,7 @@ pub struct DecodeError {
     /// What went wrong.
     pub message: String,
     /// The body, as received.
-    pub body: Vec<u8>,
+    pub body: Body,
 }
 
 impl ResponseParts for DecodeError {
@@ -407,6 +454,19 @@ mod tests {
         let mut response = http::Response::new(body.as_bytes().to_vec());
         *response.status_mut() = StatusCode::from_u16(status).unwrap_or_default();
         response
+    }
+
+    #[test]
+    fn decode_errors_do_not_repeat_the_values_they_could_not_read() {
+        let received = Received::new(response(200, r#"{"a": ["s3cr\"et"]}"#), false);
+        let error = received
+            .json::<std::collections::BTreeMap<String, Vec<u32>>>()
+            .err()
+            .map(|e| e.message);
+        assert_eq!(
+            error.as_deref(),
+            Some("invalid type: string \"…\", expected u32 at line 1 column 17")
+        );
     }
 
     #[test]

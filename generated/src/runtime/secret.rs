@@ -127,6 +127,21 @@ impl SecretFields for super::UnknownVariant {
     }
 }
 
+/// Every key an object keeps without declaring it may hold a credential: each is visited as a
+/// secret, read back when it was kept from a response.
+impl SecretFields for super::UnknownFields {
+    fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
+        let read_back = self.is_read_back();
+        self.visit_values(path, &mut |pointer, value| {
+            let secret = Secret {
+                value: Zeroizing::new(value.to_owned()),
+                read_back,
+            };
+            visit(pointer, &secret);
+        });
+    }
+}
+
 impl<T: SecretFields> SecretFields for Option<T> {
     fn visit_secrets(&self, path: &str, visit: &mut dyn FnMut(&str, &Secret)) {
         if let Some(value) = self {
@@ -171,7 +186,9 @@ impl fmt::Display for ReadBackSecrets {
             f,
             "{} came from a response and likely hold Atlas's mask, not the credential; set them with \
              `Secret::new`, or call `Secret::resend_read_value` to send them as read (for a kind \
-             this version does not know, `UnknownVariant::resend_read_values`)",
+             this version does not know, `UnknownVariant::resend_read_values`; for keys a type \
+             does not declare, `UnknownFields::resend_read_values`, or `UnknownFields::clear` to \
+             leave them out)",
             self.fields.join(", ")
         )
     }

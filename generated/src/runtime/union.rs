@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::de::value::{BorrowedStrDeserializer, MapDeserializer};
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use zeroize::Zeroize;
 
@@ -49,9 +52,9 @@ impl UnknownVariant {
     pub fn read(
         tag_name: &str,
         discriminator: String,
-        object: Map<String, Value>,
+        object: impl Into<Map<String, Value>>,
     ) -> UnknownVariant {
-        let mut read = UnknownVariant::new(tag_name, discriminator, object);
+        let mut read = UnknownVariant::new(tag_name, discriminator, object.into());
         read.read_back = true;
         read
     }
@@ -136,34 +139,88 @@ impl Drop for UnknownVariant {
     }
 }
 
-/// Reads an object and takes out the string value of its tag property `tag_name`.
-pub fn take_tagged<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    tag_name: &'static str,
-) -> Result<(String, Map<String, Value>), D::Error> {
-    let mut object = Map::deserialize(deserializer)?;
-    match object.shift_remove(tag_name) {
-        Some(Value::String(tag)) => Ok((tag, object)),
-        Some(other) => {
-            let message = format!("`{tag_name}` must be a string, found {other}");
-            zeroize_map(&mut object);
-            Err(serde::de::Error::custom(message))
-        }
-        None => {
-            zeroize_map(&mut object);
-            Err(serde::de::Error::missing_field(tag_name))
+/// The members of a tagged union's object but its tag, in the order received and each value
+/// as its raw JSON text, so that the variant's struct reads them as if from the input itself:
+/// keys it does not declare keep their order and form. The text is zeroed when dropped, since it
+/// may hold credentials.
+pub struct TaggedObject {
+    members: Vec<(String, Box<RawValue>)>,
+}
+
+impl From<TaggedObject> for Map<String, Value> {
+    fn from(object: TaggedObject) -> Map<String, Value> {
+        object
+            .members
+            .iter()
+            .map(|(key, raw)| {
+                let value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+                (key.clone(), value)
+            })
+            .collect()
+    }
+}
+
+impl Drop for TaggedObject {
+    fn drop(&mut self) {
+        for (_, raw) in self.members.drain(..) {
+            let mut text: Box<str> = raw.into();
+            text.zeroize();
         }
     }
 }
 
+/// Reads an object and takes out the string value of its tag property `tag_name`.
+pub fn take_tagged<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    tag_name: &'static str,
+) -> Result<(String, TaggedObject), D::Error> {
+    struct Members;
+
+    impl<'de> Visitor<'de> for Members {
+        type Value = TaggedObject;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TaggedObject, A::Error> {
+            let mut object = TaggedObject {
+                members: Vec::with_capacity(map.size_hint().unwrap_or(8).min(64)),
+            };
+            while let Some(key) = map.next_key::<String>()? {
+                let value = map.next_value::<Box<RawValue>>()?;
+                object.members.push((key, value));
+            }
+            Ok(object)
+        }
+    }
+
+    let mut object = deserializer.deserialize_map(Members)?;
+    let Some(at) = object.members.iter().position(|(key, _)| key == tag_name) else {
+        return Err(serde::de::Error::missing_field(tag_name));
+    };
+    let (_, tag) = object.members.remove(at);
+    if object.members.iter().any(|(key, _)| key == tag_name) {
+        return Err(serde::de::Error::duplicate_field(tag_name));
+    }
+    match serde_json::from_str::<Value>(tag.get()) {
+        Ok(Value::String(tag)) => Ok((tag, object)),
+        Ok(other) => Err(serde::de::Error::custom(format_args!(
+            "`{tag_name}` must be a string, found {other}"
+        ))),
+        Err(error) => Err(serde::de::Error::custom(error)),
+    }
+}
+
 /// Decodes one variant's struct from the rest of its object. On failure the message names the
-/// JSON path inside the object. The buffered copy is zeroed either way, since it may hold
-/// credentials.
-pub fn decode_variant<T: serde::de::DeserializeOwned>(
-    object: Map<String, Value>,
-) -> Result<T, String> {
-    let mut value = Value::Object(object);
-    let result = serde_path_to_error::deserialize(&value).map_err(|error| {
+/// JSON path inside the object.
+pub fn decode_variant<T: serde::de::DeserializeOwned>(object: TaggedObject) -> Result<T, String> {
+    let members = object
+        .members
+        .iter()
+        .map(|(key, raw)| (BorrowedStrDeserializer::new(key.as_str()), &**raw));
+    let deserializer = MapDeserializer::<_, serde_json::Error>::new(members);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if path == "." {
@@ -171,9 +228,22 @@ pub fn decode_variant<T: serde::de::DeserializeOwned>(
         } else {
             format!("{path}: {inner}")
         }
-    });
-    zeroize_value(&mut value);
-    result
+    })
+}
+
+/// Decodes the variant of a tagged union that is itself a union tagged by the same property
+/// (MongoDB maps some event types of one alert configuration kind on to schemas of their own):
+/// the tag goes back into the object, for the inner union to read.
+pub fn decode_retagged<T: serde::de::DeserializeOwned>(
+    mut object: TaggedObject,
+    tag_name: &str,
+    tag: &str,
+) -> Result<T, String> {
+    let raw = serde_json::to_string(tag)
+        .and_then(RawValue::from_string)
+        .map_err(|e| e.to_string())?;
+    object.members.insert(0, (tag_name.to_owned(), raw));
+    decode_variant(object)
 }
 
 fn zeroize_map(object: &mut Map<String, Value>) {

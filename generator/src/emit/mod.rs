@@ -36,6 +36,23 @@ pub const MODULES: &[Module] = &[
 /// The Rust type for a reference, fully qualified so that no type of the document can shadow the
 /// standard library. Document types are written behind `types`: `self` inside the `types` module,
 /// so that no local item of a generated function can shadow them, and `super::types` elsewhere.
+/// How complex clippy's `type_complexity` lint finds `ty` as [`rust_type`] writes it, at nesting
+/// `depth` (1 for a field's whole type): each type, and each generic argument, counts ten times
+/// the depth it sits at. Above [`TYPE_COMPLEXITY_LIMIT`] the lint fires.
+pub(crate) fn type_complexity(ty: &TypeRef, depth: usize) -> usize {
+    let own = 10 * depth;
+    match ty {
+        TypeRef::List(inner) | TypeRef::Nullable(inner) => own + type_complexity(inner, depth + 1),
+        // The key type is a generic argument too.
+        TypeRef::Map(value) => own + 10 * (depth + 1) + type_complexity(value, depth + 1),
+        TypeRef::Boxed(_) => own + 10 * (depth + 1),
+        _ => own,
+    }
+}
+
+/// The score past which clippy's `type_complexity` lint fires, by default.
+pub(crate) const TYPE_COMPLEXITY_LIMIT: usize = 250;
+
 pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream, api: &Api) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
@@ -73,5 +90,29 @@ pub(crate) fn rust_type(ty: &TypeRef, types: &TokenStream, api: &Api) -> TokenSt
             let value = rust_type(value, types, api);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TYPE_COMPLEXITY_LIMIT, type_complexity};
+    use crate::ir::{TypeId, TypeRef};
+
+    fn map(value: TypeRef) -> TypeRef {
+        TypeRef::Map(Box::new(value))
+    }
+
+    /// The scores clippy gives: an optional map of maps of maps of a struct is past the limit
+    /// (Qdrant's per-collection telemetry), a required one and a map of maps are not.
+    #[test]
+    fn type_complexity_measures_as_clippy_does() {
+        let named = TypeRef::Named(TypeId(0));
+        let three = map(map(map(named.clone())));
+        assert_eq!(type_complexity(&map(map(named.clone())), 1), 110);
+        assert_eq!(type_complexity(&three, 1), 190);
+        assert_eq!(10 + type_complexity(&three, 2), 270);
+        assert!(10 + type_complexity(&three, 2) > TYPE_COMPLEXITY_LIMIT);
+        let lists = TypeRef::List(Box::new(TypeRef::List(Box::new(named))));
+        assert_eq!(type_complexity(&lists, 1), 60);
     }
 }

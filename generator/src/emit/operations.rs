@@ -254,11 +254,11 @@ impl Context<'_> {
                 type Output = #output;
                 type Error = #error;
 
-                fn build_with(&self, validation: crate::runtime::Validation) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+                fn build_with(&self, validation: crate::runtime::Validation) -> ::std::result::Result<::http::Request<crate::runtime::Body>, crate::runtime::RequestError> {
                     #name::build_with(self, validation)
                 }
 
-                fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<Self::Output, Self::Error> {
+                fn parse_response<B: crate::runtime::ResponseBody>(&self, response: ::http::Response<B>) -> ::std::result::Result<Self::Output, Self::Error> {
                     #name::parse_response(self, response)
                 }
             }
@@ -289,7 +289,7 @@ impl Context<'_> {
         });
         let (body_validate, body_secrets) = body_checks.unwrap_or_default();
 
-        let (template, args) = self.path(op);
+        let path = self.path(op);
         let query = op
             .parameters
             .iter()
@@ -329,7 +329,12 @@ impl Context<'_> {
                 let direct = self.is_scalar(&p.ty);
                 let explode = p.explode;
                 let add = |value: TokenStream| {
-                    if direct {
+                    if p.ty == TypeRef::Secret {
+                        // `http` prints a sensitive value as `Sensitive`, never the credential.
+                        quote! {
+                            request = request.header(#wire, crate::runtime::sensitive_header(crate::runtime::Secret::expose(#value))?);
+                        }
+                    } else if direct {
                         self.push_value(
                             &p.ty,
                             value,
@@ -441,78 +446,73 @@ impl Context<'_> {
                    `Unchecked`.";
         quote! {
             #[doc = #doc]
-            pub fn build(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+            pub fn build(&self) -> ::std::result::Result<::http::Request<crate::runtime::Body>, crate::runtime::RequestError> {
                 self.build_with(crate::runtime::Validation::Checked)
             }
 
             #[doc = #unchecked_doc]
-            pub fn build_unchecked(&self) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+            pub fn build_unchecked(&self) -> ::std::result::Result<::http::Request<crate::runtime::Body>, crate::runtime::RequestError> {
                 self.build_with(crate::runtime::Validation::Unchecked)
             }
 
             #[doc = #with_doc]
-            pub fn build_with(&self, #mode: crate::runtime::Validation) -> ::std::result::Result<::http::Request<::std::vec::Vec<u8>>, crate::runtime::RequestError> {
+            pub fn build_with(&self, #mode: crate::runtime::Validation) -> ::std::result::Result<::http::Request<crate::runtime::Body>, crate::runtime::RequestError> {
                 #validation
                 #body_secrets
                 #version
                 let #query_mut query = crate::runtime::Query::new();
                 #(#query)*
-                let uri = ::std::format!(#template, #(#args,)* query = query.as_str());
+                let uri = #path.finish(&query);
                 #body_setup
                 let #request_mut request = ::http::Request::builder().method(::http::Method::#method).uri(uri) #accept #content_type;
                 #(#headers)*
-                ::std::result::Result::Ok(request.body(#body)?)
+                ::std::result::Result::Ok(request.body(crate::runtime::Body::from(#body))?)
             }
         }
     }
 
-    /// The path as a `format!` template ending in `{query}`, and the encoded values of its
-    /// parameters in order.
-    fn path(&self, op: &Operation) -> (String, Vec<TokenStream>) {
-        let mut template = String::new();
-        let mut args = Vec::new();
+    /// The path as a chain of `runtime::PathBuilder` calls: its literal text, and each path
+    /// parameter's value percent-encoded (or written in its style).
+    fn path(&self, op: &Operation) -> TokenStream {
+        let mut calls = Vec::new();
         for segment in &op.template {
             let parameter = match segment {
                 PathSegment::Literal(text) => {
-                    template.push_str(&escape(text));
+                    calls.push(quote!(.literal(#text)));
                     continue;
                 }
                 PathSegment::Parameter(index) => &op.parameters[*index],
             };
-            template.push_str("{}");
             let wire = &parameter.name.wire;
             let style = style_tokens(parameter.style);
             let explode = parameter.explode;
             if parameter.from_body_tag && parameter.style != Style::Simple {
-                args.push(quote!(crate::runtime::path_value(
+                calls.push(quote!(.styled(&crate::runtime::path_value(
                     #wire,
                     &crate::runtime::Shape::Scalar(::std::borrow::ToOwned::to_owned(self.body.discriminator())),
                     #style,
                     #explode
-                )));
+                ))));
             } else if parameter.from_body_tag {
-                args.push(quote!(crate::runtime::encode_segment(
-                    self.body.discriminator()
-                )));
+                calls.push(quote!(.segment(self.body.discriminator())));
             } else if parameter.style != Style::Simple || !self.is_scalar(&parameter.ty) {
                 let field = ident(&parameter.name.rust);
-                args.push(quote!(crate::runtime::path_value(
+                calls.push(quote!(.styled(&crate::runtime::path_value(
                     #wire,
                     &crate::runtime::Shape::of(&self.#field)?,
                     #style,
                     #explode
-                )));
+                ))));
             } else {
                 let field = ident(&parameter.name.rust);
                 let value = match self.string_value(&parameter.ty, quote!(&self.#field)) {
                     (text, true) => quote!(&#text),
                     (text, false) => text,
                 };
-                args.push(quote!(crate::runtime::encode_segment(#value)));
+                calls.push(quote!(.segment(#value)));
             }
         }
-        template.push_str("{query}");
-        (template, args)
+        quote!(crate::runtime::PathBuilder::new() #(#calls)*)
     }
 
     /// Whether a value is one text: a string, a credential, a string enum or alias, a boolean or a
@@ -587,11 +587,6 @@ fn style_tokens(style: Style) -> TokenStream {
         Style::Label => quote!(crate::runtime::Style::Label),
         Style::Matrix => quote!(crate::runtime::Style::Matrix),
     }
-}
-
-/// Doubles braces so that literal text survives `format!`.
-fn escape(text: &str) -> String {
-    text.replace('{', "{{").replace('}', "}}")
 }
 
 /// The version an operation in dated versions asks for by default: the one of the media type it

@@ -32,7 +32,13 @@ pub(super) fn emit_impl(id: TypeId, api: &Api) -> TokenStream {
                     crate::runtime::SecretFields::visit_secrets(&self.#field, path, visit);
                 }
             });
-            quote! { #(#visits)* #extra }
+            let unknown = s.unknown.as_ref().map(|rust| {
+                let field = ident(rust);
+                quote! {
+                    crate::runtime::SecretFields::visit_secrets(&self.#field, path, visit);
+                }
+            });
+            quote! { #(#visits)* #extra #unknown }
         }
         TypeKind::Tagged(t) => {
             // The catch-all always holds what may be credentials of a kind the document does not

@@ -84,6 +84,17 @@ fn field_type(field: &Field, api: &Api) -> TokenStream {
     }
 }
 
+/// Allows clippy's `type_complexity` on a field whose type, nested as the document nests it
+/// (maps of maps of maps), is past the lint's limit: the type mirrors the document, and naming
+/// its levels would invent names the document does not give.
+fn allow_complex(complexity: usize) -> TokenStream {
+    if complexity > super::TYPE_COMPLEXITY_LIMIT {
+        quote!(#[allow(clippy::type_complexity)])
+    } else {
+        TokenStream::new()
+    }
+}
+
 fn emit_struct(
     name: &proc_macro2::Ident,
     doc: &TokenStream,
@@ -98,19 +109,36 @@ fn emit_struct(
             format!("The `{}` property.", field.name.wire)
         });
         let field_dep = deprecated(field.deprecated);
-        quote! { #field_doc #field_dep pub #field_name: #ty, }
+        let complexity = if field.optional() {
+            // The `Option` around it.
+            10 + super::type_complexity(&field.ty, 2)
+        } else {
+            super::type_complexity(&field.ty, 1)
+        };
+        let allow = allow_complex(complexity);
+        quote! { #field_doc #field_dep #allow pub #field_name: #ty, }
     });
     let extra = s.additional.as_ref().map(|a| {
         let field_name = ident(&a.rust);
         let ty = rust_type(&a.ty, api);
+        let allow = allow_complex(10 + 20 + super::type_complexity(&a.ty, 2));
         quote! {
             /// The keys the schema does not declare, with their values, kept as received.
+            #allow
             pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let unknown = s.unknown.as_ref().map(|rust| {
+        let field_name = ident(rust);
+        quote! {
+            /// The keys the document does not describe, kept as received and sent back; values
+            /// kept from a response are not sent again until cleared or confirmed (see
+            /// `runtime::UnknownFields`).
+            pub #field_name: crate::runtime::UnknownFields,
+        }
+    });
     let constructor = emit_constructor(name, s, api);
-    let serialize = emit_struct_serialize(name, s);
-    let deserialize = emit_struct_deserialize(name, s);
+    let object = emit_object(name, s);
     // With nothing required, an empty value is a sensible default.
     let default = s
         .fields
@@ -121,175 +149,200 @@ fn emit_struct(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default)]
-        pub struct #name { #(#fields)* #extra }
+        pub struct #name { #(#fields)* #extra #unknown }
         #constructor
-        #serialize
-        #deserialize
-    }
-}
-
-/// `Serialize` as an object in field order. An absent optional value is left out; a required
-/// nullable one is written as `null`.
-///
-/// Written out rather than derived: serde's derive also emits sequence forms and field visitors
-/// that JSON never uses, and on a document of hundreds of schemas that doubles the compiler's
-/// work on the crate.
-fn emit_struct_serialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let type_name = name.to_string();
-    // The number of fields written, as serde's derive counts them for formats that need it.
-    let always = s.fields.iter().filter(|f| f.required).count();
-    let mut terms: Vec<TokenStream> = Vec::new();
-    if always > 0 {
-        terms.push(quote!(#always));
-    }
-    terms.extend(s.fields.iter().filter(|f| !f.required).map(|f| {
-        let n = ident(&f.name.rust);
-        quote!(usize::from(self.#n.is_some()))
-    }));
-    let len = if terms.is_empty() {
-        quote!(0)
-    } else {
-        quote!(#(#terms)+*)
-    };
-    let writes = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        let wire = &f.name.wire;
-        if f.required {
-            quote!(object.field(#wire, &self.#n);)
-        } else {
-            quote!(object.optional(#wire, &self.#n);)
-        }
-    });
-    if let Some(extra) = &s.additional {
-        // Keys known only at run time: written as a map, declared fields first.
-        let n = ident(&extra.rust);
-        let declared = s.fields.iter().map(|f| f.name.wire.as_str());
-        return quote! {
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    let mut object = crate::runtime::MapWriter::new(serializer.serialize_map(::std::option::Option::None)?);
-                    #(#writes)*
-                    object.extras(&self.#n, &[#(#declared),*]);
-                    object.end()
-                }
-            }
-        };
-    }
-    let object = if s.fields.is_empty() {
-        quote!(object)
-    } else {
-        quote!(mut object)
-    };
-    quote! {
+        #object
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let len = #len;
-                let #object = crate::runtime::ObjectWriter::new(serializer.serialize_struct(#type_name, len)?);
-                #(#writes)*
-                object.end()
+                crate::runtime::write_object(self, serializer)
             }
         }
-    }
-}
-
-/// `Deserialize` from an object: unknown keys are skipped, a repeated key is an error, an absent
-/// required field is an error, an absent or `null` optional one is `None`. Required nullable
-/// fields may be absent too, as with serde's derive. Types are named by `self::` paths, so a schema
-/// called `Fields` or `A` cannot be confused with the visitor or its parameters.
-fn emit_struct_deserialize(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let expecting = format!("struct {name}");
-    let slots = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        quote!(let mut #n = ::std::option::Option::None;)
-    });
-    let arms = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        let wire = &f.name.wire;
-        quote!(#wire => __map.read_field(&mut #n, #wire),)
-    });
-    // Undeclared keys are kept when the schema allows them, skipped otherwise.
-    let (extra_slot, other_key, extra_init) = match &s.additional {
-        Some(extra) => {
-            let n = ident(&extra.rust);
-            (
-                quote!(let mut __extra = ::std::collections::BTreeMap::new();),
-                quote!(__other => __map.read_extra(&mut __extra, __other),),
-                quote!(#n: __extra,),
-            )
-        }
-        None => (
-            TokenStream::new(),
-            quote!(_ => __map.skip_field(),),
-            TokenStream::new(),
-        ),
-    };
-    // The locals are the fields' own names; the map and the key take names no field can have.
-    let read_keys = if s.fields.is_empty() && s.additional.is_none() {
-        quote! {
-            while __map.next_key::<crate::runtime::FieldKey<'de>>()?.is_some() {
-                __map.skip_field()?;
-            }
-        }
-    } else {
-        quote! {
-            while let ::std::option::Option::Some(__key) = __map.next_key::<crate::runtime::FieldKey<'de>>()? {
-                match __key.as_str() {
-                    #(#arms)*
-                    #other_key
-                }?;
-            }
-        }
-    };
-    let inits = s.fields.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        let wire = &f.name.wire;
-        if f.optional() {
-            quote!(#n: ::std::option::Option::flatten(#n),)
-        } else {
-            quote!(#n: crate::runtime::required_field(#n, #wire)?,)
-        }
-    });
-    quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> ::serde::de::Visitor<'de> for Fields {
-                    type Value = self::#name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<Self::Value, A::Error> {
-                        use crate::runtime::ReadFields as _;
-                        #(#slots)*
-                        #extra_slot
-                        #read_keys
-                        ::std::result::Result::Ok(self::#name { #(#inits)* #extra_init })
-                    }
-                }
-                deserializer.deserialize_map(Fields)
+                crate::runtime::read_object(deserializer)
             }
         }
     }
 }
 
-/// `new` takes the required fields; optional ones start as `None`.
-fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenStream {
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-    let params = required.iter().map(|f| {
-        let n = ident(&f.name.rust);
-        let ty = field_type(f, api);
-        quote!(#n: impl ::std::convert::Into<#ty>)
+/// The struct's table for `runtime::Object`, which reads and writes it: each field once in the
+/// table (wire name and presence), and one line per field where its value is read into its slot,
+/// where the struct is built from the slots, and where it is written. Absent or `null` optional
+/// fields are `None`, and an absent optional field is left out when writing; a required nullable
+/// one is written as `null`. The slots are a tuple whose types are inferred from the struct, the
+/// way serde's derive leaves its locals. Types are named by `self::` paths, so that a schema
+/// called `Field` or `A` cannot be confused with the runtime's items or the methods' parameters.
+fn emit_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let type_name = name.to_string();
+    let table = s.fields.iter().map(|f| {
+        let wire = &f.name.wire;
+        match (f.required, f.nullable) {
+            (true, false) => quote!(crate::runtime::Field::required(#wire)),
+            (true, true) => quote!(crate::runtime::Field::required_nullable(#wire)),
+            (false, _) => quote!(crate::runtime::Field::optional(#wire)),
+        }
     });
-    let extra = s.additional.as_ref().map(|a| {
+    let undeclared = match (&s.additional, &s.unknown) {
+        (Some(_), _) => quote!(Read),
+        (None, Some(_)) => quote!(Keep),
+        (None, None) => quote!(Skip),
+    };
+    let index = |i: usize| syn::Index::from(i);
+    // One slot per field, then the map of additional properties.
+    let mut starts: Vec<TokenStream> = vec![quote!(::std::option::Option::None); s.fields.len()];
+    let mut reads: Vec<TokenStream> = (0..s.fields.len())
+        .map(|i| {
+            let slot = index(i);
+            quote!(field.read(&mut slots.#slot))
+        })
+        .collect();
+    if s.additional.is_some() {
+        let slot = index(s.fields.len());
+        starts.push(quote!(::std::collections::BTreeMap::new()));
+        reads.push(quote!(field.read_extra(&mut slots.#slot)));
+    }
+    let read_loop = match reads.as_slice() {
+        [] => quote! {
+            while object.next_field()?.is_some() {}
+        },
+        [only] => quote! {
+            while let ::std::option::Option::Some(field) = object.next_field()? {
+                #only?;
+            }
+        },
+        [arms @ .., last] => {
+            let arms = arms.iter().enumerate().map(|(i, read)| {
+                let position = proc_macro2::Literal::usize_unsuffixed(i);
+                quote!(#position => #read,)
+            });
+            quote! {
+                while let ::std::option::Option::Some(field) = object.next_field()? {
+                    match field.index() {
+                        #(#arms)*
+                        _ => #last,
+                    }?;
+                }
+            }
+        }
+    };
+    let slots = (!starts.is_empty()).then(|| quote!(let mut slots = (#(#starts,)*);));
+    let mut inits: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let n = ident(&f.name.rust);
+            let slot = index(i);
+            let wire = &f.name.wire;
+            if f.optional() {
+                quote!(#n: ::std::option::Option::flatten(slots.#slot),)
+            } else {
+                quote!(#n: crate::runtime::required(slots.#slot, #wire)?,)
+            }
+        })
+        .collect();
+    if let Some(a) = &s.additional {
         let n = ident(&a.rust);
-        quote!(#n: ::std::collections::BTreeMap::new())
-    });
-    let inits = s
+        let slot = index(s.fields.len());
+        inits.push(quote!(#n: slots.#slot,));
+    }
+    if let Some(rust) = &s.unknown {
+        let n = ident(rust);
+        inits.push(quote!(#n: object.unknown_fields(),));
+    }
+    let mut writes: Vec<TokenStream> = s
         .fields
         .iter()
         .map(|f| {
             let n = ident(&f.name.rust);
             if f.required {
+                quote!(out.field(&self.#n);)
+            } else {
+                quote!(out.optional(&self.#n);)
+            }
+        })
+        .collect();
+    if let Some(a) = &s.additional {
+        let n = ident(&a.rust);
+        writes.push(quote!(out.extras(&self.#n);));
+    }
+    if let Some(rust) = &s.unknown {
+        let n = ident(rust);
+        writes.push(quote!(out.unknown(&self.#n);));
+    }
+    let out = if writes.is_empty() {
+        quote!(_)
+    } else {
+        quote!(out)
+    };
+    quote! {
+        impl crate::runtime::Object for #name {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [crate::runtime::Field] = &[#(#table),*];
+            const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::#undeclared;
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut object: crate::runtime::ObjectRead<'de, A>) -> ::std::result::Result<Self, A::Error> {
+                #slots
+                #read_loop
+                ::std::result::Result::Ok(Self { #(#inits)* })
+            }
+            fn write<S: ::serde::ser::SerializeMap>(&self, #out: &mut crate::runtime::ObjectWriter<S>) {
+                #(#writes)*
+            }
+        }
+    }
+}
+
+/// The one value a required field can hold, where its type is a string enum of a single value
+/// (the kind's own tag, `typeName: [DATADOG]`): `new` fills it in rather than asking for it.
+fn single_value(f: &Field, api: &Api) -> Option<TokenStream> {
+    if !f.required || f.nullable {
+        return None;
+    }
+    let id = f.ty.named()?;
+    let TypeKind::Enum(e) = &api.types.get(id.0)?.kind else {
+        return None;
+    };
+    let [only] = e.values.as_slice() else {
+        return None;
+    };
+    let ty = field_type(f, api);
+    let variant = ident(&only.rust);
+    Some(quote!(#ty::#variant))
+}
+
+/// `new` takes the required fields, but for those of a single possible value; optional ones start
+/// as `None`.
+fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenStream {
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && single_value(f, api).is_none())
+        .collect();
+    let params = required.iter().map(|f| {
+        let n = ident(&f.name.rust);
+        let ty = field_type(f, api);
+        quote!(#n: impl ::std::convert::Into<#ty>)
+    });
+    let extra = s
+        .additional
+        .as_ref()
+        .map(|a| {
+            let n = ident(&a.rust);
+            quote!(#n: ::std::collections::BTreeMap::new())
+        })
+        .into_iter()
+        .chain(s.unknown.as_ref().map(|rust| {
+            let n = ident(rust);
+            quote!(#n: crate::runtime::UnknownFields::new())
+        }));
+    let inits = s
+        .fields
+        .iter()
+        .map(|f| {
+            let n = ident(&f.name.rust);
+            if let Some(value) = single_value(f, api) {
+                quote!(#n: #value)
+            } else if f.required {
                 quote!(#n: #n.into())
             } else {
                 quote!(#n: ::std::option::Option::None)
@@ -326,6 +379,9 @@ fn emit_tagged(
     api: &Api,
 ) -> TokenStream {
     let tag = &t.tag;
+    // A variant that is itself a union tagged by the same property reads and writes the tag
+    // itself: the object is passed on whole, and written as the variant writes it.
+    let retagged = |v: &crate::ir::TaggedVariant| matches!(&api.def(v.ty).kind, TypeKind::Tagged(inner) if inner.tag == t.tag);
     let fallback = ident(&t.fallback);
     let fallback_doc = format!(
         " A `{tag}` this version does not know (or one without a schema), kept whole so that it \
@@ -338,7 +394,9 @@ fn emit_tagged(
         let doc = doc_attrs(Some(&text), String::new);
         quote! { #doc #variant(self::#ty), }
     });
-    let mirror = t.variants.iter().map(|v| {
+    let mirrored: Vec<&crate::ir::TaggedVariant> =
+        t.variants.iter().filter(|v| !retagged(v)).collect();
+    let mirror = mirrored.iter().map(|v| {
         let variant = ident(&v.name.rust);
         let ty = ident(api.name(v.ty));
         let wire = &v.name.wire;
@@ -346,12 +404,20 @@ fn emit_tagged(
     });
     let to_mirror = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
-        quote! { Self::#variant(value) => ::serde::Serialize::serialize(&Tagged::#variant(value), serializer), }
+        if retagged(v) {
+            quote! { Self::#variant(value) => ::serde::Serialize::serialize(value, serializer), }
+        } else {
+            quote! { Self::#variant(value) => ::serde::Serialize::serialize(&Tagged::#variant(value), serializer), }
+        }
     });
     let decode = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
         let wire = &v.name.wire;
-        quote! { #wire => crate::runtime::decode_variant(object).map(Self::#variant), }
+        if retagged(v) {
+            quote! { #wire => crate::runtime::decode_retagged(object, #tag, &tag).map(Self::#variant), }
+        } else {
+            quote! { #wire => crate::runtime::decode_variant(object).map(Self::#variant), }
+        }
     });
     let discriminators = t.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
@@ -378,7 +444,7 @@ fn emit_tagged(
         });
     let discriminator_doc = format!(" The value of `{tag}`, which selects the variant.");
     // The derive cannot take an enum without variants, whose lifetime would be unused.
-    let mirror = (!t.variants.is_empty()).then(|| {
+    let mirror = (!mirrored.is_empty()).then(|| {
         quote! {
             #[derive(::serde::Serialize)]
             #[serde(tag = #tag)]

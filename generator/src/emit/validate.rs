@@ -18,15 +18,20 @@ pub(super) fn rules(c: &Constraints) -> Option<TokenStream> {
         set.push(quote!(pattern: ::std::option::Option::Some(#v),));
     }
     if let Some(v) = c.min_length {
+        let v = proc_macro2::Literal::usize_unsuffixed(v);
         set.push(quote!(min_length: ::std::option::Option::Some(#v),));
     }
     if let Some(v) = c.max_length {
+        let v = proc_macro2::Literal::usize_unsuffixed(v);
         set.push(quote!(max_length: ::std::option::Option::Some(#v),));
     }
-    if let Some(v) = c.minimum {
+    // A bound too large for a float literal (`1e400`) bounds nothing.
+    if let Some(v) = c.minimum.filter(|v| v.is_finite()) {
+        let v = proc_macro2::Literal::f64_unsuffixed(v);
         set.push(quote!(minimum: ::std::option::Option::Some(#v),));
     }
-    if let Some(v) = c.maximum {
+    if let Some(v) = c.maximum.filter(|v| v.is_finite()) {
+        let v = proc_macro2::Literal::f64_unsuffixed(v);
         set.push(quote!(maximum: ::std::option::Option::Some(#v),));
     }
     Some(quote! {

@@ -1,20 +1,23 @@
 //! Facts about the finished type table that emitting needs, each computed once and in time
 //! linear in the size of the table: which types can hold a secret (a tagged union always can, in
-//! its catch-all), which hold a constrained
+//! its catch-all, and a struct that keeps undeclared keys, in them), which hold a constrained
 //! field, and which string enums repeat the values of an earlier one.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use crate::ir::{Analysis, Name, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Analyses the type table.
 pub(super) fn analyse(types: &[TypeDef]) -> Analysis {
     // A tagged union's catch-all holds objects of kinds the document does not map, whose every
-    // string may be a credential.
+    // string may be a credential; so may every key a struct keeps without declaring it.
     let holds_secret = closure(
         types,
-        |def| matches!(def.kind, TypeKind::Tagged(_)),
+        |def| match &def.kind {
+            TypeKind::Tagged(_) => true,
+            TypeKind::Struct(s) => s.keeps_unknown(),
+            _ => false,
+        },
         |ty| matches!(ty, TypeRef::Secret),
     );
     let holds_constraint = closure(
@@ -64,25 +67,36 @@ fn closure(
     marked
 }
 
-/// String enums with exactly the values of an earlier one, each mapped to that earlier enum.
+/// String enums with exactly the values of another, each mapped to the one of the set whose
+/// Rust name is smallest byte-wise.
 ///
 /// Documents repeat inline enums (the cloud providers, the regions) under many properties. Each
-/// repeat becomes an alias of the first, so the values are one type and the crate is compiled
+/// repeat becomes an alias of one of them, so the values are one type and the crate is compiled
 /// once per set rather than once per property; every name the document gives still exists. The
-/// first is the one earliest in output order, which follows the document's paths and components.
+/// one kept whole is chosen by name, not by position, so that the alias points the same way in
+/// every document that has the same enums (`OpsGenieRegion = PagerDutyRegion` whichever comes
+/// first).
 fn shared_enums(types: &[TypeDef]) -> HashMap<TypeId, TypeId> {
-    let mut first: HashMap<(&[Name], &str), TypeId> = HashMap::new();
-    let mut shared = HashMap::new();
+    let mut canonical: HashMap<(&[Name], &str), TypeId> = HashMap::new();
     for (index, def) in types.iter().enumerate() {
         if let TypeKind::Enum(e) = &def.kind {
-            match first.entry((e.values.as_slice(), e.fallback.as_str())) {
-                Entry::Occupied(earlier) => {
-                    shared.insert(TypeId(index), *earlier.get());
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(TypeId(index));
-                }
-            }
+            canonical
+                .entry((e.values.as_slice(), e.fallback.as_str()))
+                .and_modify(|kept| {
+                    if def.name.as_bytes() < types[kept.0].name.as_bytes() {
+                        *kept = TypeId(index);
+                    }
+                })
+                .or_insert(TypeId(index));
+        }
+    }
+    let mut shared = HashMap::new();
+    for (index, def) in types.iter().enumerate() {
+        if let TypeKind::Enum(e) = &def.kind
+            && let Some(kept) = canonical.get(&(e.values.as_slice(), e.fallback.as_str()))
+            && kept.0 != index
+        {
+            shared.insert(TypeId(index), *kept);
         }
     }
     shared

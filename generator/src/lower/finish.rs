@@ -215,34 +215,39 @@ fn scalar_variant_name(ty: &TypeRef, index: usize) -> String {
     }
 }
 
-/// Orders the variants of each untagged union so that serde, which takes the first that decodes,
-/// tries the most demanding first: objects with more required fields before those with fewer,
-/// objects that accept anything last among objects, scalars next, then lists and maps, and a
-/// free-form value last. Document order breaks ties.
+/// Orders the variants of each untagged union so that the trial, which stops at the first variant
+/// that accounts for the whole value, tries the most demanding first: objects with more required
+/// fields before those with fewer, objects that accept anything last among objects, scalars next,
+/// then lists and maps, and a free-form value last. Among objects that require as much, the one
+/// that declares fewer properties goes first: where several account for every key of a value,
+/// the one that leaves the fewest of its own properties out is the closest fit (an Azure hardware
+/// spec, with no `ebsVolumeType`, is not read as an AWS one that lacks it). Document order breaks
+/// ties.
 fn order_untagged(types: &mut [TypeDef]) {
-    let rank: Vec<(u8, usize)> = types
+    let rank: Vec<(u8, usize, usize)> = types
         .iter()
         .map(|t| match &t.kind {
             TypeKind::Struct(s) => {
                 let required = s.fields.iter().filter(|f| f.required).count();
+                let declared = s.fields.len();
                 if required == 0 {
-                    (1, 0)
+                    (1, 0, declared)
                 } else {
-                    (0, usize::MAX - required)
+                    (0, usize::MAX - required, declared)
                 }
             }
-            TypeKind::Tagged(_) => (0, usize::MAX - 1),
-            TypeKind::Untagged(_) => (1, 0),
-            TypeKind::Enum(_) => (2, 0),
-            TypeKind::Alias(_) => (3, 0),
+            TypeKind::Tagged(_) => (0, usize::MAX - 1, 0),
+            TypeKind::Untagged(_) => (1, 0, usize::MAX),
+            TypeKind::Enum(_) => (2, 0, 0),
+            TypeKind::Alias(_) => (3, 0, 0),
         })
         .collect();
     let of = |ty: &TypeRef| match ty.strip_nullable() {
-        TypeRef::Named(id) | TypeRef::Boxed(id) => rank.get(id.0).copied().unwrap_or((3, 0)),
-        TypeRef::String | TypeRef::Secret | TypeRef::Binary => (2, 1),
-        TypeRef::List(_) | TypeRef::Map(_) => (3, 0),
-        TypeRef::Json => (4, 0),
-        _ => (2, 0),
+        TypeRef::Named(id) | TypeRef::Boxed(id) => rank.get(id.0).copied().unwrap_or((3, 0, 0)),
+        TypeRef::String | TypeRef::Secret | TypeRef::Binary => (2, 1, 0),
+        TypeRef::List(_) | TypeRef::Map(_) => (3, 0, 0),
+        TypeRef::Json => (4, 0, 0),
+        _ => (2, 0, 0),
     };
     for def in types.iter_mut() {
         if let TypeKind::Untagged(union) = &mut def.kind {

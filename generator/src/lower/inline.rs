@@ -78,7 +78,15 @@ impl<'a> Lowerer<'a> {
                         );
                         TypeRef::Map(Box::new(value))
                     }
-                    _ => TypeRef::Map(Box::new(TypeRef::Json)),
+                    _ => {
+                        self.free_form(
+                            at,
+                            "an object without `properties` or an `additionalProperties` schema \
+                             has values of any kind; they are kept as free-form JSON \
+                             (`BTreeMap<String, serde_json::Value>`)",
+                        );
+                        TypeRef::Map(Box::new(TypeRef::Json))
+                    }
                 }
             }
             SchemaKind::AllOf { all_of } if self.is_plain_ref(all_of) => match all_of.first() {
@@ -88,7 +96,8 @@ impl<'a> Lowerer<'a> {
                 Some(ReferenceOr::Item(part)) => {
                     self.type_ref_item(part, &pointer(&pointer(at, "allOf"), "0"), name)
                 }
-                None => TypeRef::Json,
+                // Not reached: a plain `allOf` has one part.
+                None => self.free_form(at, "an empty `allOf` allows any value; it is kept as free-form JSON (`serde_json::Value`)"),
             },
             // A string enum whose values YAML read as booleans or numbers.
             SchemaKind::Any(_) if super::schema::string_enum_values(schema).is_some() => {
@@ -106,7 +115,9 @@ impl<'a> Lowerer<'a> {
                 self.declared_type(schema, any, at, name)
             }
             // Without properties, only a discriminator with a mapping makes a type of it; anything
-            // else is a free-form value (and must not come back here through `inline_type`).
+            // else is a free-form value (and must not come back here through `inline_type`). An
+            // explicit empty schema (`{}`) means "any value" on purpose, and is reported all the
+            // same: every place the crate leaves untyped is in the run's report.
             SchemaKind::Any(any)
                 if any.properties.is_empty()
                     && any.all_of.is_empty()
@@ -118,16 +129,25 @@ impl<'a> Lowerer<'a> {
                         .as_ref()
                         .is_none_or(|d| d.mapping.is_empty()) =>
             {
-                TypeRef::Json
+                if any.typ.is_some() {
+                    self.free_form(
+                        at,
+                        "`type: object` without `properties`, beside keywords of other types, \
+                         allows any value; it is kept as free-form JSON (`serde_json::Value`)",
+                    )
+                } else {
+                    self.free_form(
+                        at,
+                        "the schema has no `type`, `properties`, `allOf`, `oneOf` or `anyOf`, so \
+                         it allows any value; it is kept as free-form JSON (`serde_json::Value`)",
+                    )
+                }
             }
-            SchemaKind::Not { .. } => {
-                self.report.warning(
-                    Code::FreeForm,
-                    at,
-                    "a `not` schema has no Rust equivalent; the value is kept as free-form JSON",
-                );
-                TypeRef::Json
-            }
+            SchemaKind::Not { .. } => self.free_form(
+                at,
+                "a `not` schema has no Rust equivalent; the value is kept as free-form JSON \
+                 (`serde_json::Value`)",
+            ),
             _ => self.inline_type(schema, at, name),
         }
     }
@@ -266,7 +286,11 @@ impl<'a> Lowerer<'a> {
                 let item_name = name.map(|n| naming::nested_type_name(&n, "item"));
                 self.member_type(RefOr::from(items), &pointer(at, "items"), item_name)
             }
-            None => TypeRef::Json,
+            None => self.free_form(
+                at,
+                "an array without `items` allows items of any kind; they are kept as free-form \
+                 JSON (`Vec<serde_json::Value>`)",
+            ),
         };
         TypeRef::List(Box::new(item))
     }
@@ -335,8 +359,22 @@ impl<'a> Lowerer<'a> {
             "number" => TypeRef::F64,
             "boolean" => TypeRef::Bool,
             "array" => self.list_of(any.items.as_ref(), at, name),
-            _ => TypeRef::Json,
+            // Not reached: the loader refuses any other `type`, and `object` is not read here.
+            other => {
+                let message = format!(
+                    "`type: {other}` has no Rust equivalent here; the value is kept as free-form JSON (`serde_json::Value`)"
+                );
+                self.free_form(at, message)
+            }
         }
+    }
+
+    /// Reports the schema at `at` as kept as a free-form JSON value, saying why, and returns the
+    /// type that holds one. Every place the crate leaves untyped goes through here, so that the
+    /// run's count of `free-form` warnings is the count of such schemas.
+    pub(super) fn free_form(&mut self, at: &str, message: impl Into<String>) -> TypeRef {
+        self.report.warning(Code::FreeForm, at, message);
+        TypeRef::Json
     }
 }
 

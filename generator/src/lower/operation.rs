@@ -14,6 +14,7 @@ use crate::ir::{
 use crate::naming::{self, Kind};
 
 mod media;
+mod schemaless;
 
 pub(crate) use media::atlas_version;
 use media::{accepted_media_types, documented_versions};
@@ -106,6 +107,7 @@ impl<'a> Lowerer<'a> {
             );
             let responses =
                 self.lower_responses(&rust, &operation.responses, &pointer(&at, "responses"));
+            self.report_schemaless(operation, &at, body.as_ref(), &responses);
             let accept = accepted_media_types(&operation.responses, api);
             let versions = documented_versions(operation, api);
             let sunset = operation

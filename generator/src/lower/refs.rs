@@ -4,7 +4,6 @@
 use openapiv3::{Schema, SchemaData};
 
 use super::{Lowerer, resolve};
-use crate::diagnostics::Code;
 use crate::ir::TypeRef;
 use crate::naming;
 
@@ -43,7 +42,10 @@ impl<'a> Lowerer<'a> {
                 return TypeRef::Named(id);
             }
             // Not reached by the selection: it cannot be, since reach follows every reference.
-            return TypeRef::Json;
+            let message = format!(
+                "`{reference}` names a schema outside the generated selection; the value is kept as free-form JSON (`serde_json::Value`)"
+            );
+            return self.free_form(at, message);
         }
         let Some((schema, target)) = self.resolve_schema(reference, at) else {
             return TypeRef::Json;
@@ -53,10 +55,9 @@ impl<'a> Lowerer<'a> {
         }
         if self.table.inline_in_progress.contains(&target) {
             let message = format!(
-                "`{reference}` points into a schema that encloses it; the value is kept as free-form JSON"
+                "`{reference}` points into a schema that encloses it; the value is kept as free-form JSON (`serde_json::Value`)"
             );
-            self.report.warning(Code::FreeForm, at, message);
-            return TypeRef::Json;
+            return self.free_form(at, message);
         }
         let name = self.name_for_pointer(&target);
         self.type_ref_item(schema, &target, Some(name))

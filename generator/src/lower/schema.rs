@@ -256,15 +256,32 @@ impl<'a> Lowerer<'a> {
             .collect();
         // The field of extra keys takes its name after the properties: a property of that name
         // keeps it.
+        // `additionalProperties: false` keeps nothing; without the keyword, the keys the struct
+        // does not declare are kept as received, in a field whose name no property takes.
+        let closed = matches!(additional, Some((Extra::Closed, _)));
+        let additional = additional.filter(|_| !closed);
         if let Some((_, at)) = &additional {
             claimants.push(self.claimant(ADDITIONAL_FIELD, at, naming::Precedence::Derived));
         }
-        let (mut names, renames) = naming::Scope::new(Kind::Field, &[]).assign(&claimants);
+        let unknown = (additional.is_none() && !closed).then(|| UNKNOWN_FIELD.to_owned());
+        let reserved: &[&str] = if unknown.is_some() {
+            &[UNKNOWN_FIELD]
+        } else {
+            &[]
+        };
+        let (mut names, renames) = naming::Scope::new(Kind::Field, reserved).assign(&claimants);
         self.report_renames("property", &claimants, &renames);
         let additional_name = additional.as_ref().and_then(|_| names.pop());
         let additional = additional.zip(additional_name).map(|((extra, at), rust)| {
             let ty = match extra {
-                Extra::Any => TypeRef::Json,
+                Extra::Any => self.free_form(
+                    &at,
+                    "`additionalProperties: true` allows any value for the keys beyond \
+                     `properties`; they are kept as free-form JSON \
+                     (`BTreeMap<String, serde_json::Value>`)",
+                ),
+                // Filtered out above: a closed object has no field of extra keys.
+                Extra::Closed => TypeRef::Json,
                 Extra::Schema(schema) => self.member_type(
                     schema,
                     &at,
@@ -306,7 +323,11 @@ impl<'a> Lowerer<'a> {
                 },
             });
         }
-        Struct { fields, additional }
+        Struct {
+            fields,
+            additional,
+            unknown,
+        }
     }
 
     fn lower_enum(&mut self, at: &str, values: &[Option<String>]) -> TypeKind {
@@ -348,6 +369,10 @@ impl<'a> Lowerer<'a> {
 /// The Rust name asked for the field that keeps a struct's undeclared keys.
 const ADDITIONAL_FIELD: &str = "additional_properties";
 
+/// The Rust name of the field that keeps, as received, the keys a struct's schema does not
+/// mention. It is reserved in every struct that has it: a property of that name is renamed.
+pub(crate) const UNKNOWN_FIELD: &str = "unknown_fields";
+
 /// What `additionalProperties` beside `properties` allows.
 #[derive(Clone, Copy)]
 pub(super) enum Extra<'a> {
@@ -355,9 +380,11 @@ pub(super) enum Extra<'a> {
     Any,
     /// Values of this schema.
     Schema(RefOr<'a>),
+    /// `false`: none.
+    Closed,
 }
 
-/// The extra keys an object schema allows beside its properties, if it says so explicitly.
+/// The extra keys an object schema allows beside its properties, if it says anything about them.
 fn additional_of(schema: &Schema) -> Option<Extra<'_>> {
     use openapiv3::AdditionalProperties;
     let additional = match &schema.schema_kind {
@@ -367,7 +394,7 @@ fn additional_of(schema: &Schema) -> Option<Extra<'_>> {
     }?;
     match additional {
         AdditionalProperties::Any(true) => Some(Extra::Any),
-        AdditionalProperties::Any(false) => None,
+        AdditionalProperties::Any(false) => Some(Extra::Closed),
         AdditionalProperties::Schema(schema) => Some(Extra::Schema(RefOr::from(schema.as_ref()))),
     }
 }

@@ -8,5 +8,6 @@ fn main() {
         send_database_metrics: Some(false),
         send_query_stats_metrics: None,
         send_user_provided_resource_tags: Some(true),
+        unknown_fields: Default::default(),
     };
 }

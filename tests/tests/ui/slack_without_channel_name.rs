@@ -7,5 +7,6 @@ fn main() {
         id: None,
         api_token: Secret::new("xoxb-token"),
         team_name: Some("team".to_owned()),
+        unknown_fields: Default::default(),
     };
 }

@@ -5,7 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, style_tokens};
-use crate::ir::{BodyEncoding, Field, PartEncoding, RequestBody, TypeKind, TypeRef};
+use crate::ir::{
+    BodyEncoding, Field, FormEncoding, PartEncoding, RequestBody, Style, TypeKind, TypeRef,
+};
 use crate::lower::is_file;
 use crate::naming::ident;
 
@@ -44,17 +46,8 @@ impl Context<'_> {
                 quote!(::std::clone::Clone::clone(&self.body.0)),
             ),
             BodyEncoding::Form(fields) => {
-                let fields = fields.iter().map(|f| {
-                    let name = &f.name;
-                    let style = style_tokens(f.style);
-                    let explode = f.explode;
-                    quote!(crate::runtime::FormField { name: #name, style: #style, explode: #explode })
-                });
-                (
-                    None,
-                    content_type,
-                    quote!(crate::runtime::form_body(&self.body, &[#(#fields),*])?),
-                )
+                let setup = self.form(&body.ty, fields);
+                (Some(setup), content_type, quote!(form_body))
             }
             BodyEncoding::Multipart(parts) => {
                 let setup = self.multipart(&body.ty, parts);
@@ -72,6 +65,58 @@ impl Context<'_> {
         }
     }
 
+    /// Statements that write each field of the body's struct (or each entry of a map) as form
+    /// pairs in order, and bind `form_body`.
+    fn form(&self, ty: &TypeRef, encodings: &[FormEncoding]) -> TokenStream {
+        let style_of = |wire: &str| {
+            let (style, explode) = encodings
+                .iter()
+                .find(|e| e.name == wire)
+                .map_or((Style::Form, true), |e| (e.style, e.explode));
+            (style_tokens(style), explode)
+        };
+        let (default_style, _) = style_of("");
+        let writes: Vec<TokenStream> = match ty.named().and_then(|id| self.kind(id)) {
+            Some(TypeKind::Struct(s)) => {
+                let fields = s.fields.iter().map(|field| {
+                    let name = ident(&field.name.rust);
+                    let wire = &field.name.wire;
+                    let (style, explode) = style_of(wire);
+                    quote!(form.field(#wire, &self.body.#name, #style, #explode)?;)
+                });
+                let additional = s.additional.iter().map(|additional| {
+                    let name = ident(&additional.rust);
+                    quote! {
+                        for (key, value) in &self.body.#name {
+                            form.field(key, value, #default_style, true)?;
+                        }
+                    }
+                });
+                let unknown = s.unknown.iter().map(|unknown| {
+                    let name = ident(unknown);
+                    quote! {
+                        for (key, value) in self.body.#name.iter() {
+                            form.field(key, value, #default_style, true)?;
+                        }
+                    }
+                });
+                fields.chain(additional).chain(unknown).collect()
+            }
+            _ => vec![quote! {
+                for (key, value) in &self.body {
+                    form.field(key, value, #default_style, true)?;
+                }
+            }],
+        };
+        quote! {
+            let form_body = {
+                let mut form = crate::runtime::Form::new();
+                #(#writes)*
+                form.finish()
+            };
+        }
+    }
+
     /// Statements that write each field of the body's struct as parts, and bind
     /// `multipart_type` and `multipart_body`.
     fn multipart(&self, ty: &TypeRef, parts: &[PartEncoding]) -> TokenStream {
@@ -79,7 +124,19 @@ impl Context<'_> {
             Some(TypeKind::Struct(s)) => (s.fields.as_slice(), s.additional.as_ref()),
             _ => (&[][..], None),
         };
+        let unknown = match ty.named().and_then(|id| self.kind(id)) {
+            Some(TypeKind::Struct(s)) => s.unknown.as_deref(),
+            _ => None,
+        };
         let writes = fields.iter().map(|field| self.part(field, parts));
+        let kept = unknown.map(|unknown| {
+            let name = ident(unknown);
+            quote! {
+                for (key, value) in self.body.#name.iter() {
+                    form.text(key, value)?;
+                }
+            }
+        });
         let extra = additional.map(|additional| {
             let name = ident(&additional.rust);
             quote! {
@@ -93,6 +150,7 @@ impl Context<'_> {
                 let mut form = crate::runtime::Multipart::new();
                 #(#writes)*
                 #extra
+                #kept
                 form.finish()?
             };
         }

@@ -1,7 +1,7 @@
 //! Reading responses: each operation's `parse_response`, its error enum, and the error details
 //! of the error bodies.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::super::docs::{doc_attrs, with_paragraph};
@@ -52,7 +52,7 @@ impl Context<'_> {
             if uniform {
                 match &output_content {
                     Content::Empty => quote!(::std::result::Result::Ok(())),
-                    Content::Bytes => quote!(::std::result::Result::Ok(received.into_raw().body)),
+                    Content::Bytes => quote!(::std::result::Result::Ok(received.into_bytes())),
                     Content::Json(_) => quote!(received.json().map_err(#error::Decode)),
                 }
             } else {
@@ -60,7 +60,7 @@ impl Context<'_> {
                 match &r.content {
                     Content::Empty => quote!(::std::result::Result::Ok(#output_name::#variant)),
                     Content::Bytes => {
-                        quote!(::std::result::Result::Ok(#output_name::#variant(received.into_raw().body)))
+                        quote!(::std::result::Result::Ok(#output_name::#variant(received.into_bytes())))
                     }
                     Content::Json(_) => {
                         quote!(received.json().map(#output_name::#variant).map_err(#error::Decode))
@@ -138,7 +138,7 @@ impl Context<'_> {
                 None => quote!(::std::option::Option::None),
             };
             quote! {
-                410u16 => {
+                410 => {
                     let version = self.api_version.as_deref().unwrap_or(#default);
                     ::std::result::Result::Err(#error::VersionGone(crate::runtime::VersionGone::new(version, #sunset, received.into_raw())))
                 }
@@ -176,7 +176,7 @@ impl Context<'_> {
         };
         let parse = quote! {
             #[doc = #parse_doc]
-            pub fn parse_response(&self, response: ::http::Response<::std::vec::Vec<u8>>) -> ::std::result::Result<#output, #error> {
+            pub fn parse_response<B: crate::runtime::ResponseBody>(&self, response: ::http::Response<B>) -> ::std::result::Result<#output, #error> {
                 let received = crate::runtime::Received::new(response, #envelope);
                 #read
             }
@@ -206,9 +206,12 @@ impl Context<'_> {
             " What [`{}`] answers with, by status: the documented success responses differ.",
             op.name.rust
         );
+        // A variant holds the document's body as it is, however large beside an empty 204: the
+        // sizes are the document's, and boxing one would change every match on the enum.
         quote! {
             #[doc = #doc]
             #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#variants)*
             }
@@ -250,10 +253,21 @@ impl Context<'_> {
             " What can go wrong with [`{}`] once a response arrives.",
             op.name.rust
         );
+        // As for the output enum, each variant holds the document's error body as it is. Only a
+        // body type that one variant alone holds can be much larger than every other variant:
+        // where the documented errors share one body type, nothing is allowed.
+        let bodies: Vec<String> = errors
+            .iter()
+            .map(|r| error_body(r, self.api).ty().to_string())
+            .collect();
+        let shared = bodies.len() > 1 && bodies.iter().all(|b| *b == bodies[0]);
+        let allow =
+            (!bodies.is_empty() && !shared).then(|| quote!(#[allow(clippy::large_enum_variant)]));
         quote! {
             #[doc = #doc]
             #[derive(::std::fmt::Debug)]
             #[non_exhaustive]
+            #allow
             pub enum #error {
                 #(#variants)*
                 #undocumented_variant
@@ -304,7 +318,7 @@ impl ErrorBody {
     fn ty(&self) -> TokenStream {
         match self {
             ErrorBody::Empty => quote!(()),
-            ErrorBody::Bytes => quote!(::std::vec::Vec<u8>),
+            ErrorBody::Bytes => quote!(crate::runtime::Body),
             ErrorBody::Json(ty) => ty.clone(),
         }
     }
@@ -386,7 +400,10 @@ fn is_output(op: &Operation, response: &Response) -> bool {
 /// (so that no arm overlaps another), or anything.
 fn pattern(op: &Operation, status: Status) -> TokenStream {
     match status {
-        Status::Code(code) => quote!(#code),
+        Status::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
         Status::Range(class) => {
             let (low, high) = (class * 100, class * 100 + 99);
             let mut taken: Vec<u16> = op
@@ -409,10 +426,12 @@ fn pattern(op: &Operation, status: Status) -> TokenStream {
             for code in taken.into_iter().chain([high + 1]) {
                 if code > start {
                     let end = code - 1;
+                    let (first, last) =
+                        (Literal::u16_unsuffixed(start), Literal::u16_unsuffixed(end));
                     pieces.push(if start == end {
-                        quote!(#start)
+                        quote!(#first)
                     } else {
-                        quote!(#start..=#end)
+                        quote!(#first..=#last)
                     });
                 }
                 start = code + 1;

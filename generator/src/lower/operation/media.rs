@@ -35,6 +35,14 @@ impl<'a> Lowerer<'a> {
         };
         let content_at = pointer(&pointer(&at, "content"), media_type);
         let ty = match &content.schema {
+            // Bytes in a media type that is not JSON: a schema that says nothing of their shape
+            // (an `example` alone) is no free-form JSON value, the bytes are sent as they are.
+            Some(ReferenceOr::Item(schema))
+                if MediaKind::of(media_type) == MediaKind::Binary
+                    && matches!(&schema.schema_kind, openapiv3::SchemaKind::Any(any) if any.typ.is_none() && any.properties.is_empty() && any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty()) =>
+            {
+                TypeRef::Binary
+            }
             Some(schema) => self.type_ref(
                 RefOr::from(schema),
                 &pointer(&content_at, "schema"),
