@@ -19,6 +19,18 @@ use futures_util::TryStreamExt;
 const USAGE: &str = "set ATLAS_CLIENT_ID and ATLAS_CLIENT_SECRET (a service account) or ATLAS_PUBLIC_KEY and \
                      ATLAS_PRIVATE_KEY (an API key pair), plus ATLAS_GROUP_ID and DATADOG_API_KEY";
 
+/// An error with each of its causes: every error of the crate holds its immediate cause's text
+/// and gives that cause's own source, so each cause is printed once.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -53,7 +65,7 @@ async fn main() -> ExitCode {
     let client = match builder.build() {
         Ok(client) => client,
         Err(error) => {
-            eprintln!("cannot build the client: {error}");
+            eprintln!("cannot build the client: {}", chain(&error));
             return ExitCode::FAILURE;
         }
     };
@@ -63,7 +75,7 @@ async fn main() -> ExitCode {
     match client.upsert(&group_id, datadog).await {
         Ok(configured) => println!("configured: {configured:?}"),
         Err(error) => {
-            eprintln!("cannot configure Datadog: {error}");
+            eprintln!("cannot configure Datadog: {}", chain(&error));
             return ExitCode::FAILURE;
         }
     }
@@ -83,7 +95,7 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("cannot list integrations: {error}");
+            eprintln!("cannot list integrations: {}", chain(&error));
             ExitCode::FAILURE
         }
     }

@@ -27,18 +27,36 @@ use crate::operations::{
 };
 use crate::types::{IntegrationType, PaginatedIntegrationView, ThirdPartyIntegration};
 
-/// Why [`Client::upsert`] failed, by the step that failed.
-#[derive(Debug, thiserror::Error)]
+/// Why [`Client::upsert`] failed, by the step that failed. The step's error is part of the
+/// message; `source` goes on from that error's own source, so that a chain prints each cause once.
+#[derive(Debug)]
 pub enum UpsertError {
     /// Creating failed, other than because the kind was already configured.
-    #[error("create: {0}")]
-    Create(#[source] Error<CreateThirdPartyIntegrationError>),
+    Create(Error<CreateThirdPartyIntegrationError>),
     /// The kind was configured already, and updating it failed.
-    #[error("update: {0}")]
-    Update(#[source] Error<UpdateThirdPartyIntegrationError>),
+    Update(Error<UpdateThirdPartyIntegrationError>),
     /// Both succeeded but reading back the result failed.
-    #[error("read back: {0}")]
-    Get(#[source] Error<GetThirdPartyIntegrationError>),
+    Get(Error<GetThirdPartyIntegrationError>),
+}
+
+impl std::fmt::Display for UpsertError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UpsertError::Create(error) => write!(f, "create: {error}"),
+            UpsertError::Update(error) => write!(f, "update: {error}"),
+            UpsertError::Get(error) => write!(f, "read back: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for UpsertError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            UpsertError::Create(error) => error.source(),
+            UpsertError::Update(error) => error.source(),
+            UpsertError::Get(error) => error.source(),
+        }
+    }
 }
 
 /// Where a listing is.

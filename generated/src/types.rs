@@ -1091,11 +1091,26 @@ impl ::std::convert::From<&str> for DatadogRegion {
     }
 }
 
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for DatadogRegion {
-    type Err = ::std::convert::Infallible;
+    type Err = crate::runtime::UndocumentedValue;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "DatadogRegion",
+                        value,
+                        &["US", "EU", "US3", "US5", "AP1", "US1_FED"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
     }
 }
 
@@ -1418,11 +1433,26 @@ impl ::std::convert::From<&str> for OpsGenieRegion {
     }
 }
 
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for OpsGenieRegion {
-    type Err = ::std::convert::Infallible;
+    type Err = crate::runtime::UndocumentedValue;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "OpsGenieRegion",
+                        value,
+                        &["US", "EU"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
     }
 }
 
@@ -1855,11 +1885,26 @@ impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
     }
 }
 
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for PrometheusServiceDiscovery {
-    type Err = ::std::convert::Infallible;
+    type Err = crate::runtime::UndocumentedValue;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "PrometheusServiceDiscovery",
+                        value,
+                        &["http", "file"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
     }
 }
 
@@ -2065,11 +2110,37 @@ impl ::std::convert::From<&str> for IntegrationType {
     }
 }
 
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
 impl ::std::str::FromStr for IntegrationType {
-    type Err = ::std::convert::Infallible;
+    type Err = crate::runtime::UndocumentedValue;
 
-    fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-        ::std::result::Result::Ok(Self::from(value))
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "IntegrationType",
+                        value,
+                        &[
+                            "PAGER_DUTY",
+                            "SLACK",
+                            "DATADOG",
+                            "NEW_RELIC",
+                            "OPS_GENIE",
+                            "VICTOR_OPS",
+                            "WEBHOOK",
+                            "HIP_CHAT",
+                            "PROMETHEUS",
+                            "MICROSOFT_TEAMS",
+                        ],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
     }
 }
 

@@ -28,6 +28,10 @@ pub struct Config {
     #[serde(skip)]
     pub command: String,
 
+    /// How the `@generated` line names the document; empty names it as diagnostics do.
+    #[serde(skip)]
+    pub source: String,
+
     /// The name the settings file is reported under in diagnostics.
     #[serde(skip)]
     pub file: String,
@@ -62,6 +66,12 @@ impl Config {
     pub fn with_selection(mut self, tags: Vec<String>, operations: Vec<String>) -> Config {
         self.tags = tags;
         self.operations = operations;
+        self
+    }
+
+    /// Sets how the `@generated` line names the document.
+    pub fn with_source(mut self, source: impl Into<String>) -> Config {
+        self.source = source.into();
         self
     }
 

@@ -187,7 +187,10 @@ impl Code {
             Code::UnsupportedPattern => {
                 "use a pattern without look-around or back-references to have it checked"
             }
-            Code::Selection => "name a tag or an operationId that the document has",
+            Code::Selection => {
+                "name a tag or an operationId that the document has; `cargo xtask codegen --spec \
+                 DOC --list` lists them"
+            }
             Code::Renamed => {
                 "to choose the name yourself, pin it under `names:` in the settings by this pointer"
             }
@@ -264,6 +267,9 @@ pub struct Diagnostic {
     pub file: String,
     /// An RFC 6901 JSON pointer into `file`; empty for the whole document.
     pub pointer: String,
+    /// The line of `file` (from 1) the pointer names, where it is known: the loader finds it for
+    /// the problems it reports.
+    pub line: Option<usize>,
     /// What is wrong, in one line.
     pub message: String,
 }
@@ -275,7 +281,10 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         writeln!(f, "{level}[{}]: {}", self.code.name(), self.message)?;
-        writeln!(f, "  --> {}#{}", self.file, self.pointer)?;
+        match self.line {
+            Some(line) => writeln!(f, "  --> {}#{} (line {line})", self.file, self.pointer)?,
+            None => writeln!(f, "  --> {}#{}", self.file, self.pointer)?,
+        }
         write!(f, "  = hint: {}", self.code.hint())
     }
 }
@@ -310,6 +319,11 @@ impl Diagnostics {
     /// The problems, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
+    }
+
+    /// The problems, to change in place.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Diagnostic> {
+        self.items.iter_mut()
     }
 
     /// The problems sorted by file, pointer and code, so that output does not depend on the order of
@@ -370,6 +384,7 @@ impl Reporter {
             code,
             file: self.file.clone(),
             pointer: pointer.to_owned(),
+            line: None,
             message,
         });
     }

@@ -78,12 +78,11 @@ fn items(tokens: &TokenStream) -> impl Iterator<Item = TokenStream> {
             let braced = matches!(&token, TokenTree::Group(_));
             item.push(token);
             if end {
-                if braced {
-                    if let Some(semi) =
+                if braced
+                    && let Some(semi) =
                         tokens.next_if(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'))
-                    {
-                        item.push(semi);
-                    }
+                {
+                    item.push(semi);
                 }
                 break;
             }

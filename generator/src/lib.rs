@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod catalogue;
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
@@ -16,6 +17,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod standalone;
+pub mod suggest;
 pub mod workspace;
 pub mod write;
 
@@ -47,14 +49,17 @@ pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnost
         .collect();
     // Each module is emitted and formatted on a thread of its own: formatting is the slowest
     // stage, and token streams cannot cross threads.
+    let source = if config.source.is_empty() {
+        document.file()
+    } else {
+        &config.source
+    };
     let rendered: Vec<Result<String, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = emit::MODULES
             .iter()
             .map(|module| {
                 let api = &api;
-                scope.spawn(move || {
-                    format::render(&(module.emit)(api), &config.command, document.file())
-                })
+                scope.spawn(move || format::render(&(module.emit)(api), &config.command, source))
             })
             .collect();
         handles

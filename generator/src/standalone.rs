@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crate::workspace::membership::Decision;
 use crate::{Output, OutputFile};
 
 /// The hand-written pieces every generated crate carries, taken from `atlas-integrations`.
@@ -15,6 +16,10 @@ const SHARED: &[(&str, &str)] = &[
     (
         "src/runtime/body.rs",
         include_str!("../../generated/src/runtime/body.rs"),
+    ),
+    (
+        "src/runtime/enums.rs",
+        include_str!("../../generated/src/runtime/enums.rs"),
     ),
     (
         "src/runtime/object.rs",
@@ -112,18 +117,31 @@ client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:toki
 tracing = ["client", "dep:tracing"]
 "#;
 
+/// The oldest Rust that builds a generated crate: the `rust-version` of its manifest, and of the
+/// workspace (a test keeps the two equal).
+pub const RUST_VERSION: &str = "1.88";
+
 /// Every file of a standalone crate named `name` holding `output`. Each starts with `header`, an
-/// `@generated` line (as a `#` comment in the manifest).
-pub fn crate_files(output: &Output, name: &str, title: &str, header: &str) -> Vec<OutputFile> {
+/// `@generated` line (as a `#` comment in the manifest). The manifest ends as `workspace` says: a
+/// `[workspace]` table of its own, or none to be a member of the workspace around it.
+pub fn crate_files(
+    output: &Output,
+    name: &str,
+    title: &str,
+    header: &str,
+    workspace: Decision,
+) -> Vec<OutputFile> {
     let integrations = INTEGRATIONS_NEEDS
         .iter()
         .all(|n| output.names.iter().any(|m| m == n));
     let manifest = format!(
         "{}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         rust-version = \"{RUST_VERSION}\"\n\
          description = \"A typed client for {}, generated from its OpenAPI document.\"\npublish = false\n\n\
-         {DEPENDENCIES}\n# A crate of its own, wherever it is written.\n[workspace]\n",
+         {DEPENDENCIES}\n{}",
         header.replacen("//", "#", 1),
         title.replace('"', "'"),
+        workspace.manifest_tail(),
     );
     let helpers = if integrations {
         "#[cfg(feature = \"client\")]\npub mod integrations;\n"
@@ -131,9 +149,10 @@ pub fn crate_files(output: &Output, name: &str, title: &str, header: &str) -> Ve
         ""
     };
     let lib = format!(
-        "{header}\n\n//! A typed client for {title}, generated from its OpenAPI document.\n#![deny(missing_docs)]\n\n\
+        "{header}\n\n{}#![deny(missing_docs)]\n\n\
          #[cfg(feature = \"client\")]\npub mod client;\n{helpers}pub mod runtime;\n\n\
-         #[rustfmt::skip]\npub mod operations;\n#[rustfmt::skip]\npub mod types;\n"
+         #[rustfmt::skip]\npub mod operations;\n#[rustfmt::skip]\npub mod types;\n",
+        crate_docs(name, title)
     );
     let mut files = vec![
         OutputFile {
@@ -159,4 +178,105 @@ pub fn crate_files(output: &Output, name: &str, title: &str, header: &str) -> Ve
     }));
     files.extend(output.files.iter().cloned());
     files
+}
+
+/// The front page of a generated crate: what it is, how to depend on it, its features and
+/// modules, and a quick start. The examples name nothing of the document, so that they compile
+/// in every generated crate; the one that needs the client is there only with feature `client`.
+fn crate_docs(name: &str, title: &str) -> String {
+    let krate = name.replace('-', "_");
+    let text = format!(
+        r#"A typed client for {title}, generated from its OpenAPI document.
+
+# Using it
+
+Depend on the crate by its path (or make it a member of your workspace), with Tokio for the
+ready client:
+
+```toml
+[dependencies]
+{name} = {{ path = "path/to/{name}" }}
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+```
+
+It needs Rust {RUST_VERSION} or newer. The first line of each file names the document it was
+generated from (file name and SHA-256); regenerate rather than edit, since the generator does
+not overwrite a file that lost that line.
+
+# Features
+
+- `client` (on by default): `client::Client`, a ready client on reqwest with rustls (`ring`,
+  the system's root certificates; no OpenSSL) that authenticates, retries throttled and
+  unavailable answers within a policy, and bounds every exchange in time and size. **It needs a
+  Tokio runtime**: call it from within `#[tokio::main]` or a runtime you started; outside one,
+  sending panics with "there is no reactor running". Without the feature
+  (`default-features = false`) the crate is its sans-IO core, for any HTTP stack.
+- `tracing`: an event for each answer, retry and transport failure of the client, never a
+  header, body or query.
+
+# Modules
+
+- [`types`]: the document's schemas, as structs and enums that serialise as the API expects.
+- [`operations`]: one request builder per operation, named after its `operationId`: `new` takes
+  the required inputs, one method sets each optional one, `build()` checks them against the
+  document and returns an [`http::Request`] (path and query; join it to the base URL,
+  `operations::DEFAULT_BASE_URL` when the document names one), and `parse_response` turns the
+  [`http::Response`] into the typed output or the operation's error.
+- `client` (feature `client`): sends the builders.
+- [`runtime`]: what the generated modules share: secrets, request and response errors, and the
+  [`runtime::Operation`] trait every builder implements.
+"#
+    );
+    let client = format!(
+        r#"
+# Quick start
+
+```no_run
+use {krate}::client::{{Client, Credentials, Error}};
+use {krate}::runtime::Operation;
+
+/// Sends any builder of `operations` and returns the operation's output, or an error that
+/// keeps the operation's typed error.
+async fn call<O>(client: &Client, operation: &O) -> Result<O::Output, Error<O::Error>>
+where
+    O: Operation,
+    O::Error: 'static,
+{{
+    client.send(operation).await
+}}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {{
+    let client = Client::builder()
+        .base_url("https://api.example.com") // by default, the document's first server
+        .credentials(Credentials::bearer("token"))
+        .build()?;
+    # let _ = client;
+    Ok(())
+}}
+```
+"#
+    );
+    let mut out: String = text
+        .lines()
+        .map(|line| format!("//!{}{line}\n", if line.is_empty() { "" } else { " " }))
+        .collect();
+    out.push_str(&format!(
+        "#![cfg_attr(\n    feature = \"client\",\n    doc = r#\"{client}\"#\n)]\n"
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RUST_VERSION;
+
+    #[test]
+    fn generated_crates_claim_the_workspace_rust_version() {
+        let manifest = include_str!("../../Cargo.toml");
+        let declared = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("rust-version = "))
+            .map(|value| value.trim_matches('"'));
+        assert_eq!(declared, Some(RUST_VERSION));
+    }
 }

@@ -14,6 +14,10 @@ use std::path::{Component, Path, PathBuf};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::{Config, Diagnostics, Document, Output};
 
+pub mod membership;
+
+pub use membership::Membership;
+
 /// The document `cargo xtask codegen` reads by default, relative to the workspace root.
 pub const DEFAULT_SPEC: &str = "spec/atlas-integrations.yaml";
 /// The settings read by default.
@@ -69,11 +73,30 @@ pub fn generate(paths: &Paths) -> Result<Output, Diagnostics> {
 /// As [`generate`], for the selected operations. Written anywhere but the workspace's own
 /// crate (see [`is_workspace_crate`]), the output is a whole standalone crate: manifest,
 /// `lib.rs`, runtime and client, named `selection.name` (checked by [`check_crate_name`]) or
-/// after the directory (see [`default_crate_name`]).
+/// after the directory (see [`default_crate_name`]), a member of the enclosing workspace or a
+/// workspace of its own as [`membership::decide`] finds.
 pub fn generate_selected(paths: &Paths, selection: &Selection) -> Result<Output, Diagnostics> {
+    generate_crate(paths, selection, None)
+}
+
+/// As [`generate_selected`], with the membership of a standalone crate asked for (`None`: as
+/// recorded by an earlier run, or else as found; see [`membership::decide`]).
+///
+/// The `@generated` line of a standalone crate's files names the document by its file name and
+/// the first 16 hexadecimal digits of the SHA-256 of its bytes (what `sha256sum` prints), so that
+/// the crate does not depend on how the path was spelled or on the machine it was generated on.
+pub fn generate_crate(
+    paths: &Paths,
+    selection: &Selection,
+    workspace: Option<Membership>,
+) -> Result<Output, Diagnostics> {
     let spec_label = slashed(&paths.spec);
-    let document = crate::load::read_text(&paths.root.join(&paths.spec), &spec_label)
-        .and_then(|text| Document::parse(&text, &spec_label));
+    let text = crate::load::read_text(&paths.root.join(&paths.spec), &spec_label);
+    let source = text
+        .as_ref()
+        .map(|text| document_name(&paths.spec, text))
+        .unwrap_or_default();
+    let document = text.and_then(|text| Document::parse(&text, &spec_label));
     let config = match &paths.config {
         Some(config) => {
             let label = slashed(config);
@@ -104,6 +127,7 @@ pub fn generate_selected(paths: &Paths, selection: &Selection) -> Result<Output,
                     code: Code::CrateName,
                     file: slashed(&paths.out),
                     pointer: String::new(),
+                    line: None,
                     message,
                 });
             }
@@ -113,13 +137,27 @@ pub fn generate_selected(paths: &Paths, selection: &Selection) -> Result<Output,
     let config = config
         .with_command(COMMAND)
         .with_selection(selection.tags.clone(), selection.operations.clone());
-    let output = crate::generate(&document, &config)?;
     if workspace_crate {
-        return Ok(output);
+        return crate::generate(&document, &config);
     }
-    let header = crate::format::header(COMMAND, &spec_label);
-    let files = crate::standalone::crate_files(&output, &name, &output.title, &header);
+    let output = crate::generate(&document, &config.with_source(source.clone()))?;
+    let header = crate::format::header(COMMAND, &source);
+    let decision = membership::decide(&absolute(&paths.root.join(&paths.out)), workspace);
+    let files = crate::standalone::crate_files(&output, &name, &output.title, &header, decision);
     Ok(Output { files, ..output })
+}
+
+/// How the `@generated` line of a standalone crate names the document read from `path`: its file
+/// name and the first 16 hexadecimal digits of the SHA-256 of its bytes.
+pub fn document_name(path: &Path, text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| slashed(path));
+    format!("{name} (sha256 {hex})")
 }
 
 /// Whether `paths.out` is the workspace's own crate, `DEFAULT_CRATE` under `paths.root`: the
@@ -284,6 +322,58 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// The operations, and the name of a standalone crate.
     pub selection: Selection,
+    /// Whether a standalone crate is a workspace of its own or a member of the workspace around
+    /// it; `None` keeps what an earlier run was asked for, or else finds it (see [`membership`]).
+    pub workspace: Option<Membership>,
+}
+
+impl Args {
+    /// The command that generates what these arguments name, as it would be typed in the same
+    /// directory: `cargo xtask codegen` and every argument given but `--check`, quoted for a POSIX
+    /// shell where needed.
+    pub fn command_line(&self) -> String {
+        let mut words = vec![COMMAND.to_owned()];
+        let mut push = |flag: &str, value: &str| {
+            words.push(flag.to_owned());
+            words.push(shell_quote(value));
+        };
+        if let Some(spec) = &self.spec {
+            push("--spec", &spec.to_string_lossy());
+        }
+        if let Some(config) = &self.config {
+            push("--config", &config.to_string_lossy());
+        }
+        for tag in &self.selection.tags {
+            push("--tag", tag);
+        }
+        for operation in &self.selection.operations {
+            push("--operation", operation);
+        }
+        if let Some(out) = &self.out {
+            push("--out", &out.to_string_lossy());
+        }
+        if let Some(name) = &self.selection.name {
+            push("--name", name);
+        }
+        if let Some(workspace) = self.workspace {
+            push("--workspace", workspace.name());
+        }
+        words.join(" ")
+    }
+}
+
+/// `word` as a POSIX shell reads it back: as it is when it holds only characters no shell
+/// treats specially, else in single quotes.
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// Where one run of [`codegen`] reads and writes.
@@ -354,7 +444,12 @@ pub enum Failure {
     /// The output directory is not one the generator may write into; the message lists why.
     Refused(String),
     /// `--check` found these files out of date (named as the user named the directory).
-    Stale(Vec<PathBuf>),
+    Stale {
+        /// The stale files.
+        files: Vec<PathBuf>,
+        /// The command that regenerates them, with the arguments the check was given.
+        command: String,
+    },
     /// Writing failed, and every file was left or put back as it was.
     Write(String),
 }
@@ -370,11 +465,11 @@ impl fmt::Display for Failure {
             ),
             Failure::Diagnostics(diagnostics) => write!(f, "{diagnostics}\nnothing was written"),
             Failure::Refused(message) => write!(f, "{message}\nnothing was written"),
-            Failure::Stale(files) => {
+            Failure::Stale { files, command } => {
                 for file in files {
                     writeln!(f, "stale: {}", file.display())?;
                 }
-                write!(f, "run `{COMMAND}` to regenerate")
+                write!(f, "run `{command}` to regenerate")
             }
             Failure::Write(message) => write!(f, "{message}\nnothing was changed"),
         }
@@ -393,6 +488,11 @@ pub struct Report {
     pub written: Vec<PathBuf>,
     /// The properties taken for credentials, each with its JSON pointer and why.
     pub secrets: Vec<(String, String)>,
+    /// Every file generated, written or not (named as the user named the directory): for
+    /// `--check`, the files found up to date.
+    pub files: Vec<PathBuf>,
+    /// The document, as messages name it.
+    pub document: String,
 }
 
 /// `cargo xtask codegen`, run in `cwd`: resolves the arguments (see [`resolve`]), generates,
@@ -401,20 +501,33 @@ pub struct Report {
 pub fn codegen(cwd: &Path, args: &Args) -> Result<Report, Failure> {
     let invocation = resolve(cwd, args)?;
     let paths = &invocation.paths;
-    let output = generate_selected(paths, &args.selection).map_err(Failure::Diagnostics)?;
-    let dir = paths.root.join(&paths.out);
     let label = &invocation.out_label;
+    if args.workspace.is_some() && is_workspace_crate(paths) {
+        return Err(Failure::Refused(format!(
+            "`--workspace` chooses for a standalone crate; the workspace crate {} is a member of \
+             this workspace",
+            label.display()
+        )));
+    }
+    let output =
+        generate_crate(paths, &args.selection, args.workspace).map_err(Failure::Diagnostics)?;
+    let dir = paths.root.join(&paths.out);
+    let files = output.files.iter().map(|f| label.join(&f.path)).collect();
+    let document = slashed(&paths.spec);
     if args.check {
         let stale = output.stale(&dir);
         if !stale.is_empty() {
-            return Err(Failure::Stale(
-                stale.iter().map(|path| label.join(path)).collect(),
-            ));
+            return Err(Failure::Stale {
+                files: stale.iter().map(|path| label.join(path)).collect(),
+                command: args.command_line(),
+            });
         }
         return Ok(Report {
             warnings: output.warnings,
             written: Vec::new(),
             secrets: output.secrets,
+            files,
+            document,
         });
     }
     check_target(paths, &output, label).map_err(Failure::Refused)?;
@@ -425,7 +538,24 @@ pub fn codegen(cwd: &Path, args: &Args) -> Result<Report, Failure> {
         warnings: output.warnings,
         written: written.iter().map(|path| label.join(path)).collect(),
         secrets: output.secrets,
+        files,
+        document,
     })
+}
+
+/// `cargo xtask codegen --list`, run in `cwd`: the document `args` names (see [`resolve`]),
+/// labelled as messages name it, and its tags and operations. Nothing is generated or written.
+pub fn catalogue(
+    cwd: &Path,
+    args: &Args,
+) -> Result<(String, crate::catalogue::Catalogue), Failure> {
+    let invocation = resolve(cwd, args)?;
+    let paths = &invocation.paths;
+    let label = slashed(&paths.spec);
+    let document = crate::load::read_text(&paths.root.join(&paths.spec), &label)
+        .and_then(|text| Document::parse(&text, &label))
+        .map_err(Failure::Diagnostics)?;
+    Ok((label, crate::catalogue::Catalogue::of(&document)))
 }
 
 /// Checks that `output` may be written under `paths.out`, naming it `label` in the refusal.
@@ -551,7 +681,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// `path` made absolute (from the current directory) with `.` and `..` taken out, without
 /// reading the file system.
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut out = PathBuf::new();
     for component in path.components() {

@@ -1,8 +1,8 @@
 //! Support code shared by the workspace's test binaries: locating the workspace, generating from
 //! fixtures, and installing and running the pinned Node.js tools that check our output
-//! independently. It also compiles the generated code of every fixture.
+//! independently. It also compiles the generated code of every fixture. The fake Atlas the
+//! end-to-end tests run against is a crate of its own, `fake-atlas`.
 
-pub mod fake_atlas;
 pub mod fixture;
 pub mod node;
 pub mod prism;

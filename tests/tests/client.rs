@@ -24,9 +24,7 @@ use atlas_integrations::types::{
     ApiError, Datadog, DatadogRegion, IntegrationType, NewRelic, OpsGenieRegion, PagerDuty, Slack,
     ThirdPartyIntegration,
 };
-use codegen_tests::fake_atlas::{
-    DigestAlgorithm, FakeAtlas, Fault, Paging, Recorded, Role, TOKEN_PATH, mask,
-};
+use fake_atlas::{DigestAlgorithm, FakeAtlas, Fault, Paging, Recorded, Role, TOKEN_PATH, mask};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 

@@ -18,7 +18,7 @@ use atlas_integrations::client::{
 };
 use atlas_integrations::operations::{ListThirdPartyIntegrations, ListThirdPartyIntegrationsError};
 use atlas_integrations::runtime::ResponseParts;
-use codegen_tests::fake_atlas::{FakeAtlas, Fault, FaultyBody, Recorded, Role, TOKEN_PATH};
+use fake_atlas::{FakeAtlas, Fault, FaultyBody, Recorded, Role, TOKEN_PATH};
 use futures_util::StreamExt;
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";

@@ -475,23 +475,29 @@ fn an_unknown_datadog_region_is_kept_and_sent_back() {
 
 #[test]
 fn integration_type_parses_prints_and_keeps_unknown_values() {
-    let known: IntegrationType = "HIP_CHAT".parse().expect("infallible");
+    let known: IntegrationType = "HIP_CHAT".parse().expect("documented");
     assert_eq!(known, IntegrationType::HipChat);
     assert_eq!(known.as_str(), "HIP_CHAT");
     assert_eq!(known.to_string(), "HIP_CHAT");
 
-    let teams: IntegrationType = "MICROSOFT_TEAMS".parse().expect("infallible");
+    let teams: IntegrationType = "MICROSOFT_TEAMS".parse().expect("documented");
     assert_eq!(teams, IntegrationType::MicrosoftTeams);
 
-    let unknown: IntegrationType = "SERVICE_NOW".parse().expect("infallible");
+    // An undocumented value is refused by parsing, and kept by `From` and by decoding.
+    assert!("SERVICE_NOW".parse::<IntegrationType>().is_err());
+    let unknown = IntegrationType::from("SERVICE_NOW");
     assert_eq!(unknown, IntegrationType::Unknown("SERVICE_NOW".into()));
     assert_eq!(unknown.as_str(), "SERVICE_NOW");
     assert_eq!(unknown.to_string(), "SERVICE_NOW");
     assert_eq!(format!("{unknown}"), "SERVICE_NOW");
 
     // Values are case-sensitive: a lower-case name is not the known one.
-    let lower: IntegrationType = "slack".parse().expect("infallible");
+    let lower = IntegrationType::from("slack");
     assert_eq!(lower, IntegrationType::Unknown("slack".into()));
+    assert_eq!(
+        "slack".parse::<IntegrationType>().map_err(|e| e.value),
+        Err("slack".to_owned())
+    );
 
     let decoded: IntegrationType = serde_json::from_value(json!("SERVICE_NOW")).expect("decodes");
     assert_eq!(decoded, unknown);
@@ -523,6 +529,31 @@ fn an_unknown_prometheus_service_discovery_is_kept_and_sent_back() {
         "file".parse::<PrometheusServiceDiscovery>(),
         Ok(PrometheusServiceDiscovery::File)
     );
+}
+
+#[test]
+fn parsing_refuses_an_undocumented_value_that_decoding_keeps() {
+    assert_eq!("EU".parse::<DatadogRegion>(), Ok(DatadogRegion::Eu));
+    let error = "eu".parse::<DatadogRegion>().unwrap_err();
+    assert_eq!(error.value, "eu");
+    assert_eq!(error.type_name, "DatadogRegion");
+    assert_eq!(
+        error.documented,
+        ["US", "EU", "US3", "US5", "AP1", "US1_FED"]
+    );
+    assert_eq!(
+        error.to_string(),
+        "`eu` is not a documented value of DatadogRegion; the documented values are `US`, `EU`, \
+         `US3`, `US5`, `AP1`, `US1_FED` (`DatadogRegion::from` keeps any value, in its catch-all \
+         variant)"
+    );
+    // Decoding and `From` keep it.
+    assert_eq!(
+        DatadogRegion::from("eu"),
+        DatadogRegion::Unknown("eu".to_owned())
+    );
+    let decoded: DatadogRegion = serde_json::from_str("\"eu\"").expect("decodes");
+    assert_eq!(decoded, DatadogRegion::Unknown("eu".to_owned()));
 }
 
 // ---------------------------------------------------------------------------------------------

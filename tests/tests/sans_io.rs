@@ -9,7 +9,7 @@ use atlas_integrations::operations::{
 };
 use atlas_integrations::runtime::{Operation, RequestError};
 use atlas_integrations::types::{Datadog, IntegrationType, ThirdPartyIntegration};
-use codegen_tests::fake_atlas::{FakeAtlas, Role, TOKEN_PATH};
+use fake_atlas::{FakeAtlas, Role, TOKEN_PATH};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 

@@ -415,10 +415,9 @@ fn find_benchmark(dir: &Path, id: &str) -> Result<Option<PathBuf>, String> {
             }
         } else if path.file_name() != Some(OsStr::new("base"))
             && path.file_name() != Some(OsStr::new("change"))
+            && let Some(found) = find_benchmark(&path, id)?
         {
-            if let Some(found) = find_benchmark(&path, id)? {
-                return Ok(Some(found));
-            }
+            return Ok(Some(found));
         }
     }
     Ok(None)

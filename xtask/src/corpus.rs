@@ -275,10 +275,9 @@ fn join_workspace(output: &mut Output) {
         .files
         .iter_mut()
         .find(|f| f.path == Path::new("Cargo.toml"))
+        && let Some(at) = manifest.contents.rfind(OWN_WORKSPACE)
     {
-        if let Some(at) = manifest.contents.rfind(OWN_WORKSPACE) {
-            manifest.contents.replace_range(at + 1.., "");
-        }
+        manifest.contents.replace_range(at + 1.., "");
     }
 }
 

@@ -48,6 +48,17 @@ enum Command {
         /// `api-` in front when that is not a valid package name).
         #[arg(long)]
         name: Option<String>,
+        /// Whether a standalone crate is a workspace of its own (`own`: its manifest ends with a
+        /// `[workspace]` table) or a member of the workspace around it (`join`: no table). The
+        /// choice is recorded in the manifest and kept by later runs. Default: as recorded, or
+        /// else `join` when the enclosing workspace's `members` (or a member's path dependency)
+        /// takes the directory, `own` otherwise.
+        #[arg(long, value_name = "own|join")]
+        workspace: Option<generator::workspace::Membership>,
+        /// List the document's tags and operations (operationId, method, path, tags) and write
+        /// nothing.
+        #[arg(long, conflicts_with_all = ["check", "out", "tags", "operations", "name", "workspace"])]
+        list: bool,
     },
     /// Generate from published OpenAPI documents (paths as arguments): each whole document and its
     /// integrations tag as crates that must check without warnings, with the same public shape as
@@ -102,6 +113,8 @@ fn main() -> ExitCode {
             tags,
             operations,
             name,
+            workspace,
+            list,
         } => {
             let args = generator::workspace::Args {
                 check,
@@ -113,7 +126,11 @@ fn main() -> ExitCode {
                     operations,
                     name,
                 },
+                workspace,
             };
+            if list {
+                return list_document(&cwd, &args);
+            }
             codegen(&cwd, &args)
         }
         Command::Upstream {
@@ -160,18 +177,56 @@ fn codegen(cwd: &std::path::Path, args: &generator::workspace::Args) -> ExitCode
             for path in &report.written {
                 println!("wrote {}", path.display());
             }
-            if report.written.is_empty() && !args.check {
-                let out = args
-                    .out
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from(generator::workspace::DEFAULT_CRATE));
+            let out = args
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(generator::workspace::DEFAULT_CRATE));
+            if args.check {
+                println!(
+                    "checked {} generated file(s) under {} against {}: all up to date",
+                    report.files.len(),
+                    out.display(),
+                    report.document
+                );
+                for path in &report.files {
+                    println!("  {}", path.display());
+                }
+            } else if report.written.is_empty() {
                 println!("{} is up to date", out.display());
             }
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprintln!("{failure}");
+            eprintln!("{}", chain(&failure));
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask codegen --list`: the document's tags and operations.
+fn list_document(cwd: &std::path::Path, args: &generator::workspace::Args) -> ExitCode {
+    match generator::workspace::catalogue(cwd, args) {
+        Ok((label, catalogue)) => {
+            use std::io::Write as _;
+            // A reader that stops early (`| head`) is not an error.
+            let _ = writeln!(std::io::stdout().lock(), "{label}\n{catalogue}");
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("{}", chain(&failure));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An error and each of its causes, one line each. (Errors of this workspace hold their
+/// immediate cause's text and give the cause's own source, so each cause prints once.)
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!("\ncaused by: {cause}"));
+        source = cause.source();
+    }
+    text
 }

@@ -19,6 +19,7 @@ mod auth;
 mod retry;
 mod transport;
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -39,8 +40,8 @@ pub use crate::operations::DEFAULT_BASE_URL;
 /// The largest answer body read unless [`ClientBuilder::max_body_size`] says otherwise: 32 MiB.
 pub const DEFAULT_MAX_BODY: usize = 32 << 20;
 
-/// How many pages [`Client::list_all`] reads at most unless [`ClientBuilder::max_pages`] says
-/// otherwise.
+/// How many pages a listing (`Client::list_all`, in crates with the integrations helpers) reads
+/// at most unless [`ClientBuilder::max_pages`] says otherwise.
 pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
 /// What went wrong with one call of [`Client::send`].
@@ -55,8 +56,8 @@ pub enum Error<E: std::error::Error + 'static> {
     Api(E),
     /// The request got no complete answer: connection, TLS, a timeout, a body cut short or
     /// beyond the size limit.
-    #[error("transport: {0}")]
-    Transport(#[source] TransportError),
+    #[error(transparent)]
+    Transport(TransportError),
     /// Authentication failed before Atlas could answer the request.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -137,26 +138,49 @@ impl<E: std::error::Error + 'static> From<ClientError> for Error<E> {
 }
 
 /// Why a client could not be built.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum BuildError {
     /// The base URL does not parse.
-    #[error("invalid base URL `{0}`")]
     BaseUrl(String),
     /// The base URL is plain `http://` and plain HTTP was not allowed.
-    #[error("`{0}` is not https; allow plain HTTP explicitly (for tests on loopback only)")]
     PlainHttp(String),
     /// No base URL was given, and the document names no absolute server to default to.
-    #[error("{}", no_base_url())]
     NoBaseUrl,
     /// No credentials were given.
-    #[error("no credentials: give a service account, an API key or a token")]
     NoCredentials,
     /// reqwest could not build its client.
-    #[error("cannot build the HTTP client: {0}")]
-    Http(#[source] reqwest::Error),
+    Http(reqwest::Error),
     /// TLS could not be set up, as when the system has no root certificates.
-    #[error("cannot set up TLS: {0}")]
-    Tls(#[source] rustls::Error),
+    Tls(rustls::Error),
+}
+
+/// The cause's text is part of the message; `source` goes on from the cause's own source.
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::BaseUrl(url) => write!(f, "invalid base URL `{url}`"),
+            BuildError::PlainHttp(url) => write!(
+                f,
+                "`{url}` is not https; allow plain HTTP explicitly (for tests on loopback only)"
+            ),
+            BuildError::NoBaseUrl => f.write_str(&no_base_url()),
+            BuildError::NoCredentials => {
+                f.write_str("no credentials: give a service account, an API key or a token")
+            }
+            BuildError::Http(cause) => write!(f, "cannot build the HTTP client: {cause}"),
+            BuildError::Tls(cause) => write!(f, "cannot set up TLS: {cause}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(cause) => cause.source(),
+            BuildError::Tls(cause) => cause.source(),
+            _ => None,
+        }
+    }
 }
 
 /// Why the base URL must be given: the document's server is relative, or there is none.
@@ -248,8 +272,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The most pages [`Client::list_all`] reads (default [`DEFAULT_MAX_PAGES`]); a listing
-    /// that goes on beyond them ends with [`Error::PageLimit`].
+    /// The most pages a listing (`Client::list_all`, in crates with the integrations helpers)
+    /// reads (default [`DEFAULT_MAX_PAGES`]); a listing that goes on beyond them ends with
+    /// [`Error::PageLimit`].
     pub fn max_pages(mut self, pages: u32) -> ClientBuilder {
         self.max_pages = pages.max(1);
         self

@@ -72,34 +72,61 @@ pub trait Transport: Send + Sync + 'static {
 }
 
 /// Why a request got no complete answer.
-#[derive(Debug, thiserror::Error)]
+///
+/// Like every error of this crate, its `Display` says what went wrong with the text of the
+/// immediate cause, and [`source`](std::error::Error::source) goes on from that cause's own
+/// source, so that printing the chain shows each cause once.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum TransportError {
     /// No connection could be made: refused, unreachable, name not resolved, or TLS failed.
-    #[error("cannot connect: {0}")]
-    Connect(#[source] BoxError),
+    Connect(BoxError),
     /// The server stayed silent longer than the read timeout, before the headers or mid-body.
-    #[error("the server sent nothing for {0:?}")]
     ReadTimeout(Duration),
     /// The whole exchange took longer than the client's timeout.
-    #[error("no complete answer within {0:?}")]
     Timeout(Duration),
     /// The body is longer than the limit (as declared by `Content-Length`, or as read so far).
-    #[error("the answer's body exceeds {limit} bytes")]
     BodyTooLarge {
         /// The limit, in bytes.
         limit: usize,
     },
     /// The connection broke before the answer was complete, as when the server closes it
     /// mid-body.
-    #[error("the answer was cut short: {0}")]
-    Interrupted(#[source] BoxError),
+    Interrupted(BoxError),
     /// The request could not be sent as given.
-    #[error("cannot send the request: {0}")]
-    Request(#[source] BoxError),
+    Request(BoxError),
     /// Anything else.
-    #[error("{0}")]
-    Other(#[source] BoxError),
+    Other(BoxError),
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::Connect(cause) => write!(f, "cannot connect: {cause}"),
+            TransportError::ReadTimeout(wait) => write!(f, "the server sent nothing for {wait:?}"),
+            TransportError::Timeout(wait) => write!(f, "no complete answer within {wait:?}"),
+            TransportError::BodyTooLarge { limit } => {
+                write!(f, "the answer's body exceeds {limit} bytes")
+            }
+            TransportError::Interrupted(cause) => write!(f, "the answer was cut short: {cause}"),
+            TransportError::Request(cause) => write!(f, "cannot send the request: {cause}"),
+            TransportError::Other(cause) => write!(f, "{cause}"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TransportError::Connect(cause)
+            | TransportError::Interrupted(cause)
+            | TransportError::Request(cause)
+            | TransportError::Other(cause) => cause.source(),
+            TransportError::ReadTimeout(_)
+            | TransportError::Timeout(_)
+            | TransportError::BodyTooLarge { .. } => None,
+        }
+    }
 }
 
 /// The default transport: a `reqwest` client, reading bodies part by part so that neither a huge

@@ -1,7 +1,17 @@
 //! Hand-written support for the generated modules, shared by every crate the generator writes:
-//! object reading and writing, the secret type, tagged-union decoding, request checks and encoding, and response decoding.
+//! object reading and writing, the secret type, tagged-union decoding, request checks and
+//! encoding, and response decoding.
+//!
+//! What a user of the crate meets is documented here: [`Secret`], the body of a built request
+//! ([`Body`]) and of a response ([`ResponseBody`]), the errors of building a request
+//! ([`RequestError`]) and of reading a response ([`DecodeError`], [`ErrorResponse`],
+//! [`RawResponse`]), [`ResponseParts`] for status, headers and rate limits, the undeclared keys
+//! a struct keeps ([`UnknownFields`]), and the [`Operation`] trait every request builder
+//! implements. The rest is public only so that the generated modules can call it, and is hidden
+//! from the documentation.
 
 mod body;
+mod enums;
 mod object;
 mod param;
 mod request;
@@ -10,20 +20,35 @@ mod secret;
 pub(crate) mod trial;
 pub(crate) mod union;
 
-pub use body::{Binary, Body, Form, Multipart, sensitive_header, text_body};
-pub use object::{
-    Field, FieldRead, Object, ObjectRead, ObjectWriter, Presence, Undeclared, UnknownFields,
-    read_object, required, write_object,
-};
-pub use param::{Shape, Style, header_value, path_value};
-pub use request::{
-    Check, Constraint, Operation, PathBuilder, Query, RequestError, Rules, Validate, Validation,
-    Violation, absolute, encode_segment,
-};
+// What users of the crate meet: secrets, bodies, errors, the trait every builder implements.
+pub use body::{Binary, Body, sensitive_header};
+pub use enums::UndocumentedValue;
+pub use object::UnknownFields;
+pub use request::{Constraint, Operation, RequestError, Validation, Violation, absolute};
 pub use response::{
-    DecodeError, ErrorDetails, ErrorResponse, Failure, RateLimit, RawResponse, Received,
-    ResponseBody, ResponseParts, VersionGone, asks_for_envelope, envelope_status, retry_after,
+    DecodeError, ErrorDetails, ErrorResponse, RateLimit, RawResponse, ResponseBody, ResponseParts,
+    VersionGone, retry_after,
 };
-pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
+pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields};
+pub use union::UnknownVariant;
+
+// What only the generated modules call: public so that they can, hidden from the docs.
+#[doc(hidden)]
+pub use body::{Form, Multipart, text_body};
+#[doc(hidden)]
+pub use object::{
+    Field, FieldRead, Object, ObjectRead, ObjectWriter, Presence, Undeclared, read_object,
+    required, write_object,
+};
+#[doc(hidden)]
+pub use param::{Shape, Style, header_value, path_value};
+#[doc(hidden)]
+pub use request::{Check, PathBuilder, Query, Rules, Validate, encode_segment};
+#[doc(hidden)]
+pub use response::{Failure, Received, asks_for_envelope, envelope_status};
+#[doc(hidden)]
+pub use secret::ensure_supplied;
+#[doc(hidden)]
 pub use trial::{Trial, decode_untagged, lenient};
-pub use union::{TaggedObject, UnknownVariant, decode_retagged, decode_variant, take_tagged};
+#[doc(hidden)]
+pub use union::{TaggedObject, decode_retagged, decode_variant, take_tagged};

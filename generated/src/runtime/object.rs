@@ -88,7 +88,7 @@ pub enum Undeclared {
     /// Skips them: the schema says `additionalProperties: false`.
     Skip,
     /// Reads them into its map of additional properties, whose values the schema types
-    /// ([`Object::read_extra`]).
+    /// ([`FieldRead::read_extra`]).
     Read,
 }
 

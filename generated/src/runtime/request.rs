@@ -231,9 +231,10 @@ pub enum RequestError {
     /// The body holds credentials read back from a response.
     #[error(transparent)]
     ReadBackSecrets(#[from] ReadBackSecrets),
-    /// The body could not be serialised.
+    /// The body could not be serialised. (The cause's text is the message's; it is not also
+    /// given as the source, so that a chain prints it once.)
     #[error("cannot encode the request body: {0}")]
-    Encode(#[from] serde_json::Error),
+    Encode(serde_json::Error),
     /// A body that is not JSON could not be encoded in its media type.
     #[error("cannot encode the {media_type} request body: {reason}")]
     BodyEncoding {
@@ -247,7 +248,7 @@ pub enum RequestError {
     BaseUrl(String),
     /// The request could not be assembled (a header value that is not valid, for example).
     #[error("cannot assemble the request: {0}")]
-    Http(#[from] http::Error),
+    Http(http::Error),
     /// The version asked for with `api_version` is not one the document gives the operation.
     #[error("version `{requested}` is not documented for this operation (documented: {})", documented.join(", "))]
     UnknownVersion {
@@ -256,6 +257,18 @@ pub enum RequestError {
         /// The versions the document gives.
         documented: &'static [&'static str],
     },
+}
+
+impl From<serde_json::Error> for RequestError {
+    fn from(error: serde_json::Error) -> RequestError {
+        RequestError::Encode(error)
+    }
+}
+
+impl From<http::Error> for RequestError {
+    fn from(error: http::Error) -> RequestError {
+        RequestError::Http(error)
+    }
 }
 
 fn list(violations: &[Violation]) -> String {

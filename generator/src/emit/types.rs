@@ -566,6 +566,8 @@ fn emit_enum(
         let wire = &v.wire;
         quote! { #wire => Self::#variant, }
     });
+    let type_name = name.to_string();
+    let documented = e.values.iter().map(|v| &v.wire);
     quote! {
         #doc
         #dep
@@ -595,10 +597,17 @@ fn emit_enum(
             }
         }
 
+        /// Parses a documented value; any other is an error naming the documented ones (where
+        /// `From<&str>` and decoding keep it in the catch-all variant).
         impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
-                ::std::result::Result::Ok(Self::from(value))
+            type Err = crate::runtime::UndocumentedValue;
+            fn from_str(value: &str) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+                match Self::from(value) {
+                    Self::#fallback(value) => ::std::result::Result::Err(
+                        crate::runtime::UndocumentedValue::new(#type_name, value, &[#(#documented),*]),
+                    ),
+                    known => ::std::result::Result::Ok(known),
+                }
             }
         }
 

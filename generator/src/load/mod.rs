@@ -8,6 +8,7 @@ pub(crate) use serde_yaml as yaml;
 
 use crate::diagnostics::{Code, Diagnostics, Reporter, pointer};
 
+mod locate;
 mod plain;
 mod survey;
 
@@ -83,10 +84,14 @@ impl Document {
             return Err(r.diagnostics);
         }
         let removed = survey(&plain, &mut r);
+        place(&mut r.diagnostics, text, is_json);
         if r.diagnostics.has_errors() {
             return Err(r.diagnostics.sorted());
         }
         let warnings = r.diagnostics;
+        // Pointers into a rewritten document may not hold in the original: list items were left
+        // out.
+        let rewritten = !removed.is_empty();
         let typed = if removed.is_empty() {
             typed_from_text(text, is_json)
         } else {
@@ -118,9 +123,13 @@ impl Document {
                 match failure {
                     Failure::Parse(at, message) => {
                         let (at, message) = drill(&plain, at, message);
+                        let (at, message) = misspelt(&plain, at, message);
                         r.error(Code::Parse, &at, message);
                     }
                     Failure::Internal(message) => r.error(Code::Internal, "", message),
+                }
+                if !rewritten {
+                    place(&mut r.diagnostics, text, is_json);
                 }
                 r.diagnostics.extend(warnings);
                 Err(r.diagnostics)
@@ -295,6 +304,23 @@ fn failing_subschema(schema: &Plain, at: &str) -> Option<String> {
     })
 }
 
+/// For a parameter (at `at`), the field of its common data that fails to read, and why.
+fn failing_parameter_field(part: &Plain, at: &str) -> Option<(String, String)> {
+    let segments: Vec<String> = segments(at).collect();
+    let Plain::Map(fields) = part else {
+        return None;
+    };
+    if segments.len() < 2 || segments[segments.len() - 2] != "parameters" {
+        return None;
+    }
+    let mut common = fields.clone();
+    for tagged in ["in", "style", "allowReserved", "allowEmptyValue"] {
+        common.shift_remove(tagged);
+    }
+    let json = serde_json::to_string(&Plain::Map(common)).ok()?;
+    try_part::<openapiv3::ParameterData>(&json).filter(|(field, _)| !field.is_empty())
+}
+
 /// Reads one part of the document as one type: see [`try_part`].
 type PartParser = fn(&str) -> Option<(String, String)>;
 
@@ -371,6 +397,13 @@ fn drill(plain: &Plain, mut at: String, message: String) -> (String, String) {
                 at = child;
                 continue;
             }
+            // A parameter's fields are read through its location tag, which loses the place
+            // too: its common fields are read again without the tag.
+            if let Some((field, field_message)) = failing_parameter_field(part, &at) {
+                inner_message = Some(field_message);
+                at.push_str(&field);
+                break;
+            }
             if message.contains("did not match any variant") {
                 inner_message = Some(found);
             }
@@ -385,6 +418,70 @@ fn drill(plain: &Plain, mut at: String, message: String) -> (String, String) {
         (None, _) => (at, message),
     }
 }
+/// The most diagnostics given a line: each line is found by reading the document again.
+const MAX_PLACED: usize = 16;
+
+/// Gives each diagnostic with a pointer the line of the node it names, and takes the parser's
+/// own position (often that of an enclosing item) out of its message.
+fn place(diagnostics: &mut Diagnostics, text: &str, is_json: bool) {
+    let unplaced = diagnostics
+        .iter_mut()
+        .filter(|d| !d.pointer.is_empty() && d.line.is_none());
+    for diagnostic in unplaced.take(MAX_PLACED) {
+        if let Some(line) = locate::line_of(text, is_json, &diagnostic.pointer) {
+            diagnostic.line = Some(line);
+            diagnostic.message = without_position(&diagnostic.message).to_owned();
+        }
+    }
+}
+
+/// A parser's message without the position it ends with (` at line 7 column 3`, or the
+/// ` (in the item at line 7 column 3)` that [`drill`] adds).
+fn without_position(message: &str) -> &str {
+    if let Some(cut) = message.rfind(" (in the item at line ") {
+        return &message[..cut];
+    }
+    match message.rfind(" at line ") {
+        Some(cut)
+            if message[cut + 9..]
+                .split(" column ")
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            &message[..cut]
+        }
+        _ => message,
+    }
+}
+
+/// A missing field beside a key that looks like it misspelt: the problem is that key, named, at
+/// its place.
+fn misspelt(plain: &Plain, at: String, message: String) -> (String, String) {
+    let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    else {
+        return (at, message);
+    };
+    let Some(Plain::Map(entries)) = lookup(plain, &at) else {
+        return (at, message);
+    };
+    let near = entries.keys().find(|key| {
+        key.as_str() != field
+            && !key.starts_with("x-")
+            && crate::suggest::nearest(key, &[field]).is_some()
+    });
+    match near {
+        Some(key) => {
+            let text = format!(
+                "missing field `{field}`; `{key}` stands where it is expected: did you mean \
+                 `{field}`?"
+            );
+            (pointer(&at, key), text)
+        }
+        None => (at, message),
+    }
+}
+
 /// Deserialises YAML or JSON into `T`, reporting where in the document it failed as `code`.
 pub(crate) fn parse_as<T: DeserializeOwned>(
     text: &str,
@@ -423,6 +520,7 @@ pub(crate) fn parse_as<T: DeserializeOwned>(
     result.map_err(|(pointer, message)| {
         let mut r = Reporter::new(file);
         r.error(code, &pointer, message);
+        place(&mut r.diagnostics, text, is_json);
         r.diagnostics
     })
 }
@@ -568,6 +666,49 @@ mod tests {
         let err = Document::parse(yaml, "a.yaml").err().unwrap_or_default();
         let at: Vec<&str> = err.iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(at, ["/paths/~1a/get/responses/200/description"], "{err}");
+    }
+
+    #[test]
+    fn type_errors_carry_the_line_of_the_real_problem() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          in: query\n          required: {a: 1}\n          schema: {type: string}\n      responses:\n        '200':\n          description: [7]\n";
+        let err = Document::parse(yaml, "a.yaml").err().unwrap_or_default();
+        let found: Vec<(&str, Option<usize>)> =
+            err.iter().map(|d| (d.pointer.as_str(), d.line)).collect();
+        assert_eq!(
+            found,
+            [("/paths/~1a/get/parameters/0/required", Some(9))],
+            "{err}"
+        );
+        let text = err.to_string();
+        assert!(text.contains("(line 9)"), "{text}");
+        assert!(!text.contains("in the item at"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_field_names_the_misspelt_key_at_its_line() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      summary: s\n      respones: {'204': {description: d}}\n";
+        let err = Document::parse(yaml, "a.yaml").err().unwrap_or_default();
+        let error = err
+            .iter()
+            .find(|d| d.code == Code::Parse)
+            .map(|d| (d.pointer.as_str(), d.line, d.message.as_str()));
+        assert_eq!(
+            error,
+            Some((
+                "/paths/~1a/get/respones",
+                Some(7),
+                "missing field `responses`; `respones` stands where it is expected: did you mean `responses`?"
+            )),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn json_documents_are_placed_too() {
+        let json = "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"t\", \"version\": \"1\"},\n  \"paths\": {\n    \"/a\": {\n      \"get\": {\n        \"responses\": {\"200\": {\"description\": 7}}\n      }\n    }\n  }\n}\n";
+        let err = Document::parse(json, "a.json").err().unwrap_or_default();
+        let lines: Vec<Option<usize>> = err.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [Some(7)], "{err}");
     }
 
     #[test]

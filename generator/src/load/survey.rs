@@ -3,6 +3,7 @@
 
 use super::plain::Plain;
 use crate::diagnostics::{Code, Reporter, pointer};
+use crate::suggest::nearest;
 
 /// Checks the top-level `openapi` (or `swagger`) key before anything else, so that a document of
 /// another version is named as such rather than failing on some field. False when refused.
@@ -315,38 +316,6 @@ fn check_type(ty: Option<&Plain>, at: &str, r: &mut Reporter) {
             format!("`{}` is not an OpenAPI type", scalar_text(other)),
         ),
     }
-}
-
-/// The candidate nearest to `word` by edit distance, if near enough to be a likely misspelling.
-fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let word: Vec<char> = word.chars().collect();
-    if word.len() > 64 {
-        return None;
-    }
-    candidates
-        .iter()
-        .map(|c| (distance(&word, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance, with one row of memory.
-fn distance(a: &[char], b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 /// The segments of a JSON pointer, unescaped.

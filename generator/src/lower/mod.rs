@@ -33,9 +33,16 @@ pub fn lower(document: &Document, config: &Config) -> Result<(Api, Diagnostics),
     let mut cx = Lowerer::new(&document.api, config, document.file());
     let (reached, unmatched) = reach::reach(&document.api, &config.tags, &config.operations);
     cx.reach = reached;
-    for name in unmatched {
-        let message = format!("no operation has the tag or operationId `{name}`");
-        cx.report.error(Code::Selection, "", message);
+    if !unmatched.is_empty() {
+        let catalogue = crate::catalogue::Catalogue::of(document);
+        for name in unmatched {
+            let message = if config.tags.contains(&name) {
+                catalogue.explain_tag(&name)
+            } else {
+                catalogue.explain_operation(&name)
+            };
+            cx.report.error(Code::Selection, "", message);
+        }
     }
     cx.reserve_components();
     cx.find_variants();

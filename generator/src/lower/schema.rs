@@ -123,8 +123,10 @@ impl<'a> Lowerer<'a> {
                     additional_of(schema).map(|a| (a, pointer(at, "additionalProperties")));
                 TypeKind::Struct(self.lower_struct(name, properties, additional, skip_tag))
             }
-            _ if let Some(values) = string_enum_values(schema) => self.lower_enum(at, &values),
-            _ => TypeKind::Alias(self.type_ref_item(schema, at, Some(name.to_owned()))),
+            _ => match string_enum_values(schema) {
+                Some(values) => self.lower_enum(at, &values),
+                None => TypeKind::Alias(self.type_ref_item(schema, at, Some(name.to_owned()))),
+            },
         }
     }
 

@@ -5,10 +5,8 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use codegen_tests::fake_atlas::{
-    DigestAlgorithm, FakeAtlas, Fault, FaultyBody, Paging, Role, mask,
-};
 use digest_auth::{AuthContext, HttpMethod, WwwAuthenticateHeader};
+use fake_atlas::{DigestAlgorithm, FakeAtlas, Fault, FaultyBody, Paging, Role, mask};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER, WWW_AUTHENTICATE};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
@@ -45,7 +43,9 @@ impl Answer {
 }
 
 fn client() -> Client {
-    codegen_tests::install_crypto_provider();
+    // reqwest is built without a TLS provider of its own in this workspace, and refuses to build
+    // a client with none, even for plain HTTP on loopback. Failing means one is installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     Client::builder().no_proxy().build().unwrap()
 }
 

@@ -3,6 +3,95 @@
 //! authenticating (OAuth 2.0 client credentials for service accounts, HTTP Digest for API keys),
 //! and the failures a client has to survive (rate limiting, outages, slow answers).
 //!
+//! It is for testing your own code that configures integrations through `atlas-integrations`
+//! (or any other client): point the client at [`FakeAtlas::base_url`], arrange the state and the
+//! failures you want, run your code, and look at what the fake saw and stored. It depends on
+//! nothing of the generator; it speaks HTTP, so it works with any client.
+//!
+//! # What it emulates
+//!
+//! - **The integrations resource** under `/api/atlas/v1.0/groups/{groupId}/integrations`: list
+//!   (paged as Atlas pages, with `links`, `totalCount` on `includeCount=true`, `itemsPerPage` 1
+//!   to 500, `pageNum`), get, create, update and delete of each kind, with Atlas's error bodies
+//!   (`error`, `errorCode`, `detail`, `reason`): 409 `INTEGRATION_ALREADY_CONFIGURED` on a
+//!   second create of a kind, 404 on a missing one, 400 on a malformed body or query, 403 for
+//!   writes by a read-only credential, 405 and 415. Answers honour `envelope=true` and
+//!   `pretty=true`.
+//! - **Authentication**: `POST /api/oauth/token` issues bearer tokens to service accounts (with a
+//!   lifetime you set, and revocation), and API key pairs authenticate with HTTP Digest (MD5 as
+//!   Atlas offers, or SHA-256, nonces that expire). Anything else is 401 with a Digest challenge.
+//! - **Masking**: secrets are answered as Atlas answers them, stars but for the last four
+//!   characters ([`mask`]); what was stored, unmasked, is read with [`FakeAtlas::stored`] and
+//!   [`FakeAtlas::integrations`].
+//! - **Failures on demand**: [`FakeAtlas::fail_next`] queues answers for a project's next
+//!   requests: 429 and 503 with or without `Retry-After`, 500, delays, any status and body, and
+//!   bodies that stall, stop short, never end or are huge ([`Fault`], [`FaultyBody`]);
+//!   [`FakeAtlas::fail_before_auth`] fails the token endpoint too; [`FakeAtlas::set_paging`]
+//!   makes listings page as a misbehaving server would.
+//! - **A record** of every request ([`FakeAtlas::requests`]: method, path, query, headers, body,
+//!   status), and counts of token requests and Digest challenges.
+//!
+//! # Using it in your tests
+//!
+//! ```toml
+//! [dev-dependencies]
+//! fake-atlas = { path = "path/to/atlas-integrations/tests/fake-atlas" }
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! A test of your own code: Atlas throttles the first request, the client waits as
+//! `Retry-After` says and tries again, and your code still configures the integration.
+//!
+//! ```
+//! use atlas_integrations::client::{Client, Credentials, RetryPolicy};
+//! use atlas_integrations::types::Datadog;
+//! use fake_atlas::{FakeAtlas, Fault, Role};
+//!
+//! const GROUP: &str = "32b6e34b3d91647abb20e7b8";
+//!
+//! /// Your code: connects a project to Datadog, and says so, or why not.
+//! async fn connect_datadog(client: &Client, key: &str) -> Result<String, String> {
+//!     match client.upsert(GROUP, Datadog::new(key)).await {
+//!         Ok(_) => Ok(format!("project {GROUP} reports to Datadog")),
+//!         Err(error) => Err(format!("Datadog is not connected: {error}")),
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let fake = FakeAtlas::start().await?;
+//!     fake.add_project(GROUP);
+//!     fake.add_service_account("mdb_sa_id_test", "mdb_sa_sk_test", Role::Owner);
+//!     let client = |retries| {
+//!         Client::builder()
+//!             .base_url(fake.base_url())
+//!             .allow_plain_http(true) // the fake speaks plain HTTP on 127.0.0.1
+//!             .credentials(Credentials::service_account("mdb_sa_id_test", "mdb_sa_sk_test"))
+//!             .retry(RetryPolicy { max_retries: retries, ..RetryPolicy::default() })
+//!             .build()
+//!     };
+//!
+//!     // Throttled once: the client retries after `Retry-After` and the code succeeds.
+//!     fake.fail_next(GROUP, vec![Fault::TooManyRequests { retry_after: Some(1) }]);
+//!     let outcome = connect_datadog(&client(3)?, "datadog-key-0001").await;
+//!     assert_eq!(outcome, Ok(format!("project {GROUP} reports to Datadog")));
+//!     let first = &fake.requests()[1]; // after the token request
+//!     assert_eq!((first.method.as_str(), first.status), ("POST", Some(429)));
+//!     let stored = fake.stored(GROUP, "DATADOG").expect("configured");
+//!     assert_eq!(stored["apiKey"], "datadog-key-0001");
+//!
+//!     // Throttled with retries turned off: the code reports it.
+//!     fake.fail_next(GROUP, vec![Fault::TooManyRequests { retry_after: None }]);
+//!     let outcome = connect_datadog(&client(0)?, "datadog-key-0002").await;
+//!     let message = outcome.expect_err("throttled");
+//!     assert!(message.starts_with("Datadog is not connected"), "{message}");
+//!     assert!(message.contains("429"), "{message}");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! # How a request is answered
+//!
 //! [`FakeAtlas::start`] binds an ephemeral port of `127.0.0.1` and serves until the value is
 //! dropped (or [`FakeAtlas::stop`] is awaited). Tests configure it through `&self` methods (projects,
 //! credentials, token lifetime, Digest algorithm, seeded integrations, queued faults) and look at
@@ -1379,10 +1468,10 @@ impl Reply {
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = status;
         let headers = response.headers_mut();
-        if let Some(content_type) = content_type {
-            if let Ok(value) = HeaderValue::from_str(&content_type) {
-                headers.insert(header::CONTENT_TYPE, value);
-            }
+        if let Some(content_type) = content_type
+            && let Ok(value) = HeaderValue::from_str(&content_type)
+        {
+            headers.insert(header::CONTENT_TYPE, value);
         }
         for (name, value) in self.headers {
             if let Ok(value) = HeaderValue::from_str(&value) {
