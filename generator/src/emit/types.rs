@@ -361,6 +361,16 @@ fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenSt
             list.join(", ")
         )
     };
+    // Required fields that `new` fills in itself leave it without arguments, like `Default`.
+    let default = (required.is_empty() && s.fields.iter().any(|f| f.required)).then(|| {
+        quote! {
+            impl ::std::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     quote! {
         impl #name {
             #[doc = #doc]
@@ -368,6 +378,7 @@ fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenSt
                 Self { #(#inits),* }
             }
         }
+        #default
     }
 }
 
