@@ -4,6 +4,7 @@
 mod body;
 mod object;
 mod param;
+mod raw;
 mod request;
 mod response;
 mod secret;
@@ -26,4 +27,4 @@ pub use response::{
 };
 pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields, ensure_supplied};
 pub use trial::{Trial, decode_untagged, lenient};
-pub use union::{TaggedObject, UnknownVariant, decode_variant, take_tagged};
+pub use union::{TaggedObject, UnionError, UnknownVariant};
