@@ -218,17 +218,39 @@ fn skip_space(bytes: &[u8], mut at: usize) -> usize {
 fn skip_string(bytes: &[u8], at: usize) -> (usize, bool) {
     let mut at = at + 1;
     let mut escaped = false;
-    while let Some(rest) = bytes.get(at..) {
-        match rest.iter().position(|b| matches!(b, b'"' | b'\\')) {
-            Some(found) if rest[found] == b'"' => return (at + found + 1, escaped),
-            Some(found) => {
-                escaped = true;
-                at += found + 2;
-            }
-            None => break,
+    while let Some(found) = quote_or_backslash(bytes, at) {
+        if bytes.get(found) == Some(&b'"') {
+            return (found + 1, escaped);
         }
+        escaped = true;
+        at = found + 2;
     }
     (bytes.len(), escaped)
+}
+
+/// The first `"` or `\` at or after `at`, looked for eight bytes at a time.
+fn quote_or_backslash(bytes: &[u8], mut at: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_le_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_le_bytes([b'\\'; 8]);
+    while let Some(chunk) = bytes.get(at..at.saturating_add(8)) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // A byte of `x` is zero where `word` has the byte looked for; the lowest such byte is the
+        // lowest whose high bit survives `(x - 1) & !x`.
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+        let hits = zero(word ^ QUOTES) | zero(word ^ BACKSLASHES);
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    rest.iter()
+        .position(|b| matches!(b, b'"' | b'\\'))
+        .map(|found| at + found)
 }
 
 /// Past the value that starts at `at`.
@@ -614,6 +636,25 @@ mod tests {
         let value = serde_json::json!([{"a": 1}]);
         let owned = Vec::<RawJson<'_>>::deserialize(&value).unwrap_or_default();
         assert!(matches!(owned.as_slice(), [RawJson::Owned(t)] if t == r#"{"a":1}"#));
+    }
+
+    #[test]
+    fn quotes_and_backslashes_are_found_at_every_position() {
+        for length in 0..20 {
+            for position in 0..length {
+                for byte in [b'"', b'\\'] {
+                    let mut text = vec![b'a'; length];
+                    text[position] = byte;
+                    for from in 0..=position {
+                        assert_eq!(quote_or_backslash(&text, from), Some(position));
+                    }
+                    assert_eq!(quote_or_backslash(&text, position + 1), None);
+                }
+            }
+        }
+        // Bytes just above and below, and ones with the high bit set, are not hits.
+        let text = [0x21, 0x23, 0x5b, 0x5d, 0xa2, 0xdc, 0x00, 0xff, 0x22];
+        assert_eq!(quote_or_backslash(&text, 0), Some(8));
     }
 
     #[test]
