@@ -42,14 +42,6 @@ impl RawJson<'_> {
             RawJson::Owned(text) => text,
         }
     }
-
-    /// The text as an owned string, taken out (the copy is zeroed when the string is).
-    pub(crate) fn take(&mut self) -> String {
-        match self {
-            RawJson::Borrowed(text) => (*text).to_owned(),
-            RawJson::Owned(text) => std::mem::take(text),
-        }
-    }
 }
 
 impl Drop for RawJson<'_> {

@@ -262,7 +262,7 @@ impl<'de> TaggedObject<'de> {
     }
 
     /// The object whole, for a tag this version does not map. A repeated tag is refused.
-    pub fn into_unknown(mut self) -> Result<UnknownVariant, UnionError> {
+    pub fn into_unknown(self) -> Result<UnknownVariant, UnionError> {
         let json = self.text.get();
         if Members::of(json)
             .filter(|member| member.is(self.tag_name))
@@ -272,7 +272,9 @@ impl<'de> TaggedObject<'de> {
             return Err(self.repeated_tag());
         }
         let tag = self.tag().to_owned();
-        let text = RawValue::from_string(self.text.take())
+        // A copy of exactly the text's length, which the box takes without moving it; the
+        // unknown variant zeroes it when dropped, as this object does its own.
+        let text = RawValue::from_string(json.to_owned())
             .map_err(|error| UnionError(error.to_string()))?;
         Ok(UnknownVariant::read(self.tag_name, tag, text))
     }
