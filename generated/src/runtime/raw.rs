@@ -473,18 +473,29 @@ pub(crate) fn trying() -> bool {
 
 /// Runs `attempt` as one variant's try, whose failure is not located.
 pub(crate) fn quietly<R>(attempt: impl FnOnce() -> R) -> R {
-    TRYING.with(|count| count.set(count.get().saturating_add(1)));
-    let result = attempt();
-    TRYING.with(|count| count.set(count.get().saturating_sub(1)));
-    result
+    let _trying = Trying::set(|count| count.saturating_add(1));
+    attempt()
 }
 
 /// Runs `explain` with failures located, even inside another union's try.
 fn loudly<R>(explain: impl FnOnce() -> R) -> R {
-    let outer = TRYING.with(|count| count.replace(0));
-    let result = explain();
-    TRYING.with(|count| count.set(outer));
-    result
+    let _trying = Trying::set(|_| 0);
+    explain()
+}
+
+/// The count of [`TRYING`] as it was, put back when dropped, even by a panic.
+struct Trying(u32);
+
+impl Trying {
+    fn set(change: impl FnOnce(u32) -> u32) -> Trying {
+        Trying(TRYING.with(|count| count.replace(change(count.get()))))
+    }
+}
+
+impl Drop for Trying {
+    fn drop(&mut self) {
+        TRYING.with(|count| count.set(self.0));
+    }
 }
 
 /// `inner` below `outer`, both as `serde_path_to_error` writes paths (`results[1]`, `apiKey`),
