@@ -300,6 +300,25 @@ fn a_variant_that_fails_deeper_explains_better_than_one_that_fails_later() {
     );
 }
 
+#[test]
+fn a_failure_deep_inside_nested_unions_is_located_without_decoding_each_level_again_and_again() {
+    use nested_unions::types::Feed;
+    // Thirty replies deep, each an untagged entry holding a tagged event, failing at the bottom:
+    // locating it decodes every level a few times, not a few times per level above it.
+    const DEPTH: usize = 30;
+    let mut entry = r#"{"events":[{"kind":"CLICK","x":"far"}]}"#.to_owned();
+    for _ in 0..DEPTH {
+        entry = format!(r#"{{"events":[{{"kind":"REPLY","to":{entry}}}]}}"#);
+    }
+    let body = format!(r#"{{"entries":[{entry}]}}"#);
+    let error = decode_error::<Feed>(&body);
+    let path = format!("entries[0]{}.events[0].x", ".events[0].to".repeat(DEPTH));
+    assert_eq!(
+        path_and_offset(&error),
+        (path.as_str(), Some(past(&body, r#""x":"far""#)))
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Inputs that do not lend their text: readers, values, envelopes.
 // ---------------------------------------------------------------------------------------------

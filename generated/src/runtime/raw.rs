@@ -543,36 +543,45 @@ pub(crate) fn message_of(error: &serde_json::Error) -> String {
     }
 }
 
+/// Where decoding `text` as `T` (with `key` left out) fails, if it does: the path inside the
+/// text, rendered and as a number of steps, and the error. Leniencies noted on the way are undone.
+pub(crate) fn track<T: DeserializeOwned>(
+    text: &str,
+    key: Option<&'static str>,
+) -> Option<(String, usize, serde_json::Error)> {
+    let leniencies = super::trial::leniencies();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let repeated = Cell::new(false);
+    let result = match key {
+        Some(key) => {
+            serde_path_to_error::deserialize::<_, T>(WithoutKey::new(&mut de, key, &repeated))
+                .map(drop)
+        }
+        None => serde_path_to_error::deserialize::<_, T>(&mut de).map(drop),
+    };
+    super::trial::set_leniencies(leniencies);
+    let error = result.err()?;
+    let depth = error.path().iter().count();
+    let path = error.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    Some((path, depth, error.into_inner()))
+}
+
 /// Locates the failure `error` of decoding `text` as `T` (with `key` left out): decodes it again
 /// with its path tracked, and where the failure is a union's inside it, goes on into that one.
+///
+/// The text is decoded once more, and each union inside it on the failing path locates its own
+/// failure once, so that locating costs a few decodings of the text however deep unions nest.
 pub(crate) fn locate<T: DeserializeOwned>(
     text: &str,
     key: Option<&'static str>,
     error: serde_json::Error,
 ) -> Fault {
     loudly(|| {
-        let leniencies = super::trial::leniencies();
         drop(take_fault());
-        let mut de = serde_json::Deserializer::from_str(text);
-        let repeated = Cell::new(false);
-        let again = match key {
-            Some(key) => {
-                serde_path_to_error::deserialize::<_, T>(WithoutKey::new(&mut de, key, &repeated))
-                    .map(drop)
-            }
-            None => serde_path_to_error::deserialize::<_, T>(&mut de).map(drop),
-        };
+        let again = track::<T>(text, key);
         let nested = take_fault();
-        super::trial::set_leniencies(leniencies);
-        let (path, depth, error) = match again {
-            Ok(()) => (String::new(), 0, error),
-            Err(again) => {
-                let depth = again.path().iter().count();
-                let path = again.path().to_string();
-                let path = if path == "." { String::new() } else { path };
-                (path, depth, again.into_inner())
-            }
-        };
+        let (path, depth, error) = again.unwrap_or((String::new(), 0, error));
         match nested.filter(|_| error.classify() == serde_json::error::Category::Data) {
             Some(nested) => Fault {
                 path: join_path(&path, &nested.path),

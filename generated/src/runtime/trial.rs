@@ -41,8 +41,17 @@ pub struct Trial<'v, T> {
     /// The variant that decoded with the fewest leniencies, with their number.
     best: Option<(u64, T)>,
     /// Set when no variant decodes and the trial is run again to say why: each variant's failure
-    /// is then located, and the one that matched the most kept.
-    explain: Option<Option<(&'static str, Fault)>>,
+    /// is then measured, and the one that matched the most kept, to be located.
+    explain: Option<Option<Nearest>>,
+}
+
+/// The variant whose failure got deepest into the value, then furthest.
+struct Nearest {
+    variant: &'static str,
+    depth: usize,
+    reached: usize,
+    error: serde_json::Error,
+    locate: fn(&str, Option<&'static str>, serde_json::Error) -> Fault,
 }
 
 impl<T> Trial<'_, T> {
@@ -59,11 +68,24 @@ impl<T> Trial<'_, T> {
             Ok(decoded) => decoded,
             Err(error) => {
                 if let Some(nearest) = &mut self.explain {
-                    let fault = raw::locate::<V>(self.text, None, error);
-                    if nearest.as_ref().is_none_or(|(_, near)| {
-                        (fault.depth, fault.address) > (near.depth, near.address)
-                    }) {
-                        *nearest = Some((variant, fault));
+                    // Measured with the unions inside left quiet, so that only the variant
+                    // chosen is located, once.
+                    let (depth, error) = match raw::quietly(|| raw::track::<V>(self.text, None)) {
+                        Some((_, depth, error)) => (depth, error),
+                        None => (0, error),
+                    };
+                    let reached = raw::reached(self.text, &error);
+                    if nearest
+                        .as_ref()
+                        .is_none_or(|near| (depth, reached) > (near.depth, near.reached))
+                    {
+                        *nearest = Some(Nearest {
+                            variant,
+                            depth,
+                            reached,
+                            error,
+                            locate: raw::locate::<V>,
+                        });
                     }
                 }
                 return false;
@@ -83,7 +105,8 @@ impl<T> Trial<'_, T> {
 /// counts towards an enclosing trial.
 ///
 /// When no variant decodes, the error is that of the variant that matched the most: the one that
-/// failed deepest inside the value, or furthest into it on a tie, the earlier one on a second tie.
+/// failed deepest inside the value (with the unions inside it counted as one step), or furthest
+/// into it on a tie, the earlier one on a second tie.
 pub fn decode_untagged<'de, D, T>(
     deserializer: D,
     type_name: &str,
@@ -114,8 +137,9 @@ where
     attempts(&mut trial);
     set_leniencies(base);
     match trial.explain.take().flatten() {
-        Some((variant, mut fault)) => {
-            fault.message = format!("{no_variant}; as `{variant}`: {}", fault.message);
+        Some(nearest) => {
+            let mut fault = (nearest.locate)(text.get(), None, nearest.error);
+            fault.message = format!("{no_variant}; as `{}`: {}", nearest.variant, fault.message);
             Err(serde::de::Error::custom(super::union::fail(fault)))
         }
         None => Err(serde::de::Error::custom(no_variant)),

@@ -253,7 +253,12 @@ impl<'de> TaggedObject<'de> {
         let text = self.text.get();
         let mut de = serde_json::Deserializer::from_str(text);
         let repeated = Cell::new(false);
-        match T::deserialize(raw::WithoutKey::new(&mut de, self.tag_name, &repeated)) {
+        // Unions inside fail quietly here; when this one fails, it is decoded again to say where,
+        // and they say where then, once each.
+        let decoded = raw::quietly(|| {
+            T::deserialize(raw::WithoutKey::new(&mut de, self.tag_name, &repeated))
+        });
+        match decoded {
             Ok(_) if repeated.get() => Err(self.repeated_tag()),
             Ok(decoded) => Ok(decoded),
             Err(error) if raw::trying() => Err(UnionError(error.to_string())),
