@@ -62,34 +62,30 @@ impl<T> Trial<'_, T> {
         variant: &'static str,
         wrap: impl FnOnce(V) -> T,
     ) -> bool {
+        if let Some(nearest) = &mut self.explain {
+            // Measured with the unions inside left quiet, so that only the variant reported is
+            // located, once.
+            if let Some((_, depth, error)) = raw::quietly(|| raw::track::<V>(self.text, None)) {
+                let reached = raw::reached(self.text, &error);
+                if nearest
+                    .as_ref()
+                    .is_none_or(|near| (depth, reached) > (near.depth, near.reached))
+                {
+                    *nearest = Some(Nearest {
+                        variant,
+                        depth,
+                        reached,
+                        error,
+                        locate: raw::locate::<V>,
+                    });
+                }
+            }
+            return false;
+        }
         set_leniencies(self.base);
         let mut de = serde_json::Deserializer::from_str(self.text);
-        let decoded = match raw::quietly(|| V::deserialize(&mut de)) {
-            Ok(decoded) => decoded,
-            Err(error) => {
-                if let Some(nearest) = &mut self.explain {
-                    // Measured with the unions inside left quiet, so that only the variant
-                    // chosen is located, once.
-                    let (depth, error) = match raw::quietly(|| raw::track::<V>(self.text, None)) {
-                        Some((_, depth, error)) => (depth, error),
-                        None => (0, error),
-                    };
-                    let reached = raw::reached(self.text, &error);
-                    if nearest
-                        .as_ref()
-                        .is_none_or(|near| (depth, reached) > (near.depth, near.reached))
-                    {
-                        *nearest = Some(Nearest {
-                            variant,
-                            depth,
-                            reached,
-                            error,
-                            locate: raw::locate::<V>,
-                        });
-                    }
-                }
-                return false;
-            }
+        let Ok(decoded) = raw::quietly(|| V::deserialize(&mut de)) else {
+            return false;
         };
         let count = leniencies().saturating_sub(self.base);
         if self.best.as_ref().is_none_or(|(best, _)| count < *best) {
