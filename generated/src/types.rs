@@ -556,26 +556,20 @@ impl<'de> ::serde::Deserialize<'de> for ThirdPartyIntegration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let (tag, object) = crate::runtime::take_tagged(deserializer, "type")?;
-        let decoded = match tag.as_str() {
-            "PAGER_DUTY" => crate::runtime::decode_variant(object).map(Self::PagerDuty),
-            "SLACK" => crate::runtime::decode_variant(object).map(Self::Slack),
-            "DATADOG" => crate::runtime::decode_variant(object).map(Self::Datadog),
-            "NEW_RELIC" => crate::runtime::decode_variant(object).map(Self::NewRelic),
-            "OPS_GENIE" => crate::runtime::decode_variant(object).map(Self::OpsGenie),
-            "VICTOR_OPS" => crate::runtime::decode_variant(object).map(Self::VictorOps),
-            "WEBHOOK" => crate::runtime::decode_variant(object).map(Self::Webhook),
-            "PROMETHEUS" => crate::runtime::decode_variant(object).map(Self::Prometheus),
-            "MICROSOFT_TEAMS" => {
-                crate::runtime::decode_variant(object).map(Self::MicrosoftTeams)
-            }
+        let object = crate::runtime::TaggedObject::read(deserializer, "type")?;
+        let decoded = match object.tag() {
+            "PAGER_DUTY" => object.decode().map(Self::PagerDuty),
+            "SLACK" => object.decode().map(Self::Slack),
+            "DATADOG" => object.decode().map(Self::Datadog),
+            "NEW_RELIC" => object.decode().map(Self::NewRelic),
+            "OPS_GENIE" => object.decode().map(Self::OpsGenie),
+            "VICTOR_OPS" => object.decode().map(Self::VictorOps),
+            "WEBHOOK" => object.decode().map(Self::Webhook),
+            "PROMETHEUS" => object.decode().map(Self::Prometheus),
+            "MICROSOFT_TEAMS" => object.decode().map(Self::MicrosoftTeams),
             _ => {
                 crate::runtime::lenient();
-                ::std::result::Result::Ok(
-                    Self::Unknown(
-                        crate::runtime::UnknownVariant::read("type", tag, object),
-                    ),
-                )
+                object.into_unknown().map(Self::Unknown)
             }
         };
         decoded.map_err(<D::Error as ::serde::de::Error>::custom)

@@ -30,6 +30,10 @@ const SHARED: &[(&str, &str)] = &[
         include_str!("../../generated/src/runtime/param.rs"),
     ),
     (
+        "src/runtime/raw.rs",
+        include_str!("../../generated/src/runtime/raw.rs"),
+    ),
+    (
         "src/runtime/request.rs",
         include_str!("../../generated/src/runtime/request.rs"),
     ),

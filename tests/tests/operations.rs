@@ -1647,7 +1647,7 @@ fn an_unknown_kind_read_back_is_refused_until_resent_explicitly() {
         5
     );
 
-    // Opted in with one call, the object goes out exactly as read, masks and all.
+    // Opted in with one call, the object goes out exactly as read, byte for byte, masks and all.
     let ThirdPartyIntegration::Unknown(unknown) = read else {
         unreachable!()
     };
@@ -1662,7 +1662,7 @@ fn an_unknown_kind_read_back_is_refused_until_resent_explicitly() {
             method: Method::PUT,
             uri: format!("{BASE}/FLOWDOCK"),
             headers: accept_and_content_type(),
-            body: br#"{"apiToken":"****9a8b","flowName":"ops","id":"5a0a1e7e0f2912c554080adc","notify":true,"orgName":"acme","tags":["prod"],"type":"FLOWDOCK"}"#.to_vec(),
+            body: FLOWDOCK_READ.as_bytes().to_vec(),
         }
     );
 

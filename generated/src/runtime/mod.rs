@@ -14,6 +14,7 @@ mod body;
 mod enums;
 mod object;
 mod param;
+mod raw;
 mod request;
 mod response;
 mod secret;
@@ -51,4 +52,4 @@ pub use secret::ensure_supplied;
 #[doc(hidden)]
 pub use trial::{Trial, decode_untagged, lenient};
 #[doc(hidden)]
-pub use union::{TaggedObject, decode_retagged, decode_variant, take_tagged};
+pub use union::{TaggedObject, UnionError};

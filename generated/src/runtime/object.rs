@@ -136,7 +136,7 @@ pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<
 }
 
 /// A key of a JSON object, borrowed from the input where it can be.
-struct FieldKey<'de>(Cow<'de, str>);
+pub(crate) struct FieldKey<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for FieldKey<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -7,8 +7,10 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::error::Category;
 
 use super::body::Body;
+use super::raw;
 
 /// The body types a response can be read from: `Vec<u8>`, `bytes::Bytes`, `String`, `&[u8]`,
 /// [`Body`], anything that lends its bytes and can give them up. The body is decoded from the
@@ -66,17 +68,21 @@ impl<B: ResponseBody> Received<B> {
         reason = "errors are the cold path; callers keep them by value"
     )]
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        // A failure noted by an earlier decoding is not this one's.
+        drop(raw::take_fault());
+        let body = self.body.as_ref();
         let result = match &self.content {
             Some(content) => serde_path_to_error::deserialize(content)
                 .map_err(|e| (e.path().to_string(), e.into_inner())),
             None => {
                 // Read once, at full speed; only a body that fails is read again, to name the
                 // path of the failure (tracking it costs on every value).
-                let bytes = self.body.as_ref();
-                match serde_json::from_slice(bytes) {
+                match serde_json::from_slice(body) {
                     Ok(value) => Ok(value),
                     Err(_) => {
-                        let mut de = serde_json::Deserializer::from_slice(bytes);
+                        // The second reading notes the failure again.
+                        drop(raw::take_fault());
+                        let mut de = serde_json::Deserializer::from_slice(body);
                         match serde_path_to_error::deserialize::<_, T>(&mut de) {
                             // Trailing bytes after the value are an error too.
                             Ok(value) => de.end().map(|()| value).map_err(|e| (".".to_owned(), e)),
@@ -87,19 +93,46 @@ impl<B: ResponseBody> Received<B> {
             }
         };
         result.map_err(|(path, error)| {
-            let offset = match (&self.content, error.line()) {
-                (None, line) if line > 0 => {
-                    Some(byte_offset(self.body.as_ref(), line, error.column()))
+            // A union that failed noted where inside its value; its error is this one (nothing
+            // but an untagged union's trial recovers from an error, and a trial notes nothing).
+            let fault = raw::take_fault().filter(|_| error.classify() == Category::Data);
+            let (path, offset, message) = match fault {
+                Some(fault) => {
+                    let start = body.as_ptr().addr();
+                    // The union's text is a slice of the body unless the body came in an envelope.
+                    let offset = (self.content.is_none()
+                        && (start..=start + body.len()).contains(&fault.address))
+                    .then(|| fault.address - start);
+                    let message = match offset {
+                        Some(offset) => {
+                            let (line, column) = line_and_column(body, offset);
+                            format!("{} at line {line} column {column}", fault.message)
+                        }
+                        None => fault.message,
+                    };
+                    (raw::join_path(&path, &fault.path), offset, message)
                 }
-                _ => None,
+                None => {
+                    let offset = match (&self.content, error.line()) {
+                        (None, line) if line > 0 => {
+                            Some(raw::byte_offset(body, line, error.column()))
+                        }
+                        _ => None,
+                    };
+                    (path, offset, error.to_string())
+                }
             };
             DecodeError {
                 status: self.status,
                 headers: self.headers.clone(),
-                path,
+                path: if path.is_empty() {
+                    ".".to_owned()
+                } else {
+                    path
+                },
                 offset,
-                message: without_values(&error.to_string()),
-                body: Body::from(self.body.as_ref().to_vec()),
+                message: without_values(&message),
+                body: Body::from(body.to_vec()),
             }
         })
     }
@@ -179,15 +212,15 @@ pub fn asks_for_envelope(uri: &http::Uri) -> bool {
         .is_some_and(|query| query.split('&').any(|pair| pair == "envelope=true"))
 }
 
-/// How many bytes of `body` the parser had read when it stopped, from serde_json's 1-based line
-/// and its column, which counts the bytes read on that line.
-fn byte_offset(body: &[u8], line: usize, column: usize) -> usize {
-    let line_start: usize = body
-        .split(|b| *b == b'\n')
-        .take(line.saturating_sub(1))
-        .map(|l| l.len() + 1)
-        .sum();
-    (line_start + column).min(body.len())
+/// serde_json's line (1-based) and column (the bytes read on that line) for `offset` bytes read.
+fn line_and_column(body: &[u8], offset: usize) -> (usize, usize) {
+    let read = body.get(..offset).unwrap_or(body);
+    let line = 1 + read.iter().filter(|b| **b == b'\n').count();
+    let line_start = read
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |at| at + 1);
+    (line, offset - line_start)
 }
 
 /// Status and headers, which every kind of operation error keeps.

@@ -1,20 +1,24 @@
-//! Support for tagged unions: the catch-all for variants this version does not know, and
-//! decoding a variant once its tag is read.
+//! Support for tagged unions: reading the tag and decoding the variant straight from the
+//! object's text, and the catch-all for variants this version does not know.
 
+use std::cell::Cell;
 use std::fmt;
+use std::sync::OnceLock;
 
-use serde::de::value::{BorrowedStrDeserializer, MapDeserializer};
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserializer, Serialize, Serializer};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use zeroize::Zeroize;
 
-/// A union variant whose tag this version does not map: the whole object, kept as received so
-/// that it serialises back to an equal value.
+use super::raw::{self, Fault, Members, RawJson};
+
+/// A union variant whose tag this version does not map: the whole object, kept as its raw JSON
+/// text so that it serialises back exactly as received (key order, number spelling and all).
 ///
 /// Its fields may hold credentials of a kind this version cannot recognise, so `Debug` shows the
-/// tag and the field names only, and the values are zeroed when it is dropped.
+/// tag and the field names only, and the text (and the fields, once read) is zeroed when it is
+/// dropped.
 ///
 /// For the same reason, one decoded from a response is *read back*, as a [`Secret`] is: every
 /// string it holds (the tag aside) may be Atlas's mask of a credential (`"****9a8b"`), so
@@ -27,7 +31,10 @@ use zeroize::Zeroize;
 pub struct UnknownVariant {
     tag_name: String,
     discriminator: String,
-    object: Map<String, Value>,
+    /// The object, tag included: as received, or as written from the caller's map.
+    text: Box<RawValue>,
+    /// The object's members, read from the text when first asked for.
+    fields: OnceLock<Map<String, Value>>,
     read_back: bool,
 }
 
@@ -40,23 +47,27 @@ impl UnknownVariant {
         mut object: Map<String, Value>,
     ) -> UnknownVariant {
         object.insert(tag_name.to_owned(), Value::String(discriminator.clone()));
+        let text =
+            serde_json::value::to_raw_value(&object).unwrap_or_else(|_| RawValue::NULL.to_owned());
         UnknownVariant {
             tag_name: tag_name.to_owned(),
             discriminator,
-            object,
+            text,
+            fields: OnceLock::from(object),
             read_back: false,
         }
     }
 
-    /// Wraps an object decoded from a response: its strings count as read back.
-    pub fn read(
-        tag_name: &str,
-        discriminator: String,
-        object: impl Into<Map<String, Value>>,
-    ) -> UnknownVariant {
-        let mut read = UnknownVariant::new(tag_name, discriminator, object.into());
-        read.read_back = true;
-        read
+    /// Wraps an object decoded from a response, given as its JSON text (whose `tag_name` holds
+    /// `discriminator`): its strings count as read back.
+    pub fn read(tag_name: &str, discriminator: String, text: Box<RawValue>) -> UnknownVariant {
+        UnknownVariant {
+            tag_name: tag_name.to_owned(),
+            discriminator,
+            text,
+            fields: OnceLock::new(),
+            read_back: true,
+        }
     }
 
     /// Whether this object was decoded from a response, so that its strings may be masks rather
@@ -90,7 +101,7 @@ impl UnknownVariant {
                 Value::Null | Value::Bool(_) | Value::Number(_) => {}
             }
         }
-        for (key, value) in &self.object {
+        for (key, value) in self.fields() {
             if *key != self.tag_name {
                 let key = key.replace('~', "~0").replace('/', "~1");
                 walk(value, &format!("{path}/{key}"), visit);
@@ -103,16 +114,22 @@ impl UnknownVariant {
         &self.discriminator
     }
 
-    /// Every property as received, the tag included.
+    /// Every property as received, the tag included (a key received twice holds its last value).
     pub fn fields(&self) -> &Map<String, Value> {
-        &self.object
+        self.fields
+            .get_or_init(|| serde_json::from_str(self.text.get()).unwrap_or_default())
+    }
+
+    /// The object's JSON text: as received, or as written from the caller's map.
+    pub fn json(&self) -> &RawValue {
+        &self.text
     }
 }
 
 /// Two objects are equal when their contents are, wherever they came from.
 impl PartialEq for UnknownVariant {
     fn eq(&self, other: &UnknownVariant) -> bool {
-        self.discriminator == other.discriminator && self.object == other.object
+        self.discriminator == other.discriminator && self.fields() == other.fields()
     }
 }
 
@@ -120,130 +137,205 @@ impl fmt::Debug for UnknownVariant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UnknownVariant")
             .field("discriminator", &self.discriminator)
-            .field("fields", &self.object.keys().collect::<Vec<_>>())
+            .field("fields", &self.fields().keys().collect::<Vec<_>>())
             .finish()
     }
 }
 
 impl Serialize for UnknownVariant {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.object.serialize(serializer)
+        self.text.serialize(serializer)
     }
 }
 
 impl Drop for UnknownVariant {
     fn drop(&mut self) {
-        for value in self.object.values_mut() {
-            zeroize_value(value);
+        let text = std::mem::replace(&mut self.text, RawValue::NULL.to_owned());
+        let mut text: Box<str> = text.into();
+        text.zeroize();
+        if let Some(fields) = self.fields.get_mut() {
+            zeroize_map(fields);
         }
     }
 }
 
-/// The members of a tagged union's object but its tag, in the order received and each value
-/// as its raw JSON text, so that the variant's struct reads them as if from the input itself:
-/// keys it does not declare keep their order and form. The text is zeroed when dropped, since it
-/// may hold credentials.
-pub struct TaggedObject {
-    members: Vec<(String, Box<RawValue>)>,
-}
-
-impl From<TaggedObject> for Map<String, Value> {
-    fn from(object: TaggedObject) -> Map<String, Value> {
-        object
-            .members
-            .iter()
-            .map(|(key, raw)| {
-                let value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
-                (key.clone(), value)
-            })
-            .collect()
-    }
-}
-
-impl Drop for TaggedObject {
-    fn drop(&mut self) {
-        for (_, raw) in self.members.drain(..) {
-            let mut text: Box<str> = raw.into();
-            text.zeroize();
-        }
-    }
-}
-
-/// Reads an object and takes out the string value of its tag property `tag_name`.
-pub fn take_tagged<'de, D: Deserializer<'de>>(
-    deserializer: D,
+/// A tagged union's object, read as its JSON text (borrowed from the input when the input lends
+/// it) with its tag found: the variant the tag names is then decoded from the same text, the tag
+/// left out, and nothing is decoded twice or copied.
+pub struct TaggedObject<'de> {
+    text: RawJson<'de>,
     tag_name: &'static str,
-) -> Result<(String, TaggedObject), D::Error> {
-    struct Members;
+    tag: Tag,
+}
 
-    impl<'de> Visitor<'de> for Members {
-        type Value = TaggedObject;
+/// Where the tag's value is: in the text, or decoded when it has escapes.
+enum Tag {
+    At(usize, usize),
+    Unescaped(String),
+}
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object")
-        }
+/// Why a union's value did not decode, with the path inside the value where it failed
+/// (`apiKey: invalid type: ...`). The whole path and the byte offset in the body are in the
+/// `DecodeError` that a response's decoding returns.
+#[derive(Clone, Debug)]
+pub struct UnionError(String);
 
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TaggedObject, A::Error> {
-            let mut object = TaggedObject {
-                members: Vec::with_capacity(map.size_hint().unwrap_or(8).min(64)),
-            };
-            while let Some(key) = map.next_key::<String>()? {
-                let value = map.next_value::<Box<RawValue>>()?;
-                object.members.push((key, value));
+impl fmt::Display for UnionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UnionError {}
+
+/// The error for `fault`, noted for the response's decoding unless an untagged union is only
+/// trying variants.
+pub(crate) fn fail(fault: Fault) -> UnionError {
+    let error = UnionError(fault.to_string());
+    if !raw::trying() {
+        raw::note(fault);
+    }
+    error
+}
+
+impl<'de> TaggedObject<'de> {
+    /// Reads an object and finds the string value of its tag property `tag_name`, the first
+    /// occurrence (a repeated tag is refused when the variant is decoded).
+    pub fn read<D: Deserializer<'de>>(
+        deserializer: D,
+        tag_name: &'static str,
+    ) -> Result<TaggedObject<'de>, D::Error> {
+        let text = RawJson::deserialize(deserializer)?;
+        let found = {
+            let json = text.get();
+            let kind = raw::kind_of(json);
+            if kind != "an object" {
+                Err(fault(
+                    json,
+                    "",
+                    json.len(),
+                    format!("invalid type: {kind}, expected an object"),
+                ))
+            } else {
+                match Members::of(json).find(|member| member.is(tag_name)) {
+                    None => Err(fault(
+                        json,
+                        "",
+                        json.len(),
+                        format!("missing field `{tag_name}`"),
+                    )),
+                    Some(member) => tag_at(json, tag_name, member.start, member.end),
+                }
             }
-            Ok(object)
+        };
+        match found {
+            Ok(tag) => Ok(TaggedObject {
+                text,
+                tag_name,
+                tag,
+            }),
+            Err(fault) => Err(serde::de::Error::custom(fail(fault))),
         }
     }
 
-    let mut object = deserializer.deserialize_map(Members)?;
-    let Some(at) = object.members.iter().position(|(key, _)| key == tag_name) else {
-        return Err(serde::de::Error::missing_field(tag_name));
-    };
-    let (_, tag) = object.members.remove(at);
-    if object.members.iter().any(|(key, _)| key == tag_name) {
-        return Err(serde::de::Error::duplicate_field(tag_name));
-    }
-    match serde_json::from_str::<Value>(tag.get()) {
-        Ok(Value::String(tag)) => Ok((tag, object)),
-        Ok(other) => Err(serde::de::Error::custom(format_args!(
-            "`{tag_name}` must be a string, found {other}"
-        ))),
-        Err(error) => Err(serde::de::Error::custom(error)),
-    }
-}
-
-/// Decodes one variant's struct from the rest of its object. On failure the message names the
-/// JSON path inside the object.
-pub fn decode_variant<T: serde::de::DeserializeOwned>(object: TaggedObject) -> Result<T, String> {
-    let members = object
-        .members
-        .iter()
-        .map(|(key, raw)| (BorrowedStrDeserializer::new(key.as_str()), &**raw));
-    let deserializer = MapDeserializer::<_, serde_json::Error>::new(members);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        if path == "." {
-            inner.to_string()
-        } else {
-            format!("{path}: {inner}")
+    /// The tag's value.
+    pub fn tag(&self) -> &str {
+        match &self.tag {
+            Tag::At(start, end) => self.text.get().get(*start..*end).unwrap_or_default(),
+            Tag::Unescaped(tag) => tag,
         }
-    })
+    }
+
+    /// Decodes the variant's struct from the object, the tag left out. On failure the message
+    /// names the path inside the object, and the failure is noted, with that path and the byte
+    /// reached, for the response's decoding to name the whole path and the offset in the body.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
+        let text = self.text.get();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let repeated = Cell::new(false);
+        // Unions inside fail quietly here; when this one fails, it is decoded again to say where,
+        // and they say where then, once each.
+        let decoded = raw::quietly(|| {
+            T::deserialize(raw::WithoutKey::new(&mut de, self.tag_name, &repeated))
+        });
+        match decoded {
+            Ok(_) if repeated.get() => Err(self.repeated_tag()),
+            Ok(decoded) => Ok(decoded),
+            Err(error) if raw::trying() => Err(UnionError(error.to_string())),
+            Err(error) => Err(fail(raw::locate::<T>(text, Some(self.tag_name), error))),
+        }
+    }
+
+    /// Decodes the variant of a tagged union that is itself a union tagged by the same property
+    /// (MongoDB maps some event types of one alert configuration kind on to schemas of their
+    /// own) from the whole object, tag included, for the inner union to read.
+    pub fn decode_retagged<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
+        let text = self.text.get();
+        let mut de = serde_json::Deserializer::from_str(text);
+        match raw::quietly(|| T::deserialize(&mut de)) {
+            Ok(decoded) => Ok(decoded),
+            Err(error) if raw::trying() => Err(UnionError(error.to_string())),
+            Err(error) => Err(fail(raw::locate::<T>(text, None, error))),
+        }
+    }
+
+    /// The object whole, for a tag this version does not map. A repeated tag is refused.
+    pub fn into_unknown(self) -> Result<UnknownVariant, UnionError> {
+        let json = self.text.get();
+        if Members::of(json)
+            .filter(|member| member.is(self.tag_name))
+            .nth(1)
+            .is_some()
+        {
+            return Err(self.repeated_tag());
+        }
+        let tag = self.tag().to_owned();
+        // A copy of exactly the text's length, which the box takes without moving it; the
+        // unknown variant zeroes it when dropped, as this object does its own.
+        let text = RawValue::from_string(json.to_owned())
+            .map_err(|error| UnionError(error.to_string()))?;
+        Ok(UnknownVariant::read(self.tag_name, tag, text))
+    }
 }
 
-/// Decodes the variant of a tagged union that is itself a union tagged by the same property
-/// (MongoDB maps some event types of one alert configuration kind on to schemas of their own):
-/// the tag goes back into the object, for the inner union to read.
-pub fn decode_retagged<T: serde::de::DeserializeOwned>(
-    mut object: TaggedObject,
-    tag_name: &str,
-    tag: &str,
-) -> Result<T, String> {
-    let raw = serde_json::to_string(tag)
-        .and_then(RawValue::from_string)
-        .map_err(|e| e.to_string())?;
-    object.members.insert(0, (tag_name.to_owned(), raw));
-    decode_variant(object)
+impl TaggedObject<'_> {
+    /// The error for an object whose tag is repeated, at the second occurrence's value.
+    fn repeated_tag(&self) -> UnionError {
+        let json = self.text.get();
+        let again = Members::of(json)
+            .filter(|member| member.is(self.tag_name))
+            .nth(1)
+            .map_or(json.len(), |member| member.end);
+        let message = format!("duplicate field `{}`", self.tag_name);
+        fail(fault(json, "", again, message))
+    }
+}
+
+/// A failure at byte `at` of `text`, at `path` (the object itself, or one of its keys) below the
+/// union.
+fn fault(text: &str, path: &str, at: usize, message: String) -> Fault {
+    Fault {
+        path: path.to_owned(),
+        depth: usize::from(!path.is_empty()),
+        address: text.as_ptr().addr() + at,
+        message,
+    }
+}
+
+/// The tag's string value, which lies at `start..end` of `text`.
+fn tag_at(text: &str, tag_name: &str, start: usize, end: usize) -> Result<Tag, Fault> {
+    let value = text.get(start..end).unwrap_or_default();
+    let kind = raw::kind_of(value);
+    if kind != "a string" {
+        let message = format!("`{tag_name}` must be a string, found {kind}");
+        return Err(fault(text, tag_name, end, message));
+    }
+    if value.contains('\\') {
+        return serde_json::from_str(value)
+            .map(Tag::Unescaped)
+            .map_err(|error| fault(text, tag_name, end, raw::message_of(&error)));
+    }
+    Ok(Tag::At(start + 1, end.saturating_sub(1).max(start + 1)))
 }
 
 fn zeroize_map(object: &mut Map<String, Value>) {

@@ -425,9 +425,9 @@ fn emit_tagged(
         let variant = ident(&v.name.rust);
         let wire = &v.name.wire;
         if retagged(v) {
-            quote! { #wire => crate::runtime::decode_retagged(object, #tag, &tag).map(Self::#variant), }
+            quote! { #wire => object.decode_retagged().map(Self::#variant), }
         } else {
-            quote! { #wire => crate::runtime::decode_variant(object).map(Self::#variant), }
+            quote! { #wire => object.decode().map(Self::#variant), }
         }
     });
     let discriminators = t.variants.iter().map(|v| {
@@ -496,12 +496,12 @@ fn emit_tagged(
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let (tag, object) = crate::runtime::take_tagged(deserializer, #tag)?;
-                let decoded = match tag.as_str() {
+                let object = crate::runtime::TaggedObject::read(deserializer, #tag)?;
+                let decoded = match object.tag() {
                     #(#decode)*
                     _ => {
                         crate::runtime::lenient();
-                        ::std::result::Result::Ok(Self::#fallback(crate::runtime::UnknownVariant::read(#tag, tag, object)))
+                        object.into_unknown().map(Self::#fallback)
                     }
                 };
                 decoded.map_err(<D::Error as ::serde::de::Error>::custom)
@@ -529,10 +529,11 @@ fn emit_untagged(
     });
     let attempts = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        quote!(trial.attempt(Self::#variant))
+        let name = &v.name;
+        quote!(trial.attempt(#name, Self::#variant))
     });
     let type_name = name.to_string();
-    // Each variant is tried on the buffered value, the first that accounts for every key and
+    // Each variant is tried on the value's JSON text, the first that accounts for every key and
     // value winning; see `runtime::decode_untagged`.
     let deserialize = (!u.variants.is_empty()).then(|| {
         quote! {
