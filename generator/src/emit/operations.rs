@@ -162,7 +162,8 @@ impl Context<'_> {
         });
 
         // Required inputs in the order a reader meets them: path parameters as the path names them,
-        // then the others in document order.
+        // then the others by name (so that reordering the document's parameters does not reorder
+        // the arguments).
         let mut required: Vec<&&Parameter> = given.iter().filter(|p| p.required).collect();
         required.sort_by_key(|p| match p.location {
             Location::Path => (
@@ -170,8 +171,9 @@ impl Context<'_> {
                 op.path
                     .find(&format!("{{{}}}", p.name.wire))
                     .unwrap_or(usize::MAX),
+                "",
             ),
-            Location::Query | Location::Header => (1, 0),
+            Location::Query | Location::Header => (1, 0, p.name.rust.as_str()),
         });
         let new_params = required.iter().map(|p| {
             let field = ident(&p.name.rust);

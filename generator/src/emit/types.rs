@@ -119,6 +119,8 @@ fn emit_struct(
     });
     let constructor = emit_constructor(name, s, api);
     let object = emit_object(name, s);
+    // Callers build values with `new` and assignment, never with a struct literal (the struct is
+    // `non_exhaustive`), so that a new optional field is a minor change for them.
     // With nothing required, an empty value is a sensible default.
     let default = s
         .fields
@@ -129,6 +131,7 @@ fn emit_struct(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #name { #(#fields)* #extra #unknown }
         #constructor
         #object
@@ -274,7 +277,10 @@ fn emit_object(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 
 /// `new` takes the required fields; optional ones start as `None`.
 fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenStream {
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    // Arguments in the order of their names, so that reordering the schema's properties does
+    // not reorder them.
+    let mut required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    required.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
     let params = required.iter().map(|f| {
         let n = ident(&f.name.rust);
         let ty = field_type(f, api);
@@ -397,6 +403,7 @@ fn emit_tagged(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #fallback_doc]
@@ -508,6 +515,7 @@ fn emit_enum(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version does not know, kept as received.

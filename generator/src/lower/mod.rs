@@ -467,14 +467,19 @@ impl Lowerer<'_> {
 }
 
 impl<'a> Lowerer<'a> {
-    /// The component schemas the selected operations reach, in document order.
+    /// The component schemas the selected operations reach, in byte-wise order of their keys:
+    /// the order types are lowered in, and so placed in the output, does not depend on the order
+    /// the document lists them in.
     fn reached_schemas(&self) -> Vec<(&'a String, &'a ReferenceOr<Schema>)> {
         let api: &'a OpenAPI = self.api;
-        api.components
+        let mut reached: Vec<_> = api
+            .components
             .iter()
             .flat_map(|c| c.schemas.iter())
             .filter(|(key, _)| self.reach.schemas.contains(key.as_str()))
-            .collect()
+            .collect();
+        reached.sort_by(|a, b| a.0.cmp(b.0));
+        reached
     }
 }
 
