@@ -21,11 +21,13 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     let operations = api.operations.iter().map(|op| cx.operation(op));
     let details = error_details(api);
     let servers = servers(&api.base_url);
+    let aliases = super::aliases::emit(api);
     quote! {
         #![doc = " Request builders and response decoding, one builder per operation, for any HTTP stack."]
         #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
         #servers
         #(#operations)*
+        #aliases
         #details
     }
 }

@@ -2,12 +2,14 @@
 //! reached schema and operation, then [finishes](finish) the IR: final names, boxing, union trial
 //! order and the analyses emitting needs. Every problem is collected before anything is emitted.
 
+mod aliases;
 mod analysis;
 mod docs;
 mod finish;
 mod flattened;
 mod inline;
 mod operation;
+pub(crate) use aliases::{method_key, operation_item, operation_pointer};
 pub(crate) use finish::is_file;
 pub(crate) use operation::atlas_version;
 mod reach;
@@ -151,6 +153,8 @@ pub(crate) struct Settings<'a> {
     pinned: &'a std::collections::BTreeMap<String, String>,
     /// Pinned names that named something, to report the rest.
     used_pins: std::cell::RefCell<BTreeSet<String>>,
+    /// Former operationIds by the pointer of the operation that now has another.
+    renamed: &'a std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -172,6 +176,7 @@ impl<'a> Lowerer<'a> {
                 credentials: std::collections::BTreeMap::new(),
                 pinned: &config.names,
                 used_pins: std::cell::RefCell::new(BTreeSet::new()),
+                renamed: &config.renamed_operations,
             },
             patterns: HashMap::new(),
             operations: Vec::new(),
