@@ -50,7 +50,10 @@ pub(super) fn aliases(cx: &mut Lowerer<'_>, operations: &[Operation]) -> Vec<Ope
     let mut aliases = Vec::new();
     for (at, former_ids) in renamed {
         let setting = pointer("/renamed_operations", at);
-        let Some(index) = operations.iter().position(|op| operation_pointer(op) == *at) else {
+        let Some(index) = operations
+            .iter()
+            .position(|op| operation_pointer(op) == *at)
+        else {
             if !names_operation(cx, at) {
                 let message = format!("`{at}` names no operation of the document");
                 cx.config_report.error(Code::Config, &setting, message);
@@ -64,13 +67,14 @@ pub(super) fn aliases(cx: &mut Lowerer<'_>, operations: &[Operation]) -> Vec<Ope
             let output = format!("{rust}Response");
             let at = pointer(&setting, &n.to_string());
             if rust == operations[index].name.rust {
-                let message = format!(
-                    "`{former}` gives the builder name `{rust}` the operation already has"
-                );
+                let message =
+                    format!("`{former}` gives the builder name `{rust}` the operation already has");
                 cx.config_report.error(Code::Config, &at, message);
                 continue;
             }
-            if let Some(clash) = [&rust, &error, &output].into_iter().find(|n| taken.contains(*n))
+            if let Some(clash) = [&rust, &error, &output]
+                .into_iter()
+                .find(|n| taken.contains(*n))
             {
                 let message = format!(
                     "the former operationId `{former}` would be named `{clash}`, which the \
@@ -102,7 +106,6 @@ fn names_operation(cx: &Lowerer<'_>, at: &str) -> bool {
             return false;
         };
         let path_at = pointer("/paths", path);
-        super::operation::operations(item)
-            .any(|(_, _, method)| pointer(&path_at, method) == at)
+        super::operation::operations(item).any(|(_, _, method)| pointer(&path_at, method) == at)
     })
 }
