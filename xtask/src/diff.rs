@@ -52,6 +52,10 @@ pub struct Args {
     /// How to print the changelog.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Compare the changelog, documents named by file name only, with this file instead of
+    /// printing it (lines starting with `#` are comments); exits 1 when they differ.
+    #[arg(long)]
+    pub expect: Option<PathBuf>,
 }
 
 /// Runs the command: prints the changelog and exits 0 when nothing breaks, [`BREAKING`] when
@@ -76,11 +80,57 @@ pub fn run(cwd: &Path, args: &Args) -> ExitCode {
             return ExitCode::from(FAILED);
         }
     };
+    if let Some(expect) = &args.expect {
+        return check_expected(changelog, &cwd.join(expect), args.format);
+    }
     match args.format {
         Format::Text => print!("{}", changelog.text()),
         Format::Markdown => print!("{}", changelog.markdown()),
     }
     exit_code(&changelog)
+}
+
+/// Compares the changelog, documents named by their file names, with a pinned one.
+fn check_expected(mut changelog: Changelog, expect: &Path, format: Format) -> ExitCode {
+    let file_name = |label: &str| label.rsplit('/').next().unwrap_or(label).to_owned();
+    changelog.old = file_name(&changelog.old);
+    changelog.new = file_name(&changelog.new);
+    let actual = match format {
+        Format::Text => changelog.text(),
+        Format::Markdown => changelog.markdown(),
+    };
+    let pinned = match std::fs::read_to_string(expect) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("cannot read {}: {error}", expect.display());
+            return ExitCode::from(FAILED);
+        }
+    };
+    // Blank lines at the end do not count.
+    let mut expected: Vec<&str> = pinned.lines().filter(|l| !l.starts_with('#')).collect();
+    let mut actual_lines: Vec<&str> = actual.lines().collect();
+    for lines in [&mut expected, &mut actual_lines] {
+        while lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
+    }
+    if expected == actual_lines {
+        println!(
+            "the changelog matches {} ({})",
+            expect.display(),
+            changelog.verdict()
+        );
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("the changelog differs from {}:", expect.display());
+    for line in expected.iter().filter(|l| !actual_lines.contains(l)) {
+        eprintln!("- {line}");
+    }
+    for line in actual_lines.iter().filter(|l| !expected.contains(l)) {
+        eprintln!("+ {line}");
+    }
+    eprintln!("\nthe whole changelog:\n{actual}");
+    ExitCode::from(FAILED)
 }
 
 /// The exit code a changelog calls for.
