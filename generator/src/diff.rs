@@ -429,7 +429,15 @@ impl Cx<'_> {
             let Some(other) = n.types.iter().find(|t| t.name == def.name) else {
                 continue;
             };
-            if !reported.contains(&item) && normalized(def, o) != normalized(other, n) {
+            // An enum with the values of an earlier one is an alias of it, on both sides: its
+            // values are the earlier one's, whose changes are reported there.
+            let alias = |api: &Api, def: &TypeDef| {
+                let id = api.types.iter().position(|t| std::ptr::eq(t, def))?;
+                let target = api.analysis.enum_alias_of.get(&crate::ir::TypeId(id))?;
+                Some(api.name(*target).to_owned())
+            };
+            let aliased = alias(o, def).is_some() && alias(o, def) == alias(n, other);
+            if !aliased && !reported.contains(&item) && normalized(def, o) != normalized(other, n) {
                 found.push((item, def.source.clone(), other.source.clone()));
             }
         }
