@@ -39,8 +39,8 @@ pub struct Args {
     /// Compare the operation with this operationId (repeatable).
     #[arg(long = "operation")]
     pub operations: Vec<String>,
-    /// The settings for both documents (default: `spec/codegen.yaml` for the workspace's own
-    /// document, none for any other).
+    /// The settings for both documents (default: `spec/codegen.yaml` when either is the
+    /// workspace's own document, none otherwise).
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// The settings for the old document only.
@@ -66,12 +66,28 @@ pub fn run(cwd: &Path, args: &Args) -> ExitCode {
         operations: args.operations.clone(),
         name: None,
     };
-    let old_config = args.old_config.as_ref().or(args.config.as_ref());
-    let new_config = args.new_config.as_ref().or(args.config.as_ref());
+    let mut old_config = args.old_config.clone().or(args.config.clone());
+    let mut new_config = args.new_config.clone().or(args.config.clone());
+    // Comparing against the workspace's own document (an older copy of it on the other side),
+    // both sides take its settings, unless told otherwise.
+    if old_config.is_none() && new_config.is_none() {
+        let own = |spec: &Path| {
+            let args = CodegenArgs {
+                spec: Some(spec.to_path_buf()),
+                ..CodegenArgs::default()
+            };
+            workspace::resolve(cwd, &args)
+                .ok()
+                .and_then(|i| i.paths.config.map(|c| i.paths.root.join(c)))
+        };
+        let shared = own(&args.old).or_else(|| own(&args.new));
+        old_config.clone_from(&shared);
+        new_config = shared;
+    }
     let changelog = match changelog(
         cwd,
-        (&args.old, old_config),
-        (&args.new, new_config),
+        (&args.old, old_config.as_ref()),
+        (&args.new, new_config.as_ref()),
         &selection,
     ) {
         Ok(changelog) => changelog,
