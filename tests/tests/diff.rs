@@ -241,3 +241,31 @@ fn a_renamed_operation_keeps_its_old_names_as_deprecated_aliases() {
         assert!(attribute.trim().ends_with(")]"), "{attribute}");
     }
 }
+
+/// A former operationId kept for an operation the document does not have, or one whose names are
+/// already taken, is a settings error naming the setting.
+#[test]
+fn renamed_operations_that_name_nothing_or_collide_are_refused() {
+    let dir = workspace_root().join("tests/fixtures/diff/operation-renamed-alias");
+    let document = document(&dir.join("new.yaml"), "new.yaml");
+    for (settings, expected) in [
+        (
+            "renamed_operations:\n  /paths/~1nowhere/get: [listWidgets]\n",
+            "`/paths/~1nowhere/get` names no operation of the document",
+        ),
+        (
+            "renamed_operations:\n  /paths/~1groups~1{groupId}~1widgets/get: [createWidget]\n",
+            "would be named `CreateWidget`, which the operations already use",
+        ),
+    ] {
+        let config = Config::parse(settings, "codegen.yaml").unwrap();
+        let errors = generator::generate(&document, &config)
+            .unwrap_err()
+            .to_string();
+        assert!(errors.contains(expected), "{errors}");
+        assert!(
+            errors.contains("codegen.yaml#/renamed_operations/"),
+            "{errors}"
+        );
+    }
+}
