@@ -10,6 +10,7 @@
 
 /// The body that the API returns when a request fails.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// HTTP status code of the failure.
     pub error: i32,
@@ -126,6 +127,263 @@ impl crate::runtime::SecretFields for ApiError {
     }
 }
 
+/// Datadog Integration
+///
+/// Settings that send project metrics and alerts to Datadog.
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
+pub struct Datadog {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Datadog API key used to submit data. Responses show it masked except for its last four characters.
+    pub api_key: crate::runtime::Secret,
+    /// Datadog site that hosts the account.
+    pub region: ::std::option::Option<self::DatadogRegion>,
+    /// Whether to send latency metrics for individual collections.
+    ///
+    /// Defaults to `false`.
+    pub send_collection_latency_metrics: ::std::option::Option<bool>,
+    /// Whether to send metrics for individual databases.
+    ///
+    /// Defaults to `false`.
+    pub send_database_metrics: ::std::option::Option<bool>,
+    /// Whether to send query statistics metrics.
+    ///
+    /// Defaults to `false`.
+    pub send_query_stats_metrics: ::std::option::Option<bool>,
+    /// Whether to attach the tags you defined on Atlas resources to the data sent.
+    ///
+    /// Defaults to `false`.
+    pub send_user_provided_resource_tags: ::std::option::Option<bool>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl Datadog {
+    /// A value from its required fields (`api_key`); optional fields are unset.
+    pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            api_key: api_key.into(),
+            region: ::std::option::Option::None,
+            send_collection_latency_metrics: ::std::option::Option::None,
+            send_database_metrics: ::std::option::Option::None,
+            send_query_stats_metrics: ::std::option::Option::None,
+            send_user_provided_resource_tags: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
+        }
+    }
+}
+
+impl crate::runtime::Object for Datadog {
+    const NAME: &'static str = "Datadog";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiKey"),
+        crate::runtime::Field::optional("region"),
+        crate::runtime::Field::optional("sendCollectionLatencyMetrics"),
+        crate::runtime::Field::optional("sendDatabaseMetrics"),
+        crate::runtime::Field::optional("sendQueryStatsMetrics"),
+        crate::runtime::Field::optional("sendUserProvidedResourceTags"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                4 => field.read(&mut slots.4),
+                5 => field.read(&mut slots.5),
+                _ => field.read(&mut slots.6),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_key: crate::runtime::required(slots.1, "apiKey")?,
+            region: ::std::option::Option::flatten(slots.2),
+            send_collection_latency_metrics: ::std::option::Option::flatten(slots.3),
+            send_database_metrics: ::std::option::Option::flatten(slots.4),
+            send_query_stats_metrics: ::std::option::Option::flatten(slots.5),
+            send_user_provided_resource_tags: ::std::option::Option::flatten(slots.6),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_key);
+        out.optional(&self.region);
+        out.optional(&self.send_collection_latency_metrics);
+        out.optional(&self.send_database_metrics);
+        out.optional(&self.send_query_stats_metrics);
+        out.optional(&self.send_user_provided_resource_tags);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
+impl ::serde::Serialize for Datadog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::write_object(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Datadog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::read_object(deserializer)
+    }
+}
+
+impl crate::runtime::SecretFields for Datadog {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.api_key,
+            &::std::format!("{path}/apiKey"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
+/// Datadog site that hosts the account.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum DatadogRegion {
+    /// `US`
+    Us,
+    /// `EU`
+    Eu,
+    /// `US3`
+    Us3,
+    /// `US5`
+    Us5,
+    /// `AP1`
+    Ap1,
+    /// `US1_FED`
+    Us1Fed,
+    /// A value this version does not know, kept as received.
+    Unknown(::std::string::String),
+}
+
+impl DatadogRegion {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Eu => "EU",
+            Self::Us3 => "US3",
+            Self::Us5 => "US5",
+            Self::Ap1 => "AP1",
+            Self::Us1Fed => "US1_FED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for DatadogRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => Self::Us,
+            "EU" => Self::Eu,
+            "US3" => Self::Us3,
+            "US5" => Self::Us5,
+            "AP1" => Self::Ap1,
+            "US1_FED" => Self::Us1Fed,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
+impl ::std::str::FromStr for DatadogRegion {
+    type Err = crate::runtime::UndocumentedValue;
+
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "DatadogRegion",
+                        value,
+                        &["US", "EU", "US3", "US5", "AP1", "US1_FED"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DatadogRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DatadogRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
+    }
+}
+
 /// A hypertext link to a related resource.
 #[derive(
     ::std::clone::Clone,
@@ -133,6 +391,7 @@ impl crate::runtime::SecretFields for ApiError {
     ::std::cmp::PartialEq,
     ::std::default::Default,
 )]
+#[non_exhaustive]
 pub struct Link {
     /// Address of the related resource.
     pub href: ::std::option::Option<::std::string::String>,
@@ -219,8 +478,571 @@ impl crate::runtime::SecretFields for Link {
     }
 }
 
+/// Microsoft Teams Integration
+///
+/// Settings that post project alerts to a Microsoft Teams channel.
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
+pub struct MicrosoftTeams {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Incoming webhook address of the Teams channel. Responses show it partly masked.
+    pub microsoft_teams_webhook_url: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl MicrosoftTeams {
+    /// A value from its required fields (`microsoft_teams_webhook_url`); optional fields are unset.
+    pub fn new(
+        microsoft_teams_webhook_url: impl ::std::convert::Into<crate::runtime::Secret>,
+    ) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            microsoft_teams_webhook_url: microsoft_teams_webhook_url.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
+        }
+    }
+}
+
+impl crate::runtime::Object for MicrosoftTeams {
+    const NAME: &'static str = "MicrosoftTeams";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("microsoftTeamsWebhookUrl"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (::std::option::Option::None, ::std::option::Option::None);
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                _ => field.read(&mut slots.1),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            microsoft_teams_webhook_url: crate::runtime::required(
+                slots.1,
+                "microsoftTeamsWebhookUrl",
+            )?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.microsoft_teams_webhook_url);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
+impl ::serde::Serialize for MicrosoftTeams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::write_object(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MicrosoftTeams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::read_object(deserializer)
+    }
+}
+
+impl crate::runtime::SecretFields for MicrosoftTeams {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.microsoft_teams_webhook_url,
+            &::std::format!("{path}/microsoftTeamsWebhookUrl"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
+/// New Relic Integration
+///
+/// Settings that send project metrics to New Relic.
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
+pub struct NewRelic {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// 40-character hexadecimal identifier of the New Relic account.
+    pub account_id: ::std::string::String,
+    /// 40-character hexadecimal license key of the New Relic account.
+    pub license_key: crate::runtime::Secret,
+    /// Query key that lets MongoDB Cloud read data from the account.
+    pub read_token: crate::runtime::Secret,
+    /// Insert key that lets MongoDB Cloud write data to the account.
+    pub write_token: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl NewRelic {
+    /// A value from its required fields (`account_id`, `license_key`, `read_token`, `write_token`); optional fields are unset.
+    pub fn new(
+        account_id: impl ::std::convert::Into<::std::string::String>,
+        license_key: impl ::std::convert::Into<crate::runtime::Secret>,
+        read_token: impl ::std::convert::Into<crate::runtime::Secret>,
+        write_token: impl ::std::convert::Into<crate::runtime::Secret>,
+    ) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            account_id: account_id.into(),
+            license_key: license_key.into(),
+            read_token: read_token.into(),
+            write_token: write_token.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
+        }
+    }
+}
+
+impl crate::runtime::Object for NewRelic {
+    const NAME: &'static str = "NewRelic";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("accountId"),
+        crate::runtime::Field::required("licenseKey"),
+        crate::runtime::Field::required("readToken"),
+        crate::runtime::Field::required("writeToken"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                _ => field.read(&mut slots.4),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            account_id: crate::runtime::required(slots.1, "accountId")?,
+            license_key: crate::runtime::required(slots.2, "licenseKey")?,
+            read_token: crate::runtime::required(slots.3, "readToken")?,
+            write_token: crate::runtime::required(slots.4, "writeToken")?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.account_id);
+        out.field(&self.license_key);
+        out.field(&self.read_token);
+        out.field(&self.write_token);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
+impl ::serde::Serialize for NewRelic {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::write_object(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NewRelic {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::read_object(deserializer)
+    }
+}
+
+impl crate::runtime::SecretFields for NewRelic {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.license_key,
+            &::std::format!("{path}/licenseKey"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(
+            &self.read_token,
+            &::std::format!("{path}/readToken"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(
+            &self.write_token,
+            &::std::format!("{path}/writeToken"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
+/// OpsGenie Integration
+///
+/// Settings that send project alerts to Opsgenie.
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
+pub struct OpsGenie {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Opsgenie API key. Responses show it masked except for its last four characters.
+    pub api_key: crate::runtime::Secret,
+    /// Opsgenie region that hosts the account.
+    ///
+    /// Defaults to `"US"`.
+    pub region: ::std::option::Option<self::OpsGenieRegion>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl OpsGenie {
+    /// A value from its required fields (`api_key`); optional fields are unset.
+    pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            api_key: api_key.into(),
+            region: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
+        }
+    }
+}
+
+impl crate::runtime::Object for OpsGenie {
+    const NAME: &'static str = "OpsGenie";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiKey"),
+        crate::runtime::Field::optional("region"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_key: crate::runtime::required(slots.1, "apiKey")?,
+            region: ::std::option::Option::flatten(slots.2),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_key);
+        out.optional(&self.region);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
+impl ::serde::Serialize for OpsGenie {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::write_object(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpsGenie {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::read_object(deserializer)
+    }
+}
+
+impl crate::runtime::SecretFields for OpsGenie {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.api_key,
+            &::std::format!("{path}/apiKey"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
+/// Opsgenie region that hosts the account.
+///
+/// Defaults to `"US"`.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum OpsGenieRegion {
+    /// `US`
+    Us,
+    /// `EU`
+    Eu,
+    /// A value this version does not know, kept as received.
+    Unknown(::std::string::String),
+}
+
+impl OpsGenieRegion {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Eu => "EU",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for OpsGenieRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => Self::Us,
+            "EU" => Self::Eu,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
+impl ::std::str::FromStr for OpsGenieRegion {
+    type Err = crate::runtime::UndocumentedValue;
+
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "OpsGenieRegion",
+                        value,
+                        &["US", "EU"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+
+impl ::std::fmt::Display for OpsGenieRegion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for OpsGenieRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpsGenieRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
+    }
+}
+
+/// PagerDuty Integration
+///
+/// Settings that send project alerts to a PagerDuty service.
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
+pub struct PagerDuty {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// PagerDuty region that hosts the account.
+    pub region: ::std::option::Option<self::PagerDutyRegion>,
+    /// Integration key of the PagerDuty service. Responses show it masked except for its last four characters.
+    pub service_key: crate::runtime::Secret,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl PagerDuty {
+    /// A value from its required fields (`service_key`); optional fields are unset.
+    pub fn new(service_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            region: ::std::option::Option::None,
+            service_key: service_key.into(),
+            unknown_fields: crate::runtime::UnknownFields::new(),
+        }
+    }
+}
+
+impl crate::runtime::Object for PagerDuty {
+    const NAME: &'static str = "PagerDuty";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::optional("region"),
+        crate::runtime::Field::required("serviceKey"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                _ => field.read(&mut slots.2),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            region: ::std::option::Option::flatten(slots.1),
+            service_key: crate::runtime::required(slots.2, "serviceKey")?,
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.optional(&self.region);
+        out.field(&self.service_key);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
+impl ::serde::Serialize for PagerDuty {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::write_object(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PagerDuty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::read_object(deserializer)
+    }
+}
+
+impl crate::runtime::SecretFields for PagerDuty {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.service_key,
+            &::std::format!("{path}/serviceKey"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
+/// PagerDuty region that hosts the account.
+///
+/// The same values as [`OpsGenieRegion`].
+pub type PagerDutyRegion = self::OpsGenieRegion;
+
 /// One page of a project's third-party service integrations.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedIntegrationView {
     /// Links to this page and to related pages or resources.
     ///
@@ -359,8 +1181,383 @@ impl crate::runtime::Validate for PaginatedIntegrationView {
     }
 }
 
+/// Prometheus Integration
+///
+/// Settings that let a Prometheus server scrape the project's metrics.
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
+pub struct Prometheus {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Whether the integration is switched on.
+    pub enabled: bool,
+    /// How Prometheus discovers the targets it scrapes.
+    pub service_discovery: self::PrometheusServiceDiscovery,
+    /// User name that Prometheus presents when it scrapes metrics.
+    pub username: ::std::string::String,
+    /// Password that Prometheus presents when it scrapes metrics. It is only sent to the API, never returned.
+    ///
+    /// Sent in requests only: never returned by the server.
+    pub password: ::std::option::Option<crate::runtime::Secret>,
+    /// Whether to attach the tags you defined on Atlas resources to the metrics.
+    pub send_user_provided_resource_tags_enabled: ::std::option::Option<bool>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl Prometheus {
+    /// A value from its required fields (`enabled`, `service_discovery`, `username`); optional fields are unset.
+    pub fn new(
+        enabled: impl ::std::convert::Into<bool>,
+        service_discovery: impl ::std::convert::Into<self::PrometheusServiceDiscovery>,
+        username: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            enabled: enabled.into(),
+            service_discovery: service_discovery.into(),
+            username: username.into(),
+            password: ::std::option::Option::None,
+            send_user_provided_resource_tags_enabled: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
+        }
+    }
+}
+
+impl crate::runtime::Object for Prometheus {
+    const NAME: &'static str = "Prometheus";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("enabled"),
+        crate::runtime::Field::required("serviceDiscovery"),
+        crate::runtime::Field::required("username"),
+        crate::runtime::Field::optional("password"),
+        crate::runtime::Field::optional("sendUserProvidedResourceTagsEnabled"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                3 => field.read(&mut slots.3),
+                4 => field.read(&mut slots.4),
+                _ => field.read(&mut slots.5),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            enabled: crate::runtime::required(slots.1, "enabled")?,
+            service_discovery: crate::runtime::required(slots.2, "serviceDiscovery")?,
+            username: crate::runtime::required(slots.3, "username")?,
+            password: ::std::option::Option::flatten(slots.4),
+            send_user_provided_resource_tags_enabled: ::std::option::Option::flatten(
+                slots.5,
+            ),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.enabled);
+        out.field(&self.service_discovery);
+        out.field(&self.username);
+        out.optional(&self.password);
+        out.optional(&self.send_user_provided_resource_tags_enabled);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
+impl ::serde::Serialize for Prometheus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::write_object(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Prometheus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::read_object(deserializer)
+    }
+}
+
+impl crate::runtime::SecretFields for Prometheus {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.password,
+            &::std::format!("{path}/password"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
+/// How Prometheus discovers the targets it scrapes.
+#[derive(
+    ::std::clone::Clone,
+    ::std::fmt::Debug,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum PrometheusServiceDiscovery {
+    /// `http`
+    Http,
+    /// `file`
+    File,
+    /// A value this version does not know, kept as received.
+    Unknown(::std::string::String),
+}
+
+impl PrometheusServiceDiscovery {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::File => "file",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
+    fn from(value: &str) -> Self {
+        match value {
+            "http" => Self::Http,
+            "file" => Self::File,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+
+/// Parses a documented value; any other is an error naming the documented ones (where
+/// `From<&str>` and decoding keep it in the catch-all variant).
+impl ::std::str::FromStr for PrometheusServiceDiscovery {
+    type Err = crate::runtime::UndocumentedValue;
+
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
+        match Self::from(value) {
+            Self::Unknown(value) => {
+                ::std::result::Result::Err(
+                    crate::runtime::UndocumentedValue::new(
+                        "PrometheusServiceDiscovery",
+                        value,
+                        &["http", "file"],
+                    ),
+                )
+            }
+            known => ::std::result::Result::Ok(known),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PrometheusServiceDiscovery {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PrometheusServiceDiscovery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let decoded = Self::from(value.as_str());
+        if let Self::Unknown(_) = decoded {
+            crate::runtime::lenient();
+        }
+        ::std::result::Result::Ok(decoded)
+    }
+}
+
+/// Slack Integration
+///
+/// Settings that post project alerts to a Slack channel.
+#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
+pub struct Slack {
+    /// Unique 24-digit hexadecimal string that identifies the integration.
+    ///
+    /// Set by the server: sent in responses only.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// OAuth token that lets MongoDB Cloud post to the Slack workspace. Responses show it masked except for its last four characters.
+    pub api_token: crate::runtime::Secret,
+    /// Name of the Slack channel that receives the alerts.
+    pub channel_name: ::std::option::Option<::std::string::String>,
+    /// Name of the Slack workspace (team) that owns the channel.
+    pub team_name: ::std::option::Option<::std::string::String>,
+    /// The keys the document does not describe, kept as received and sent back; values
+    /// kept from a response are not sent again until cleared or confirmed (see
+    /// `runtime::UnknownFields`).
+    pub unknown_fields: crate::runtime::UnknownFields,
+}
+
+impl Slack {
+    /// A value from its required fields (`api_token`, `channel_name`); optional fields are unset.
+    pub fn new(
+        api_token: impl ::std::convert::Into<crate::runtime::Secret>,
+        channel_name: impl ::std::convert::Into<
+            ::std::option::Option<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            api_token: api_token.into(),
+            channel_name: channel_name.into(),
+            team_name: ::std::option::Option::None,
+            unknown_fields: crate::runtime::UnknownFields::new(),
+        }
+    }
+}
+
+impl crate::runtime::Object for Slack {
+    const NAME: &'static str = "Slack";
+
+    const FIELDS: &'static [crate::runtime::Field] = &[
+        crate::runtime::Field::optional("id"),
+        crate::runtime::Field::required("apiToken"),
+        crate::runtime::Field::required_nullable("channelName"),
+        crate::runtime::Field::optional("teamName"),
+    ];
+
+    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
+
+    fn read<'de, A: ::serde::de::MapAccess<'de>>(
+        mut object: crate::runtime::ObjectRead<'de, A>,
+    ) -> ::std::result::Result<Self, A::Error> {
+        let mut slots = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        while let ::std::option::Option::Some(field) = object.next_field()? {
+            match field.index() {
+                0 => field.read(&mut slots.0),
+                1 => field.read(&mut slots.1),
+                2 => field.read(&mut slots.2),
+                _ => field.read(&mut slots.3),
+            }?;
+        }
+        ::std::result::Result::Ok(Self {
+            id: ::std::option::Option::flatten(slots.0),
+            api_token: crate::runtime::required(slots.1, "apiToken")?,
+            channel_name: ::std::option::Option::flatten(slots.2),
+            team_name: ::std::option::Option::flatten(slots.3),
+            unknown_fields: object.unknown_fields(),
+        })
+    }
+
+    fn write<S: ::serde::ser::SerializeMap>(
+        &self,
+        out: &mut crate::runtime::ObjectWriter<S>,
+    ) {
+        out.optional(&self.id);
+        out.field(&self.api_token);
+        out.field(&self.channel_name);
+        out.optional(&self.team_name);
+        out.unknown(&self.unknown_fields);
+    }
+}
+
+impl ::serde::Serialize for Slack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::write_object(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Slack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::read_object(deserializer)
+    }
+}
+
+impl crate::runtime::SecretFields for Slack {
+    fn visit_secrets(
+        &self,
+        path: &str,
+        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
+    ) {
+        crate::runtime::SecretFields::visit_secrets(
+            &self.api_token,
+            &::std::format!("{path}/apiToken"),
+            visit,
+        );
+        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
+    }
+}
+
+impl crate::runtime::Validate for Slack {
+    fn validate(
+        &self,
+        path: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        crate::runtime::Check::check(
+            &self.channel_name,
+            &::std::format!("{path}/channelName"),
+            &crate::runtime::Rules {
+                min_length: ::std::option::Option::Some(1),
+                max_length: ::std::option::Option::Some(80),
+                ..crate::runtime::Rules::NONE
+            },
+            out,
+        );
+    }
+}
+
 /// The settings of one third-party service integration. The type property decides which set of settings applies.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub enum ThirdPartyIntegration {
     /// PagerDuty Integration
     ///
@@ -630,860 +1827,11 @@ impl crate::runtime::Validate for ThirdPartyIntegration {
     }
 }
 
-/// PagerDuty Integration
-///
-/// Settings that send project alerts to a PagerDuty service.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-pub struct PagerDuty {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// PagerDuty region that hosts the account.
-    pub region: ::std::option::Option<self::PagerDutyRegion>,
-    /// Integration key of the PagerDuty service. Responses show it masked except for its last four characters.
-    pub service_key: crate::runtime::Secret,
-    /// The keys the document does not describe, kept as received and sent back; values
-    /// kept from a response are not sent again until cleared or confirmed (see
-    /// `runtime::UnknownFields`).
-    pub unknown_fields: crate::runtime::UnknownFields,
-}
-
-impl PagerDuty {
-    /// A value from its required fields (`service_key`); optional fields are unset.
-    pub fn new(service_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            region: ::std::option::Option::None,
-            service_key: service_key.into(),
-            unknown_fields: crate::runtime::UnknownFields::new(),
-        }
-    }
-}
-
-impl crate::runtime::Object for PagerDuty {
-    const NAME: &'static str = "PagerDuty";
-
-    const FIELDS: &'static [crate::runtime::Field] = &[
-        crate::runtime::Field::optional("id"),
-        crate::runtime::Field::optional("region"),
-        crate::runtime::Field::required("serviceKey"),
-    ];
-
-    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
-
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut object: crate::runtime::ObjectRead<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut slots = (
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-        );
-        while let ::std::option::Option::Some(field) = object.next_field()? {
-            match field.index() {
-                0 => field.read(&mut slots.0),
-                1 => field.read(&mut slots.1),
-                _ => field.read(&mut slots.2),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            id: ::std::option::Option::flatten(slots.0),
-            region: ::std::option::Option::flatten(slots.1),
-            service_key: crate::runtime::required(slots.2, "serviceKey")?,
-            unknown_fields: object.unknown_fields(),
-        })
-    }
-
-    fn write<S: ::serde::ser::SerializeMap>(
-        &self,
-        out: &mut crate::runtime::ObjectWriter<S>,
-    ) {
-        out.optional(&self.id);
-        out.optional(&self.region);
-        out.field(&self.service_key);
-        out.unknown(&self.unknown_fields);
-    }
-}
-
-impl ::serde::Serialize for PagerDuty {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::write_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PagerDuty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::read_object(deserializer)
-    }
-}
-
-impl crate::runtime::SecretFields for PagerDuty {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.service_key,
-            &::std::format!("{path}/serviceKey"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
-    }
-}
-
-/// PagerDuty region that hosts the account.
-///
-/// The same values as [`OpsGenieRegion`].
-pub type PagerDutyRegion = self::OpsGenieRegion;
-
-/// Slack Integration
-///
-/// Settings that post project alerts to a Slack channel.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-pub struct Slack {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// OAuth token that lets MongoDB Cloud post to the Slack workspace. Responses show it masked except for its last four characters.
-    pub api_token: crate::runtime::Secret,
-    /// Name of the Slack channel that receives the alerts.
-    pub channel_name: ::std::option::Option<::std::string::String>,
-    /// Name of the Slack workspace (team) that owns the channel.
-    pub team_name: ::std::option::Option<::std::string::String>,
-    /// The keys the document does not describe, kept as received and sent back; values
-    /// kept from a response are not sent again until cleared or confirmed (see
-    /// `runtime::UnknownFields`).
-    pub unknown_fields: crate::runtime::UnknownFields,
-}
-
-impl Slack {
-    /// A value from its required fields (`api_token`, `channel_name`); optional fields are unset.
-    pub fn new(
-        api_token: impl ::std::convert::Into<crate::runtime::Secret>,
-        channel_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-    ) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            api_token: api_token.into(),
-            channel_name: channel_name.into(),
-            team_name: ::std::option::Option::None,
-            unknown_fields: crate::runtime::UnknownFields::new(),
-        }
-    }
-}
-
-impl crate::runtime::Object for Slack {
-    const NAME: &'static str = "Slack";
-
-    const FIELDS: &'static [crate::runtime::Field] = &[
-        crate::runtime::Field::optional("id"),
-        crate::runtime::Field::required("apiToken"),
-        crate::runtime::Field::required_nullable("channelName"),
-        crate::runtime::Field::optional("teamName"),
-    ];
-
-    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
-
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut object: crate::runtime::ObjectRead<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut slots = (
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-        );
-        while let ::std::option::Option::Some(field) = object.next_field()? {
-            match field.index() {
-                0 => field.read(&mut slots.0),
-                1 => field.read(&mut slots.1),
-                2 => field.read(&mut slots.2),
-                _ => field.read(&mut slots.3),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            id: ::std::option::Option::flatten(slots.0),
-            api_token: crate::runtime::required(slots.1, "apiToken")?,
-            channel_name: ::std::option::Option::flatten(slots.2),
-            team_name: ::std::option::Option::flatten(slots.3),
-            unknown_fields: object.unknown_fields(),
-        })
-    }
-
-    fn write<S: ::serde::ser::SerializeMap>(
-        &self,
-        out: &mut crate::runtime::ObjectWriter<S>,
-    ) {
-        out.optional(&self.id);
-        out.field(&self.api_token);
-        out.field(&self.channel_name);
-        out.optional(&self.team_name);
-        out.unknown(&self.unknown_fields);
-    }
-}
-
-impl ::serde::Serialize for Slack {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::write_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Slack {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::read_object(deserializer)
-    }
-}
-
-impl crate::runtime::SecretFields for Slack {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.api_token,
-            &::std::format!("{path}/apiToken"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
-    }
-}
-
-impl crate::runtime::Validate for Slack {
-    fn validate(
-        &self,
-        path: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        crate::runtime::Check::check(
-            &self.channel_name,
-            &::std::format!("{path}/channelName"),
-            &crate::runtime::Rules {
-                min_length: ::std::option::Option::Some(1),
-                max_length: ::std::option::Option::Some(80),
-                ..crate::runtime::Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-/// Datadog Integration
-///
-/// Settings that send project metrics and alerts to Datadog.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-pub struct Datadog {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Datadog API key used to submit data. Responses show it masked except for its last four characters.
-    pub api_key: crate::runtime::Secret,
-    /// Datadog site that hosts the account.
-    pub region: ::std::option::Option<self::DatadogRegion>,
-    /// Whether to send latency metrics for individual collections.
-    ///
-    /// Defaults to `false`.
-    pub send_collection_latency_metrics: ::std::option::Option<bool>,
-    /// Whether to send metrics for individual databases.
-    ///
-    /// Defaults to `false`.
-    pub send_database_metrics: ::std::option::Option<bool>,
-    /// Whether to send query statistics metrics.
-    ///
-    /// Defaults to `false`.
-    pub send_query_stats_metrics: ::std::option::Option<bool>,
-    /// Whether to attach the tags you defined on Atlas resources to the data sent.
-    ///
-    /// Defaults to `false`.
-    pub send_user_provided_resource_tags: ::std::option::Option<bool>,
-    /// The keys the document does not describe, kept as received and sent back; values
-    /// kept from a response are not sent again until cleared or confirmed (see
-    /// `runtime::UnknownFields`).
-    pub unknown_fields: crate::runtime::UnknownFields,
-}
-
-impl Datadog {
-    /// A value from its required fields (`api_key`); optional fields are unset.
-    pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            api_key: api_key.into(),
-            region: ::std::option::Option::None,
-            send_collection_latency_metrics: ::std::option::Option::None,
-            send_database_metrics: ::std::option::Option::None,
-            send_query_stats_metrics: ::std::option::Option::None,
-            send_user_provided_resource_tags: ::std::option::Option::None,
-            unknown_fields: crate::runtime::UnknownFields::new(),
-        }
-    }
-}
-
-impl crate::runtime::Object for Datadog {
-    const NAME: &'static str = "Datadog";
-
-    const FIELDS: &'static [crate::runtime::Field] = &[
-        crate::runtime::Field::optional("id"),
-        crate::runtime::Field::required("apiKey"),
-        crate::runtime::Field::optional("region"),
-        crate::runtime::Field::optional("sendCollectionLatencyMetrics"),
-        crate::runtime::Field::optional("sendDatabaseMetrics"),
-        crate::runtime::Field::optional("sendQueryStatsMetrics"),
-        crate::runtime::Field::optional("sendUserProvidedResourceTags"),
-    ];
-
-    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
-
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut object: crate::runtime::ObjectRead<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut slots = (
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-        );
-        while let ::std::option::Option::Some(field) = object.next_field()? {
-            match field.index() {
-                0 => field.read(&mut slots.0),
-                1 => field.read(&mut slots.1),
-                2 => field.read(&mut slots.2),
-                3 => field.read(&mut slots.3),
-                4 => field.read(&mut slots.4),
-                5 => field.read(&mut slots.5),
-                _ => field.read(&mut slots.6),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            id: ::std::option::Option::flatten(slots.0),
-            api_key: crate::runtime::required(slots.1, "apiKey")?,
-            region: ::std::option::Option::flatten(slots.2),
-            send_collection_latency_metrics: ::std::option::Option::flatten(slots.3),
-            send_database_metrics: ::std::option::Option::flatten(slots.4),
-            send_query_stats_metrics: ::std::option::Option::flatten(slots.5),
-            send_user_provided_resource_tags: ::std::option::Option::flatten(slots.6),
-            unknown_fields: object.unknown_fields(),
-        })
-    }
-
-    fn write<S: ::serde::ser::SerializeMap>(
-        &self,
-        out: &mut crate::runtime::ObjectWriter<S>,
-    ) {
-        out.optional(&self.id);
-        out.field(&self.api_key);
-        out.optional(&self.region);
-        out.optional(&self.send_collection_latency_metrics);
-        out.optional(&self.send_database_metrics);
-        out.optional(&self.send_query_stats_metrics);
-        out.optional(&self.send_user_provided_resource_tags);
-        out.unknown(&self.unknown_fields);
-    }
-}
-
-impl ::serde::Serialize for Datadog {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::write_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Datadog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::read_object(deserializer)
-    }
-}
-
-impl crate::runtime::SecretFields for Datadog {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.api_key,
-            &::std::format!("{path}/apiKey"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
-    }
-}
-
-/// Datadog site that hosts the account.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-pub enum DatadogRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// `US3`
-    Us3,
-    /// `US5`
-    Us5,
-    /// `AP1`
-    Ap1,
-    /// `US1_FED`
-    Us1Fed,
-    /// A value this version does not know, kept as received.
-    Unknown(::std::string::String),
-}
-
-impl DatadogRegion {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Us => "US",
-            Self::Eu => "EU",
-            Self::Us3 => "US3",
-            Self::Us5 => "US5",
-            Self::Ap1 => "AP1",
-            Self::Us1Fed => "US1_FED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for DatadogRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => Self::Us,
-            "EU" => Self::Eu,
-            "US3" => Self::Us3,
-            "US5" => Self::Us5,
-            "AP1" => Self::Ap1,
-            "US1_FED" => Self::Us1Fed,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-
-/// Parses a documented value; any other is an error naming the documented ones (where
-/// `From<&str>` and decoding keep it in the catch-all variant).
-impl ::std::str::FromStr for DatadogRegion {
-    type Err = crate::runtime::UndocumentedValue;
-
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
-        match Self::from(value) {
-            Self::Unknown(value) => {
-                ::std::result::Result::Err(
-                    crate::runtime::UndocumentedValue::new(
-                        "DatadogRegion",
-                        value,
-                        &["US", "EU", "US3", "US5", "AP1", "US1_FED"],
-                    ),
-                )
-            }
-            known => ::std::result::Result::Ok(known),
-        }
-    }
-}
-
-impl ::std::fmt::Display for DatadogRegion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for DatadogRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for DatadogRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let decoded = Self::from(value.as_str());
-        if let Self::Unknown(_) = decoded {
-            crate::runtime::lenient();
-        }
-        ::std::result::Result::Ok(decoded)
-    }
-}
-
-/// New Relic Integration
-///
-/// Settings that send project metrics to New Relic.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-pub struct NewRelic {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// 40-character hexadecimal identifier of the New Relic account.
-    pub account_id: ::std::string::String,
-    /// 40-character hexadecimal license key of the New Relic account.
-    pub license_key: crate::runtime::Secret,
-    /// Query key that lets MongoDB Cloud read data from the account.
-    pub read_token: crate::runtime::Secret,
-    /// Insert key that lets MongoDB Cloud write data to the account.
-    pub write_token: crate::runtime::Secret,
-    /// The keys the document does not describe, kept as received and sent back; values
-    /// kept from a response are not sent again until cleared or confirmed (see
-    /// `runtime::UnknownFields`).
-    pub unknown_fields: crate::runtime::UnknownFields,
-}
-
-impl NewRelic {
-    /// A value from its required fields (`account_id`, `license_key`, `read_token`, `write_token`); optional fields are unset.
-    pub fn new(
-        account_id: impl ::std::convert::Into<::std::string::String>,
-        license_key: impl ::std::convert::Into<crate::runtime::Secret>,
-        read_token: impl ::std::convert::Into<crate::runtime::Secret>,
-        write_token: impl ::std::convert::Into<crate::runtime::Secret>,
-    ) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            account_id: account_id.into(),
-            license_key: license_key.into(),
-            read_token: read_token.into(),
-            write_token: write_token.into(),
-            unknown_fields: crate::runtime::UnknownFields::new(),
-        }
-    }
-}
-
-impl crate::runtime::Object for NewRelic {
-    const NAME: &'static str = "NewRelic";
-
-    const FIELDS: &'static [crate::runtime::Field] = &[
-        crate::runtime::Field::optional("id"),
-        crate::runtime::Field::required("accountId"),
-        crate::runtime::Field::required("licenseKey"),
-        crate::runtime::Field::required("readToken"),
-        crate::runtime::Field::required("writeToken"),
-    ];
-
-    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
-
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut object: crate::runtime::ObjectRead<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut slots = (
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-        );
-        while let ::std::option::Option::Some(field) = object.next_field()? {
-            match field.index() {
-                0 => field.read(&mut slots.0),
-                1 => field.read(&mut slots.1),
-                2 => field.read(&mut slots.2),
-                3 => field.read(&mut slots.3),
-                _ => field.read(&mut slots.4),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            id: ::std::option::Option::flatten(slots.0),
-            account_id: crate::runtime::required(slots.1, "accountId")?,
-            license_key: crate::runtime::required(slots.2, "licenseKey")?,
-            read_token: crate::runtime::required(slots.3, "readToken")?,
-            write_token: crate::runtime::required(slots.4, "writeToken")?,
-            unknown_fields: object.unknown_fields(),
-        })
-    }
-
-    fn write<S: ::serde::ser::SerializeMap>(
-        &self,
-        out: &mut crate::runtime::ObjectWriter<S>,
-    ) {
-        out.optional(&self.id);
-        out.field(&self.account_id);
-        out.field(&self.license_key);
-        out.field(&self.read_token);
-        out.field(&self.write_token);
-        out.unknown(&self.unknown_fields);
-    }
-}
-
-impl ::serde::Serialize for NewRelic {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::write_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for NewRelic {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::read_object(deserializer)
-    }
-}
-
-impl crate::runtime::SecretFields for NewRelic {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.license_key,
-            &::std::format!("{path}/licenseKey"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(
-            &self.read_token,
-            &::std::format!("{path}/readToken"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(
-            &self.write_token,
-            &::std::format!("{path}/writeToken"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
-    }
-}
-
-/// OpsGenie Integration
-///
-/// Settings that send project alerts to Opsgenie.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-pub struct OpsGenie {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Opsgenie API key. Responses show it masked except for its last four characters.
-    pub api_key: crate::runtime::Secret,
-    /// Opsgenie region that hosts the account.
-    ///
-    /// Defaults to `"US"`.
-    pub region: ::std::option::Option<self::OpsGenieRegion>,
-    /// The keys the document does not describe, kept as received and sent back; values
-    /// kept from a response are not sent again until cleared or confirmed (see
-    /// `runtime::UnknownFields`).
-    pub unknown_fields: crate::runtime::UnknownFields,
-}
-
-impl OpsGenie {
-    /// A value from its required fields (`api_key`); optional fields are unset.
-    pub fn new(api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            api_key: api_key.into(),
-            region: ::std::option::Option::None,
-            unknown_fields: crate::runtime::UnknownFields::new(),
-        }
-    }
-}
-
-impl crate::runtime::Object for OpsGenie {
-    const NAME: &'static str = "OpsGenie";
-
-    const FIELDS: &'static [crate::runtime::Field] = &[
-        crate::runtime::Field::optional("id"),
-        crate::runtime::Field::required("apiKey"),
-        crate::runtime::Field::optional("region"),
-    ];
-
-    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
-
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut object: crate::runtime::ObjectRead<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut slots = (
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-        );
-        while let ::std::option::Option::Some(field) = object.next_field()? {
-            match field.index() {
-                0 => field.read(&mut slots.0),
-                1 => field.read(&mut slots.1),
-                _ => field.read(&mut slots.2),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            id: ::std::option::Option::flatten(slots.0),
-            api_key: crate::runtime::required(slots.1, "apiKey")?,
-            region: ::std::option::Option::flatten(slots.2),
-            unknown_fields: object.unknown_fields(),
-        })
-    }
-
-    fn write<S: ::serde::ser::SerializeMap>(
-        &self,
-        out: &mut crate::runtime::ObjectWriter<S>,
-    ) {
-        out.optional(&self.id);
-        out.field(&self.api_key);
-        out.optional(&self.region);
-        out.unknown(&self.unknown_fields);
-    }
-}
-
-impl ::serde::Serialize for OpsGenie {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::write_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for OpsGenie {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::read_object(deserializer)
-    }
-}
-
-impl crate::runtime::SecretFields for OpsGenie {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.api_key,
-            &::std::format!("{path}/apiKey"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
-    }
-}
-
-/// Opsgenie region that hosts the account.
-///
-/// Defaults to `"US"`.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-pub enum OpsGenieRegion {
-    /// `US`
-    Us,
-    /// `EU`
-    Eu,
-    /// A value this version does not know, kept as received.
-    Unknown(::std::string::String),
-}
-
-impl OpsGenieRegion {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Us => "US",
-            Self::Eu => "EU",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for OpsGenieRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => Self::Us,
-            "EU" => Self::Eu,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-
-/// Parses a documented value; any other is an error naming the documented ones (where
-/// `From<&str>` and decoding keep it in the catch-all variant).
-impl ::std::str::FromStr for OpsGenieRegion {
-    type Err = crate::runtime::UndocumentedValue;
-
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
-        match Self::from(value) {
-            Self::Unknown(value) => {
-                ::std::result::Result::Err(
-                    crate::runtime::UndocumentedValue::new(
-                        "OpsGenieRegion",
-                        value,
-                        &["US", "EU"],
-                    ),
-                )
-            }
-            known => ::std::result::Result::Ok(known),
-        }
-    }
-}
-
-impl ::std::fmt::Display for OpsGenieRegion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for OpsGenieRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for OpsGenieRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let decoded = Self::from(value.as_str());
-        if let Self::Unknown(_) = decoded {
-            crate::runtime::lenient();
-        }
-        ::std::result::Result::Ok(decoded)
-    }
-}
-
 /// VictorOps Integration
 ///
 /// Settings that send project alerts to Splunk On-Call, formerly VictorOps.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub struct VictorOps {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
@@ -1592,6 +1940,7 @@ impl crate::runtime::SecretFields for VictorOps {
 ///
 /// Settings that send project alerts as HTTP requests to a URL you choose.
 #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub struct Webhook {
     /// Unique 24-digit hexadecimal string that identifies the integration.
     ///
@@ -1701,339 +2050,6 @@ impl crate::runtime::SecretFields for Webhook {
     }
 }
 
-/// Prometheus Integration
-///
-/// Settings that let a Prometheus server scrape the project's metrics.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-pub struct Prometheus {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Whether the integration is switched on.
-    pub enabled: bool,
-    /// How Prometheus discovers the targets it scrapes.
-    pub service_discovery: self::PrometheusServiceDiscovery,
-    /// User name that Prometheus presents when it scrapes metrics.
-    pub username: ::std::string::String,
-    /// Password that Prometheus presents when it scrapes metrics. It is only sent to the API, never returned.
-    ///
-    /// Sent in requests only: never returned by the server.
-    pub password: ::std::option::Option<crate::runtime::Secret>,
-    /// Whether to attach the tags you defined on Atlas resources to the metrics.
-    pub send_user_provided_resource_tags_enabled: ::std::option::Option<bool>,
-    /// The keys the document does not describe, kept as received and sent back; values
-    /// kept from a response are not sent again until cleared or confirmed (see
-    /// `runtime::UnknownFields`).
-    pub unknown_fields: crate::runtime::UnknownFields,
-}
-
-impl Prometheus {
-    /// A value from its required fields (`enabled`, `service_discovery`, `username`); optional fields are unset.
-    pub fn new(
-        enabled: impl ::std::convert::Into<bool>,
-        service_discovery: impl ::std::convert::Into<self::PrometheusServiceDiscovery>,
-        username: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            enabled: enabled.into(),
-            service_discovery: service_discovery.into(),
-            username: username.into(),
-            password: ::std::option::Option::None,
-            send_user_provided_resource_tags_enabled: ::std::option::Option::None,
-            unknown_fields: crate::runtime::UnknownFields::new(),
-        }
-    }
-}
-
-impl crate::runtime::Object for Prometheus {
-    const NAME: &'static str = "Prometheus";
-
-    const FIELDS: &'static [crate::runtime::Field] = &[
-        crate::runtime::Field::optional("id"),
-        crate::runtime::Field::required("enabled"),
-        crate::runtime::Field::required("serviceDiscovery"),
-        crate::runtime::Field::required("username"),
-        crate::runtime::Field::optional("password"),
-        crate::runtime::Field::optional("sendUserProvidedResourceTagsEnabled"),
-    ];
-
-    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
-
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut object: crate::runtime::ObjectRead<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut slots = (
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-            ::std::option::Option::None,
-        );
-        while let ::std::option::Option::Some(field) = object.next_field()? {
-            match field.index() {
-                0 => field.read(&mut slots.0),
-                1 => field.read(&mut slots.1),
-                2 => field.read(&mut slots.2),
-                3 => field.read(&mut slots.3),
-                4 => field.read(&mut slots.4),
-                _ => field.read(&mut slots.5),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            id: ::std::option::Option::flatten(slots.0),
-            enabled: crate::runtime::required(slots.1, "enabled")?,
-            service_discovery: crate::runtime::required(slots.2, "serviceDiscovery")?,
-            username: crate::runtime::required(slots.3, "username")?,
-            password: ::std::option::Option::flatten(slots.4),
-            send_user_provided_resource_tags_enabled: ::std::option::Option::flatten(
-                slots.5,
-            ),
-            unknown_fields: object.unknown_fields(),
-        })
-    }
-
-    fn write<S: ::serde::ser::SerializeMap>(
-        &self,
-        out: &mut crate::runtime::ObjectWriter<S>,
-    ) {
-        out.optional(&self.id);
-        out.field(&self.enabled);
-        out.field(&self.service_discovery);
-        out.field(&self.username);
-        out.optional(&self.password);
-        out.optional(&self.send_user_provided_resource_tags_enabled);
-        out.unknown(&self.unknown_fields);
-    }
-}
-
-impl ::serde::Serialize for Prometheus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::write_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Prometheus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::read_object(deserializer)
-    }
-}
-
-impl crate::runtime::SecretFields for Prometheus {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.password,
-            &::std::format!("{path}/password"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
-    }
-}
-
-/// How Prometheus discovers the targets it scrapes.
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
-pub enum PrometheusServiceDiscovery {
-    /// `http`
-    Http,
-    /// `file`
-    File,
-    /// A value this version does not know, kept as received.
-    Unknown(::std::string::String),
-}
-
-impl PrometheusServiceDiscovery {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::File => "file",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for PrometheusServiceDiscovery {
-    fn from(value: &str) -> Self {
-        match value {
-            "http" => Self::Http,
-            "file" => Self::File,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-
-/// Parses a documented value; any other is an error naming the documented ones (where
-/// `From<&str>` and decoding keep it in the catch-all variant).
-impl ::std::str::FromStr for PrometheusServiceDiscovery {
-    type Err = crate::runtime::UndocumentedValue;
-
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, crate::runtime::UndocumentedValue> {
-        match Self::from(value) {
-            Self::Unknown(value) => {
-                ::std::result::Result::Err(
-                    crate::runtime::UndocumentedValue::new(
-                        "PrometheusServiceDiscovery",
-                        value,
-                        &["http", "file"],
-                    ),
-                )
-            }
-            known => ::std::result::Result::Ok(known),
-        }
-    }
-}
-
-impl ::std::fmt::Display for PrometheusServiceDiscovery {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for PrometheusServiceDiscovery {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PrometheusServiceDiscovery {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let decoded = Self::from(value.as_str());
-        if let Self::Unknown(_) = decoded {
-            crate::runtime::lenient();
-        }
-        ::std::result::Result::Ok(decoded)
-    }
-}
-
-/// Microsoft Teams Integration
-///
-/// Settings that post project alerts to a Microsoft Teams channel.
-#[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
-pub struct MicrosoftTeams {
-    /// Unique 24-digit hexadecimal string that identifies the integration.
-    ///
-    /// Set by the server: sent in responses only.
-    pub id: ::std::option::Option<::std::string::String>,
-    /// Incoming webhook address of the Teams channel. Responses show it partly masked.
-    pub microsoft_teams_webhook_url: crate::runtime::Secret,
-    /// The keys the document does not describe, kept as received and sent back; values
-    /// kept from a response are not sent again until cleared or confirmed (see
-    /// `runtime::UnknownFields`).
-    pub unknown_fields: crate::runtime::UnknownFields,
-}
-
-impl MicrosoftTeams {
-    /// A value from its required fields (`microsoft_teams_webhook_url`); optional fields are unset.
-    pub fn new(
-        microsoft_teams_webhook_url: impl ::std::convert::Into<crate::runtime::Secret>,
-    ) -> Self {
-        Self {
-            id: ::std::option::Option::None,
-            microsoft_teams_webhook_url: microsoft_teams_webhook_url.into(),
-            unknown_fields: crate::runtime::UnknownFields::new(),
-        }
-    }
-}
-
-impl crate::runtime::Object for MicrosoftTeams {
-    const NAME: &'static str = "MicrosoftTeams";
-
-    const FIELDS: &'static [crate::runtime::Field] = &[
-        crate::runtime::Field::optional("id"),
-        crate::runtime::Field::required("microsoftTeamsWebhookUrl"),
-    ];
-
-    const UNDECLARED: crate::runtime::Undeclared = crate::runtime::Undeclared::Keep;
-
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut object: crate::runtime::ObjectRead<'de, A>,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut slots = (::std::option::Option::None, ::std::option::Option::None);
-        while let ::std::option::Option::Some(field) = object.next_field()? {
-            match field.index() {
-                0 => field.read(&mut slots.0),
-                _ => field.read(&mut slots.1),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            id: ::std::option::Option::flatten(slots.0),
-            microsoft_teams_webhook_url: crate::runtime::required(
-                slots.1,
-                "microsoftTeamsWebhookUrl",
-            )?,
-            unknown_fields: object.unknown_fields(),
-        })
-    }
-
-    fn write<S: ::serde::ser::SerializeMap>(
-        &self,
-        out: &mut crate::runtime::ObjectWriter<S>,
-    ) {
-        out.optional(&self.id);
-        out.field(&self.microsoft_teams_webhook_url);
-        out.unknown(&self.unknown_fields);
-    }
-}
-
-impl ::serde::Serialize for MicrosoftTeams {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::write_object(self, serializer)
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MicrosoftTeams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::read_object(deserializer)
-    }
-}
-
-impl crate::runtime::SecretFields for MicrosoftTeams {
-    fn visit_secrets(
-        &self,
-        path: &str,
-        visit: &mut dyn ::std::ops::FnMut(&str, &crate::runtime::Secret),
-    ) {
-        crate::runtime::SecretFields::visit_secrets(
-            &self.microsoft_teams_webhook_url,
-            &::std::format!("{path}/microsoftTeamsWebhookUrl"),
-            visit,
-        );
-        crate::runtime::SecretFields::visit_secrets(&self.unknown_fields, path, visit);
-    }
-}
-
 /// Label that names the third-party service to integrate with.
 #[derive(
     ::std::clone::Clone,
@@ -2042,6 +2058,7 @@ impl crate::runtime::SecretFields for MicrosoftTeams {
     ::std::cmp::Eq,
     ::std::hash::Hash
 )]
+#[non_exhaustive]
 pub enum IntegrationType {
     /// `PAGER_DUTY`
     PagerDuty,

@@ -24,6 +24,13 @@ pub struct Config {
     #[serde(default)]
     pub names: std::collections::BTreeMap<String, String>,
 
+    /// Former operationIds by the JSON pointer of the operation that now has another
+    /// (`/paths/~1things/get: [listThings]`): the builder, error enum and output enum keep the
+    /// names the former ones gave them as deprecated aliases, so that the rename is not a breaking
+    /// change for callers.
+    #[serde(default)]
+    pub renamed_operations: std::collections::BTreeMap<String, Vec<String>>,
+
     /// The command named in the `@generated` line of every emitted file.
     #[serde(skip)]
     pub command: String,

@@ -24,6 +24,24 @@ pub struct Api {
     /// Every string property taken for a credential (typed [`TypeRef::Secret`]): its JSON
     /// pointer and why, in pointer order.
     pub credentials: Vec<(String, String)>,
+    /// Former names of operations whose operationId changed on the same method and path, kept
+    /// as deprecated aliases (the settings' `renamed_operations`), in operation order.
+    pub aliases: Vec<OperationAlias>,
+}
+
+/// A former name of an operation: its builder, error enum and output enum are also reachable
+/// under the names the former operationId gave them, as deprecated aliases.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperationAlias {
+    /// The former builder name and operationId.
+    pub former: Name,
+    /// The former error enum's name, `<Former>Error`.
+    pub error: String,
+    /// The former output enum's name, `<Former>Response`, used where the operation's output is
+    /// an enum.
+    pub output: String,
+    /// The operation it names now, by index into [`Api::operations`].
+    pub operation: usize,
 }
 
 /// The base URL a document names with its first `servers` entry.
@@ -459,6 +477,24 @@ pub struct Operation {
     pub versions: Vec<String>,
     /// The date the document says this operation stops answering (`x-sunset`).
     pub sunset: Option<String>,
+}
+
+impl Operation {
+    /// The responses read as the operation's output: the successes (2xx or `2XX`), or `default`
+    /// when the operation documents no success.
+    pub fn outputs(&self) -> impl Iterator<Item = &Response> {
+        let any_success = self.responses.iter().any(Response::is_success);
+        self.responses
+            .iter()
+            .filter(move |r| r.is_success() || (r.status == Status::Default && !any_success))
+    }
+
+    /// Whether the output is the enum named [`Operation::output`], one variant per status: the
+    /// output responses differ in content.
+    pub fn output_is_enum(&self) -> bool {
+        let outputs: Vec<&Response> = self.outputs().collect();
+        !outputs.windows(2).all(|w| w[0].content == w[1].content)
+    }
 }
 
 /// One piece of a path template.

@@ -10,6 +10,7 @@
 pub mod catalogue;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod ir;

@@ -36,7 +36,7 @@ fn form_bodies_are_urlencoded_pairs_in_document_order_with_their_encoding_styles
 }
 
 fn report() -> types::SendReportRequestBody {
-    let mut body = types::SendReportRequestBody::new("Q3", vec![0x89, b'P', b'N', b'G', 0xff]);
+    let mut body = types::SendReportRequestBody::new(vec![0x89, b'P', b'N', b'G', 0xff], "Q3");
     body.pages = Some(vec![vec![1, 2].into(), vec![3].into()]);
     body.tags = Some(vec!["a".to_owned(), "b \"quoted\"".to_owned()]);
     let mut metadata = types::SendReportRequestBodyMetadata::new();

@@ -396,6 +396,8 @@ fn a_page_with_one_unknown_kind_decodes_every_other_integration() {
             ThirdPartyIntegration::Prometheus(_) => "Prometheus",
             ThirdPartyIntegration::MicrosoftTeams(_) => "MicrosoftTeams",
             ThirdPartyIntegration::Unknown(_) => "Unknown",
+            // The enum is `non_exhaustive`: a kind a later document adds is a minor change.
+            _ => "later",
         };
         *counts.entry(variant).or_default() += 1;
     }

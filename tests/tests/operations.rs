@@ -64,46 +64,39 @@ fn api_error_json(status: u16, code: &str) -> String {
 }
 
 fn expected_api_error(status: u16, code: &str) -> ApiError {
-    ApiError {
-        detail: Some(format!("detail of {code}")),
-        reason: Some(
-            StatusCode::from_u16(status)
-                .unwrap()
-                .canonical_reason()
-                .unwrap_or("")
-                .to_owned(),
-        ),
-        ..ApiError::new(i32::from(status), code)
-    }
+    let mut error = ApiError::new(i32::from(status), code);
+    error.detail = Some(format!("detail of {code}"));
+    error.reason = Some(
+        StatusCode::from_u16(status)
+            .unwrap()
+            .canonical_reason()
+            .unwrap_or("")
+            .to_owned(),
+    );
+    error
 }
 
 /// The page that `PAGE` decodes to.
 fn expected_page() -> PaginatedIntegrationView {
-    let pager_duty = PagerDuty {
-        id: Some(GROUP.to_owned()),
-        region: Some(PagerDutyRegion::Us),
-        ..PagerDuty::new("****************************7890")
-    };
-    PaginatedIntegrationView {
-        links: Some(vec![Link {
-            href: Some("https://cloud.mongodb.com/api/atlas".to_owned()),
-            rel: Some("self".to_owned()),
-            ..Link::new()
-        }]),
-        total_count: Some(1),
-        ..PaginatedIntegrationView::new(vec![pager_duty.into()])
-    }
+    let mut pager_duty = PagerDuty::new("****************************7890");
+    pager_duty.id = Some(GROUP.to_owned());
+    pager_duty.region = Some(PagerDutyRegion::Us);
+    let mut link = Link::new();
+    link.href = Some("https://cloud.mongodb.com/api/atlas".to_owned());
+    link.rel = Some("self".to_owned());
+    let mut page = PaginatedIntegrationView::new(vec![pager_duty.into()]);
+    page.links = Some(vec![link]);
+    page.total_count = Some(1);
+    page
 }
 
 /// The integration that `DATADOG_READ` decodes to.
 fn expected_datadog() -> ThirdPartyIntegration {
-    Datadog {
-        id: Some("5a0a1e7e0f2912c554080adc".to_owned()),
-        region: Some(DatadogRegion::Us),
-        send_database_metrics: Some(true),
-        ..Datadog::new("****************************a23c")
-    }
-    .into()
+    let mut datadog = Datadog::new("****************************a23c");
+    datadog.id = Some("5a0a1e7e0f2912c554080adc".to_owned());
+    datadog.region = Some(DatadogRegion::Us);
+    datadog.send_database_metrics = Some(true);
+    datadog.into()
 }
 
 fn decoded(json: &str) -> ThirdPartyIntegration {
@@ -470,10 +463,8 @@ fn create_sends_a_null_for_a_slack_channel_left_unset() {
 
 #[test]
 fn update_puts_the_body_as_json() {
-    let slack = Slack {
-        team_name: Some("MongoDB".to_owned()),
-        ..Slack::new("xoxb-1", "alerts".to_owned())
-    };
+    let mut slack = Slack::new("xoxb-1", "alerts".to_owned());
+    slack.team_name = Some("MongoDB".to_owned());
     let wire_form = wire(
         UpdateThirdPartyIntegration::new(GROUP, slack)
             .items_per_page(20)

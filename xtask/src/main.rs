@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod corpus;
+mod diff;
+mod semver;
 mod upstream;
 
 #[derive(Parser)]
@@ -79,6 +81,13 @@ enum Command {
     /// Generate a crate from every OpenAPI document in the folders given, check it with
     /// warnings denied and run its tests; one line per document, and why each failure failed.
     Corpus(corpus::Args),
+    /// Compare the public API of the crates two documents generate: a changelog of what changes
+    /// for callers, each entry breaking, additive or patch, and the version bump it calls for.
+    /// Exits 0 when nothing breaks, 3 when something does, 4 when something is unclassified.
+    Diff(diff::Args),
+    /// Check `cargo xtask diff`'s verdict against cargo-semver-checks on the crates generated
+    /// from pairs of documents (installed into `target/tools` on first use).
+    Semver(semver::Args),
     /// Measure the generator on a large document: time and peak memory of parsing, generating
     /// the whole document and one tag, and a clean check of the whole document's crate.
     Bench(bench::Args),
@@ -156,6 +165,11 @@ fn main() -> ExitCode {
         }
         Command::Bench(args) => match root() {
             Ok(root) => bench::run(&root, args),
+            Err(code) => code,
+        },
+        Command::Diff(args) => diff::run(&cwd, &args),
+        Command::Semver(args) => match root() {
+            Ok(root) => semver::run(&root, &cwd, &args),
             Err(code) => code,
         },
         Command::Corpus(args) => match root() {

@@ -1,5 +1,6 @@
 //! Turns the IR into token streams, one per generated module. Sees only the IR.
 
+mod aliases;
 mod docs;
 mod operations;
 mod secrets;

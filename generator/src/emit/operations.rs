@@ -21,11 +21,13 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     let operations = api.operations.iter().map(|op| cx.operation(op));
     let details = error_details(api);
     let servers = servers(&api.base_url);
+    let aliases = super::aliases::emit(api);
     quote! {
         #![doc = " Request builders and response decoding, one builder per operation, for any HTTP stack."]
         #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
         #servers
         #(#operations)*
+        #aliases
         #details
     }
 }
@@ -162,7 +164,8 @@ impl Context<'_> {
         });
 
         // Required inputs in the order a reader meets them: path parameters as the path names them,
-        // then the others in document order.
+        // then the others by name (so that reordering the document's parameters does not reorder
+        // the arguments).
         let mut required: Vec<&&Parameter> = given.iter().filter(|p| p.required).collect();
         required.sort_by_key(|p| match p.location {
             Location::Path => (
@@ -170,8 +173,9 @@ impl Context<'_> {
                 op.path
                     .find(&format!("{{{}}}", p.name.wire))
                     .unwrap_or(usize::MAX),
+                "",
             ),
-            Location::Query | Location::Header => (1, 0),
+            Location::Query | Location::Header => (1, 0, p.name.rust.as_str()),
         });
         let new_params = required.iter().map(|p| {
             let field = ident(&p.name.rust);

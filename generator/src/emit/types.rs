@@ -139,6 +139,8 @@ fn emit_struct(
     });
     let constructor = emit_constructor(name, s, api);
     let object = emit_object(name, s);
+    // Callers build values with `new` and assignment, never with a struct literal (the struct is
+    // `non_exhaustive`), so that a new optional field is a minor change for them.
     // With nothing required, an empty value is a sensible default.
     let default = s
         .fields
@@ -149,6 +151,7 @@ fn emit_struct(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #name { #(#fields)* #extra #unknown }
         #constructor
         #object
@@ -313,11 +316,14 @@ fn single_value(f: &Field, api: &Api) -> Option<TokenStream> {
 /// `new` takes the required fields, but for those of a single possible value; optional ones start
 /// as `None`.
 fn emit_constructor(name: &proc_macro2::Ident, s: &Struct, api: &Api) -> TokenStream {
-    let required: Vec<&Field> = s
+    // Arguments in the order of their names, so that reordering the schema's properties does
+    // not reorder them.
+    let mut required: Vec<&Field> = s
         .fields
         .iter()
         .filter(|f| f.required && single_value(f, api).is_none())
         .collect();
+    required.sort_by(|a, b| a.name.rust.cmp(&b.name.rust));
     let params = required.iter().map(|f| {
         let n = ident(&f.name.rust);
         let ty = field_type(f, api);
@@ -466,6 +472,7 @@ fn emit_tagged(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #fallback_doc]
@@ -584,6 +591,7 @@ fn emit_enum(
         #doc
         #dep
         #[derive(::std::clone::Clone, ::std::fmt::Debug, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version does not know, kept as received.

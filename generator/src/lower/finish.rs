@@ -42,6 +42,7 @@ pub(super) fn finish(cx: &mut Lowerer<'_>, document: &Document) -> Api {
     order_untagged(&mut types);
     report_ambiguous(cx, &types);
     let analysis = analysis::analyse(&types);
+    let aliases = super::aliases::aliases(cx, &operations);
     Api {
         title: document.api.info.title.clone(),
         description: document.api.info.description.clone(),
@@ -52,6 +53,7 @@ pub(super) fn finish(cx: &mut Lowerer<'_>, document: &Document) -> Api {
         credentials: std::mem::take(&mut cx.settings.credentials)
             .into_iter()
             .collect(),
+        aliases,
     }
 }
 

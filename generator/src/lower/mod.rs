@@ -2,12 +2,14 @@
 //! reached schema and operation, then [finishes](finish) the IR: final names, boxing, union trial
 //! order and the analyses emitting needs. Every problem is collected before anything is emitted.
 
+mod aliases;
 mod analysis;
 mod docs;
 mod finish;
 mod flattened;
 mod inline;
 mod operation;
+pub(crate) use aliases::{method_key, operation_item, operation_pointer};
 pub(crate) use finish::is_file;
 pub(crate) use operation::atlas_version;
 mod reach;
@@ -158,6 +160,8 @@ pub(crate) struct Settings<'a> {
     pinned: &'a std::collections::BTreeMap<String, String>,
     /// Pinned names that named something, to report the rest.
     used_pins: std::cell::RefCell<BTreeSet<String>>,
+    /// Former operationIds by the pointer of the operation that now has another.
+    renamed: &'a std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -179,6 +183,7 @@ impl<'a> Lowerer<'a> {
                 credentials: std::collections::BTreeMap::new(),
                 pinned: &config.names,
                 used_pins: std::cell::RefCell::new(BTreeSet::new()),
+                renamed: &config.renamed_operations,
             },
             patterns: HashMap::new(),
             operations: Vec::new(),
@@ -474,14 +479,19 @@ impl Lowerer<'_> {
 }
 
 impl<'a> Lowerer<'a> {
-    /// The component schemas the selected operations reach, in document order.
+    /// The component schemas the selected operations reach, in byte-wise order of their keys:
+    /// the order types are lowered in, and so placed in the output, does not depend on the order
+    /// the document lists them in.
     fn reached_schemas(&self) -> Vec<(&'a String, &'a ReferenceOr<Schema>)> {
         let api: &'a OpenAPI = self.api;
-        api.components
+        let mut reached: Vec<_> = api
+            .components
             .iter()
             .flat_map(|c| c.schemas.iter())
             .filter(|(key, _)| self.reach.schemas.contains(key.as_str()))
-            .collect()
+            .collect();
+        reached.sort_by(|a, b| a.0.cmp(b.0));
+        reached
     }
 }
 

@@ -25,7 +25,11 @@ impl<'a> Lowerer<'a> {
         // Every selected operation, with the name it asks for: its operationId, or one made of its
         // method and path when it has none.
         let mut selected = Vec::new();
-        for (path, item) in &api.paths.paths {
+        // Paths in byte-wise order, so that the order of operations (and of the types lowering
+        // them adds) does not depend on the order the document lists them in.
+        let mut paths: Vec<_> = api.paths.paths.iter().collect();
+        paths.sort_by(|a, b| a.0.cmp(b.0));
+        for (path, item) in paths {
             let path_at = pointer("/paths", path);
             let ReferenceOr::Item(item) = item else {
                 self.report.error(

@@ -1,13 +1,6 @@
-use atlas_integrations::types::{Datadog, DatadogRegion};
+use atlas_integrations::types::Datadog;
 
 fn main() {
-    let _datadog = Datadog {
-        id: None,
-        region: Some(DatadogRegion::Us),
-        send_collection_latency_metrics: Some(false),
-        send_database_metrics: Some(false),
-        send_query_stats_metrics: None,
-        send_user_provided_resource_tags: Some(true),
-        unknown_fields: Default::default(),
-    };
+    // A Datadog integration is built from its required API key; there is no value without it.
+    let _datadog = Datadog::new();
 }
