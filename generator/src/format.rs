@@ -10,6 +10,13 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 /// once: a module of tens of thousands of types would otherwise hold its tokens, their parse
 /// buffer and the whole syntax tree together.
 pub fn render(tokens: &TokenStream, command: &str, source: &str) -> Result<String, String> {
+    let body = render_items(tokens)?;
+    Ok(join(command, source, [body]))
+}
+
+/// Formats the items of one part of a module, without the `@generated` line; [`join`] puts the
+/// parts together.
+pub fn render_items(tokens: &TokenStream) -> Result<String, String> {
     let mut body = String::new();
     for item in items(tokens) {
         let file: syn::File =
@@ -19,7 +26,22 @@ pub fn render(tokens: &TokenStream, command: &str, source: &str) -> Result<Strin
         }
         body.push_str(&space_items(&prettyplease::unparse(&file)));
     }
-    Ok(format!("{}\n\n{body}", header(command, source)))
+    Ok(body)
+}
+
+/// A whole module from its parts formatted in order by [`render_items`]: the text [`render`]
+/// gives for all of their items at once.
+pub fn join(command: &str, source: &str, parts: impl IntoIterator<Item = String>) -> String {
+    let mut text = format!("{}\n\n", header(command, source));
+    let mut first = true;
+    for part in parts.into_iter().filter(|part| !part.is_empty()) {
+        if !first {
+            text.push('\n');
+        }
+        text.push_str(&part);
+        first = false;
+    }
+    text
 }
 
 /// `text` with a blank line before each item that follows another inside a block (methods and

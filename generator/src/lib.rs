@@ -48,27 +48,41 @@ pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnost
     let names = types
         .chain(api.operations.iter().map(|o| o.name.rust.clone()))
         .collect();
-    // Each module is emitted and formatted on a thread of its own: formatting is the slowest
-    // stage, and token streams cannot cross threads.
+    // Each module is cut into parts, each emitted and formatted on a thread of its own (token
+    // streams cannot cross threads), and the parts' text put end to end: the same text whatever
+    // the number of parts. Formatting is the slowest stage.
     let source = if config.source.is_empty() {
         document.file()
     } else {
         &config.source
     };
+    let parts = std::thread::available_parallelism().map_or(1, std::num::NonZero::get) * 2;
     let rendered: Vec<Result<String, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = emit::MODULES
+        let handles: Vec<Vec<_>> = emit::MODULES
             .iter()
             .map(|module| {
-                let api = &api;
-                scope.spawn(move || format::render(&(module.emit)(api), &config.command, source))
+                (0..parts)
+                    .map(|index| {
+                        let api = &api;
+                        let part = emit::Part {
+                            index,
+                            count: parts,
+                        };
+                        scope.spawn(move || format::render_items(&(module.emit)(api, part)))
+                    })
+                    .collect()
             })
             .collect();
         handles
             .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err("emitting panicked".to_owned()))
+            .map(|module| {
+                let parts = module.into_iter().map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|_| Err("emitting panicked".to_owned()))
+                });
+                let parts: Result<Vec<String>, String> = parts.collect();
+                parts.map(|parts| format::join(&config.command, source, parts))
             })
             .collect()
     });
@@ -102,4 +116,34 @@ pub fn generate(document: &Document, config: &Config) -> Result<Output, Diagnost
         free_form,
         secrets: api.credentials.clone(),
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// A module cut into any number of parts, each formatted alone and put end to end, is the
+    /// text of the module formatted whole: the output does not depend on the machine's cores.
+    #[test]
+    fn a_module_in_parts_is_the_module_whole() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let spec = std::fs::read_to_string(root.join(workspace::DEFAULT_SPEC)).unwrap();
+        let settings = std::fs::read_to_string(root.join(workspace::DEFAULT_CONFIG)).unwrap();
+        let document = Document::parse(&spec, workspace::DEFAULT_SPEC).unwrap();
+        let config = Config::parse(&settings, workspace::DEFAULT_CONFIG).unwrap();
+        let (api, _) = lower::lower(&document, &config).unwrap();
+        for module in emit::MODULES {
+            let whole = format::render(&(module.emit)(&api, emit::Part::WHOLE), "c", "s").unwrap();
+            // More parts than items too: empty parts, and a first part that is only the head.
+            for count in [2, 3, 7, 500] {
+                let parts = (0..count).map(|index| {
+                    let part = emit::Part { index, count };
+                    format::render_items(&(module.emit)(&api, part)).unwrap()
+                });
+                let joined = format::join("c", "s", parts);
+                assert!(joined == whole, "{} in {count} parts differs", module.path);
+            }
+        }
+    }
 }

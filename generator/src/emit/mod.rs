@@ -17,8 +17,40 @@ use crate::ir::{Api, TypeRef};
 pub struct Module {
     /// The file's path relative to the crate root, as `src/types.rs`.
     pub path: &'static str,
-    /// Emits the module's items.
-    pub emit: fn(&Api) -> TokenStream,
+    /// Emits the items of one part of the module: the parts, emitted and formatted on threads of
+    /// their own and put end to end, are the whole module.
+    pub emit: fn(&Api, Part) -> TokenStream,
+}
+
+/// One of `count` consecutive parts of a module's items: the first part has the module's inner
+/// attributes and leading items, the last its trailing ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// Which part, from 0.
+    pub index: usize,
+    /// How many parts the module is cut into (at least 1).
+    pub count: usize,
+}
+
+impl Part {
+    /// The whole module as one part.
+    pub const WHOLE: Part = Part { index: 0, count: 1 };
+
+    /// The indices of the part's share of `len` items: consecutive and about equal in size.
+    pub fn range(self, len: usize) -> std::ops::Range<usize> {
+        let count = self.count.max(1);
+        len * self.index / count..len * (self.index + 1) / count
+    }
+
+    /// Whether this is the first part, which holds the module's head.
+    pub fn is_first(self) -> bool {
+        self.index == 0
+    }
+
+    /// Whether this is the last part, which holds the module's tail.
+    pub fn is_last(self) -> bool {
+        self.index + 1 >= self.count
+    }
 }
 
 /// Every generated module of the crate. Each is emitted on its own, so that they can be emitted

@@ -16,19 +16,31 @@ mod responses;
 use responses::error_details;
 
 /// The whole `operations` module.
-pub(crate) fn emit(api: &Api) -> TokenStream {
+pub(crate) fn emit(api: &Api, part: super::Part) -> TokenStream {
     let cx = Context { api };
-    let operations = api.operations.iter().map(|op| cx.operation(op));
-    let details = error_details(api);
-    let servers = servers(&api.base_url);
-    let aliases = super::aliases::emit(api);
+    let operations = api.operations[part.range(api.operations.len())]
+        .iter()
+        .map(|op| cx.operation(op));
+    let head = part.is_first().then(|| {
+        let servers = servers(&api.base_url);
+        quote! {
+            #![doc = " Request builders and response decoding, one builder per operation, for any HTTP stack."]
+            #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
+            #servers
+        }
+    });
+    let tail = part.is_last().then(|| {
+        let aliases = super::aliases::emit(api);
+        let details = error_details(api);
+        quote! {
+            #aliases
+            #details
+        }
+    });
     quote! {
-        #![doc = " Request builders and response decoding, one builder per operation, for any HTTP stack."]
-        #![allow(deprecated, clippy::too_many_arguments, clippy::result_large_err)]
-        #servers
+        #head
         #(#operations)*
-        #aliases
-        #details
+        #tail
     }
 }
 

@@ -10,21 +10,30 @@ use crate::ir::{
 use crate::naming::ident;
 
 /// The whole `types` module.
-pub(crate) fn emit(api: &Api) -> TokenStream {
+pub(crate) fn emit(api: &Api, part: super::Part) -> TokenStream {
     let title = format!(" Data types of {}.", api.title.trim().trim_end_matches('.'));
-    let items = api.types.iter().enumerate().map(|(index, def)| {
-        let id = TypeId(index);
-        let item = match api.analysis.enum_alias_of.get(&id) {
-            Some(first) => emit_enum_alias(def, api.name(*first)),
-            None => emit_type(def, api),
-        };
-        let secrets = super::secrets::emit_impl(id, api);
-        let validate = super::validate::emit_impl(id, api);
-        quote! { #item #secrets #validate }
+    let range = part.range(api.types.len());
+    let items = api.types[range.clone()]
+        .iter()
+        .zip(range)
+        .map(|(def, index)| {
+            let id = TypeId(index);
+            let item = match api.analysis.enum_alias_of.get(&id) {
+                Some(first) => emit_enum_alias(def, api.name(*first)),
+                None => emit_type(def, api),
+            };
+            let secrets = super::secrets::emit_impl(id, api);
+            let validate = super::validate::emit_impl(id, api);
+            quote! { #item #secrets #validate }
+        });
+    let head = part.is_first().then(|| {
+        quote! {
+            #![doc = #title]
+            #![allow(deprecated, clippy::large_enum_variant, clippy::too_many_arguments, clippy::single_match)]
+        }
     });
     quote! {
-        #![doc = #title]
-        #![allow(deprecated, clippy::large_enum_variant, clippy::too_many_arguments, clippy::single_match)]
+        #head
         #(#items)*
     }
 }
