@@ -319,6 +319,63 @@ fn a_failure_deep_inside_nested_unions_is_located_without_decoding_each_level_ag
     );
 }
 
+/// A body of `replies` replies, each an untagged entry holding a tagged event (two unions a
+/// level), whose innermost event is `bottom`.
+fn replies(replies: usize, bottom: &str) -> String {
+    let mut entry = format!(r#"{{"events":[{bottom}]}}"#);
+    for _ in 0..replies {
+        entry = format!(r#"{{"events":[{{"kind":"REPLY","to":{entry}}}]}}"#);
+    }
+    format!(r#"{{"entries":[{entry}]}}"#)
+}
+
+/// Decodes `body` on a thread with the 2 MiB stack of a spawned thread, the smallest a caller's
+/// thread is likely to have.
+fn on_small_stack<T: Send + 'static>(decode: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(decode)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+#[test]
+fn unions_nested_past_the_limit_fail_instead_of_overflowing_the_stack() {
+    use nested_unions::types::Feed;
+    // Each union decodes its variant with a deserializer of its own, whose nesting limit starts
+    // again: a thousand replies (two thousand unions, 30 KB) must fail like any too deep body.
+    for depth in [32, 1000, 20_000] {
+        let body = replies(depth, r#"{"kind":"CLICK","x":1}"#);
+        let error = on_small_stack(move || decode_error::<Feed>(&body));
+        assert!(
+            error.message.contains("recursion limit exceeded"),
+            "{depth}: {}",
+            error.message
+        );
+    }
+    // Up to the limit (64 unions: 31 replies and the entry and event at the bottom), a body
+    // decodes, and a failure at the bottom is located, on the same small stack.
+    let body = replies(31, r#"{"kind":"CLICK","x":1}"#);
+    let decoded = on_small_stack(move || {
+        Received::new(response(&body), false)
+            .json::<Feed>()
+            .map(|_| ())
+            .map_err(|error| error.to_string())
+    });
+    assert!(decoded.is_ok(), "{decoded:?}");
+    let body = replies(31, r#"{"kind":"CLICK","x":"far"}"#);
+    let error = on_small_stack({
+        let body = body.clone();
+        move || decode_error::<Feed>(&body)
+    });
+    let path = format!("entries[0]{}.events[0].x", ".events[0].to".repeat(31));
+    assert_eq!(
+        path_and_offset(&error),
+        (path.as_str(), Some(past(&body, r#""x":"far""#)))
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Inputs that do not lend their text: readers, values, envelopes.
 // ---------------------------------------------------------------------------------------------

@@ -453,6 +453,51 @@ thread_local! {
     static FAULT: RefCell<Option<Fault>> = const { RefCell::new(None) };
     /// How many untagged unions on this thread are trying variants, whose failures are expected.
     static TRYING: Cell<u32> = const { Cell::new(0) };
+    /// How many unions on this thread are decoding a variant, one inside another.
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    /// Whether a union past the limit failed, until the outermost union is left: the unions
+    /// around it fail at once when they decode again to say where, instead of each going down to
+    /// the limit again.
+    static TOO_DEEP: Cell<bool> = const { Cell::new(false) };
+}
+
+/// How deep unions may nest inside one another. Each union decodes its variant with a
+/// deserializer of its own, whose nesting limit starts again at zero, so without this a deeply
+/// nested body would overflow the stack instead of failing.
+pub(crate) const UNION_DEPTH_LIMIT: u32 = 64;
+
+/// The message of a body whose unions nest deeper than [`UNION_DEPTH_LIMIT`].
+pub(crate) fn too_deep() -> String {
+    format!("recursion limit exceeded: unions nested more than {UNION_DEPTH_LIMIT} deep")
+}
+
+/// Runs `decode` one union deeper; `None`, without running it, past [`UNION_DEPTH_LIMIT`].
+pub(crate) fn deeper<R>(decode: impl FnOnce() -> R) -> Option<R> {
+    /// Leaves the level when dropped, even by a panic.
+    struct Leave;
+
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            let left = DEPTH.with(|depth| {
+                depth.set(depth.get().saturating_sub(1));
+                depth.get()
+            });
+            if left == 0 {
+                TOO_DEEP.with(|too_deep| too_deep.set(false));
+            }
+        }
+    }
+
+    let depth = DEPTH.with(|depth| {
+        depth.set(depth.get().saturating_add(1));
+        depth.get()
+    });
+    let _leave = Leave;
+    if depth > UNION_DEPTH_LIMIT || TOO_DEEP.with(Cell::get) {
+        TOO_DEEP.with(|too_deep| too_deep.set(true));
+        return None;
+    }
+    Some(decode())
 }
 
 /// Notes the failure of a union whose error is about to be returned.

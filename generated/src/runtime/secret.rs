@@ -176,7 +176,8 @@ impl<T: SecretFields> SecretFields for std::collections::BTreeMap<String, T> {
 /// Secrets in a request body that were read from a response and not replaced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadBackSecrets {
-    /// JSON pointers of the offending fields, as `/apiKey`.
+    /// JSON pointers of the offending fields, as `/apiKey`; the empty pointer is the whole body
+    /// (an unknown kind whose strings cannot be told apart).
     pub fields: Vec<String>,
 }
 
@@ -189,7 +190,12 @@ impl fmt::Display for ReadBackSecrets {
              this version does not know, `UnknownVariant::resend_read_values`; for keys a type \
              does not declare, `UnknownFields::resend_read_values`, or `UnknownFields::clear` to \
              leave them out)",
-            self.fields.join(", ")
+            self.fields
+                .iter()
+                // The empty pointer is the whole body.
+                .map(|field| if field.is_empty() { "the body" } else { field })
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     }
 }

@@ -112,6 +112,23 @@ where
     D: Deserializer<'de>,
 {
     let text = RawJson::deserialize(deserializer)?;
+    raw::deeper(|| untagged(&text, type_name, attempts)).unwrap_or_else(|| {
+        let fault = raw::Fault {
+            path: String::new(),
+            depth: 0,
+            address: text.get().as_ptr().addr(),
+            message: raw::too_deep(),
+        };
+        Err(serde::de::Error::custom(super::union::fail(fault)))
+    })
+}
+
+/// Decodes `text` as the first variant that takes it, with the fewest leniencies.
+fn untagged<T, E: serde::de::Error>(
+    text: &RawJson<'_>,
+    type_name: &str,
+    attempts: impl Fn(&mut Trial<'_, T>),
+) -> Result<T, E> {
     let base = leniencies();
     let mut trial = Trial {
         text: text.get(),
@@ -127,7 +144,7 @@ where
     let no_variant = format!("the value matches no variant of `{type_name}`");
     if raw::trying() {
         set_leniencies(base);
-        return Err(serde::de::Error::custom(no_variant));
+        return Err(E::custom(no_variant));
     }
     trial.explain = Some(None);
     attempts(&mut trial);
@@ -136,9 +153,9 @@ where
         Some(nearest) => {
             let mut fault = (nearest.locate)(text.get(), None, nearest.error);
             fault.message = format!("{no_variant}; as `{}`: {}", nearest.variant, fault.message);
-            Err(serde::de::Error::custom(super::union::fail(fault)))
+            Err(E::custom(super::union::fail(fault)))
         }
-        None => Err(serde::de::Error::custom(no_variant)),
+        None => Err(E::custom(no_variant)),
     }
 }
 

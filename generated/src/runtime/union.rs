@@ -33,8 +33,9 @@ pub struct UnknownVariant {
     discriminator: String,
     /// The object, tag included: as received, or as written from the caller's map.
     text: Box<RawValue>,
-    /// The object's members, read from the text when first asked for.
-    fields: OnceLock<Map<String, Value>>,
+    /// The object's members, read from the text when first asked for; `None` when the text holds
+    /// what a `Value` cannot (a number beyond `f64`, nesting past serde_json's limit).
+    fields: OnceLock<Option<Map<String, Value>>>,
     read_back: bool,
 }
 
@@ -53,7 +54,7 @@ impl UnknownVariant {
             tag_name: tag_name.to_owned(),
             discriminator,
             text,
-            fields: OnceLock::from(object),
+            fields: OnceLock::from(Some(object)),
             read_back: false,
         }
     }
@@ -101,12 +102,25 @@ impl UnknownVariant {
                 Value::Null | Value::Bool(_) | Value::Number(_) => {}
             }
         }
-        for (key, value) in self.fields() {
+        let Some(fields) = self.parsed() else {
+            // Strings that cannot be told apart are all taken for read-back values: the object
+            // itself is named.
+            visit(path, self.text.get());
+            return;
+        };
+        for (key, value) in fields {
             if *key != self.tag_name {
                 let key = key.replace('~', "~0").replace('/', "~1");
                 walk(value, &format!("{path}/{key}"), visit);
             }
         }
+    }
+
+    /// The members, unless the text holds what a `Value` cannot.
+    fn parsed(&self) -> Option<&Map<String, Value>> {
+        self.fields
+            .get_or_init(|| serde_json::from_str(self.text.get()).ok())
+            .as_ref()
     }
 
     /// The tag value, such as `"HIP_CHAT"`.
@@ -115,9 +129,11 @@ impl UnknownVariant {
     }
 
     /// Every property as received, the tag included (a key received twice holds its last value).
+    /// Empty when the text holds what a `serde_json::Value` cannot (a number beyond `f64`, nesting
+    /// past serde_json's limit of 128): [`UnknownVariant::json`] has it all.
     pub fn fields(&self) -> &Map<String, Value> {
-        self.fields
-            .get_or_init(|| serde_json::from_str(self.text.get()).unwrap_or_default())
+        static NONE: OnceLock<Map<String, Value>> = OnceLock::new();
+        self.parsed().unwrap_or_else(|| NONE.get_or_init(Map::new))
     }
 
     /// The object's JSON text: as received, or as written from the caller's map.
@@ -126,19 +142,27 @@ impl UnknownVariant {
     }
 }
 
-/// Two objects are equal when their contents are, wherever they came from.
+/// Two objects are equal when their contents are, wherever they came from; objects whose text a
+/// `Value` cannot hold are equal when their texts are.
 impl PartialEq for UnknownVariant {
     fn eq(&self, other: &UnknownVariant) -> bool {
-        self.discriminator == other.discriminator && self.fields() == other.fields()
+        self.discriminator == other.discriminator
+            && match (self.parsed(), other.parsed()) {
+                (Some(mine), Some(theirs)) => mine == theirs,
+                _ => self.text.get() == other.text.get(),
+            }
     }
 }
 
 impl fmt::Debug for UnknownVariant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnknownVariant")
-            .field("discriminator", &self.discriminator)
-            .field("fields", &self.fields().keys().collect::<Vec<_>>())
-            .finish()
+        let mut debug = f.debug_struct("UnknownVariant");
+        debug.field("discriminator", &self.discriminator);
+        match self.parsed() {
+            Some(fields) => debug.field("fields", &fields.keys().collect::<Vec<_>>()),
+            None => debug.field("fields", &format_args!("(not readable as JSON values)")),
+        };
+        debug.finish()
     }
 }
 
@@ -153,7 +177,7 @@ impl Drop for UnknownVariant {
         let text = std::mem::replace(&mut self.text, RawValue::NULL.to_owned());
         let mut text: Box<str> = text.into();
         text.zeroize();
-        if let Some(fields) = self.fields.get_mut() {
+        if let Some(Some(fields)) = self.fields.get_mut() {
             zeroize_map(fields);
         }
     }
@@ -250,6 +274,11 @@ impl<'de> TaggedObject<'de> {
     /// names the path inside the object, and the failure is noted, with that path and the byte
     /// reached, for the response's decoding to name the whole path and the offset in the body.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
+        raw::deeper(|| self.decode_variant())
+            .unwrap_or_else(|| Err(fail(fault(self.text.get(), "", 0, raw::too_deep()))))
+    }
+
+    fn decode_variant<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
         let text = self.text.get();
         let mut de = serde_json::Deserializer::from_str(text);
         let repeated = Cell::new(false);
@@ -270,6 +299,11 @@ impl<'de> TaggedObject<'de> {
     /// (MongoDB maps some event types of one alert configuration kind on to schemas of their
     /// own) from the whole object, tag included, for the inner union to read.
     pub fn decode_retagged<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
+        raw::deeper(|| self.decode_whole())
+            .unwrap_or_else(|| Err(fail(fault(self.text.get(), "", 0, raw::too_deep()))))
+    }
+
+    fn decode_whole<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
         let text = self.text.get();
         let mut de = serde_json::Deserializer::from_str(text);
         match raw::quietly(|| T::deserialize(&mut de)) {
