@@ -1345,8 +1345,40 @@ impl Cx<'_> {
                 .collect()
         };
         let (va, vb) = (visible(a), visible(b));
-        let same =
-            |p: &Parameter, q: &Parameter| p.location == q.location && p.name.wire == q.name.wire;
+        // Path parameters in the order of the path: `new` takes them in that order, and Rust has
+        // no named arguments, so one renamed in the same place (`/groups/{groupId}` to
+        // `/groups/{projectId}`) is the same argument to a caller.
+        let in_path = |op: &Operation, params: &[Parameter]| -> Vec<String> {
+            let mut names: Vec<(usize, String)> = params
+                .iter()
+                .filter(|p| p.location == Location::Path)
+                .map(|p| {
+                    let at = op.path.find(&format!("{{{}}}", p.name.wire));
+                    (at.unwrap_or(usize::MAX), p.name.wire.clone())
+                })
+                .collect();
+            names.sort();
+            names.into_iter().map(|(_, name)| name).collect()
+        };
+        let (path_a, path_b) = (in_path(a, &va), in_path(b, &vb));
+        let renamed: Vec<(String, String)> = if path_a.len() == path_b.len() {
+            path_a
+                .iter()
+                .zip(&path_b)
+                .filter(|(x, y)| x != y && !path_b.contains(x) && !path_a.contains(y))
+                .map(|(x, y)| (x.clone(), y.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let same = |p: &Parameter, q: &Parameter| {
+            p.location == q.location
+                && (p.name.wire == q.name.wire
+                    || (p.location == Location::Path
+                        && renamed
+                            .iter()
+                            .any(|(x, y)| *x == p.name.wire && *y == q.name.wire)))
+        };
         let at_old = |p: &Parameter| self.parameter_pointer(true, a, p).unwrap_or(pa.to_owned());
         let at_new = |p: &Parameter| self.parameter_pointer(false, b, p).unwrap_or(pb.to_owned());
         let mut entries = Vec::new();
@@ -1371,7 +1403,29 @@ impl Cx<'_> {
             };
             let (po, qo) = (Some(at_old(p)), Some(at_new(q)));
             let label = format!("{} parameter `{}`", location(q.location), q.name.wire);
-            if p.name.rust != q.name.rust {
+            if p.name.wire != q.name.wire {
+                entries.push((
+                    Class::Patch,
+                    format!(
+                        "path parameter `{}` renamed to `{}` in the same place of the path: `new` \
+                         takes it in the same position, as `{}`",
+                        p.name.wire, q.name.wire, q.name.rust
+                    ),
+                    po.clone(),
+                    qo.clone(),
+                ));
+            } else if p.name.rust != q.name.rust && p.required && q.required {
+                entries.push((
+                    Class::Patch,
+                    format!(
+                        "{label}: `new`'s argument renamed in Rust from `{}` to `{}`, in the same \
+                         position",
+                        p.name.rust, q.name.rust
+                    ),
+                    po.clone(),
+                    qo.clone(),
+                ));
+            } else if p.name.rust != q.name.rust {
                 entries.push((
                     Class::Breaking,
                     format!(
@@ -1460,13 +1514,19 @@ impl Cx<'_> {
             };
             entries.push((what.0, what.1, Some(pa.to_owned()), Some(at_new(q))));
         }
-        let order = |x: &[Parameter], y: &[Parameter]| -> Vec<String> {
-            x.iter()
-                .filter(|p| y.iter().any(|q| same(p, q)))
-                .map(|p| format!("{}:{}", location(p.location), p.name.wire))
-                .collect()
-        };
-        if order(&va, &vb) != order(&vb, &va) {
+        // The parameters both sides have, each named as the old side names it, in each side's
+        // order.
+        let key = |p: &Parameter| format!("{}:{}", location(p.location), p.name.wire);
+        let order_a: Vec<String> = va
+            .iter()
+            .filter(|p| vb.iter().any(|q| same(p, q)))
+            .map(key)
+            .collect();
+        let order_b: Vec<String> = vb
+            .iter()
+            .filter_map(|q| va.iter().find(|p| same(p, q)).map(key))
+            .collect();
+        if order_a != order_b {
             entries.push((
                 Class::Patch,
                 "parameters reordered (the order of the query string and headers)".to_owned(),
