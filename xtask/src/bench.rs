@@ -278,7 +278,7 @@ fn print_decoding(d: &Decoding) {
     ];
     for (target, figure, met) in targets {
         let verdict = if met { "met" } else { "NOT met" };
-        println!("  {target:<36}{figure:<12}{verdict}");
+        println!("  {target:<40}{figure:<12}{verdict}");
     }
 }
 
@@ -770,7 +770,7 @@ fn print_report(document: &Spec, tag: &str, report: &Report) {
             Some(false) => "NOT met",
             None => "unknown",
         };
-        println!("  {target:<36}{figure:<12}{verdict}");
+        println!("  {target:<40}{figure:<12}{verdict}");
     }
 }
 
