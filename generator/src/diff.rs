@@ -1299,7 +1299,7 @@ impl Cx<'_> {
                         );
                     }
                 }
-                let (da, db) = (default_version(a), default_version(b));
+                let (da, db) = (a.default_version(), b.default_version());
                 if da != db {
                     self.push(
                         Class::Patch,
@@ -1348,19 +1348,13 @@ impl Cx<'_> {
         // Path parameters in the order of the path: `new` takes them in that order, and Rust has
         // no named arguments, so one renamed in the same place (`/groups/{groupId}` to
         // `/groups/{projectId}`) is the same argument to a caller.
-        let in_path = |op: &Operation, params: &[Parameter]| -> Vec<String> {
-            let mut names: Vec<(usize, String)> = params
-                .iter()
-                .filter(|p| p.location == Location::Path)
-                .map(|p| {
-                    let at = op.path.find(&format!("{{{}}}", p.name.wire));
-                    (at.unwrap_or(usize::MAX), p.name.wire.clone())
-                })
-                .collect();
-            names.sort();
-            names.into_iter().map(|(_, name)| name).collect()
+        let in_path = |op: &Operation| -> Vec<String> {
+            op.path_parameters()
+                .filter(|p| !p.from_body_tag)
+                .map(|p| p.name.wire.clone())
+                .collect()
         };
-        let (path_a, path_b) = (in_path(a, &va), in_path(b, &vb));
+        let (path_a, path_b) = (in_path(a), in_path(b));
         let renamed: Vec<(String, String)> = if path_a.len() == path_b.len() {
             path_a
                 .iter()
@@ -1537,18 +1531,16 @@ impl Cx<'_> {
         // `new`'s arguments: path parameters in path order, the other required ones by name,
         // then the body. The same arguments in another order break callers.
         let args = |op: &Operation, params: &[Parameter]| -> Vec<String> {
-            let mut required: Vec<&Parameter> = params.iter().filter(|p| p.required).collect();
-            required.sort_by_key(|p| match p.location {
-                Location::Path => (
-                    0,
-                    op.path
-                        .find(&format!("{{{}}}", p.name.wire))
-                        .unwrap_or(usize::MAX),
-                    String::new(),
-                ),
-                _ => (1, 0, p.name.rust.clone()),
-            });
-            required.iter().map(|p| p.name.wire.clone()).collect()
+            let mut others: Vec<&Parameter> = params
+                .iter()
+                .filter(|p| p.required && p.location != Location::Path)
+                .collect();
+            others.sort_by(|p, q| p.name.rust.cmp(&q.name.rust));
+            op.path_parameters()
+                .filter(|p| !p.from_body_tag)
+                .chain(others)
+                .map(|p| p.name.wire.clone())
+                .collect()
         };
         let (args_a, args_b) = (args(a, &va), args(b, &vb));
         let mut sorted_a = args_a.clone();
@@ -1993,16 +1985,4 @@ fn list<'s>(items: impl Iterator<Item = &'s str>) -> String {
     } else {
         items.join(", ")
     }
-}
-
-/// The version an operation asks for by default: the one of the media type it accepts (the
-/// newest stable one), else of its body, else its newest.
-fn default_version(op: &Operation) -> String {
-    op.accept
-        .iter()
-        .chain(op.body.as_ref().map(|b| &b.media_type))
-        .find_map(|m| crate::lower::atlas_version(m))
-        .or_else(|| op.versions.last().map(String::as_str))
-        .unwrap_or_default()
-        .to_owned()
 }

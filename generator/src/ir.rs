@@ -495,6 +495,26 @@ impl Operation {
         let outputs: Vec<&Response> = self.outputs().collect();
         !outputs.windows(2).all(|w| w[0].content == w[1].content)
     }
+
+    /// The version an operation in dated versions asks for by default: the one of the media type
+    /// it accepts (the newest stable one), else of its body, else its newest.
+    pub fn default_version(&self) -> String {
+        self.accept
+            .iter()
+            .chain(self.body.as_ref().map(|b| &b.media_type))
+            .find_map(|m| crate::lower::atlas_version(m))
+            .or_else(|| self.versions.last().map(String::as_str))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The path parameters in the order their variables appear in the path.
+    pub fn path_parameters(&self) -> impl Iterator<Item = &Parameter> {
+        self.template.iter().filter_map(|segment| match segment {
+            PathSegment::Parameter(index) => self.parameters.get(*index),
+            PathSegment::Literal(_) => None,
+        })
+    }
 }
 
 /// One piece of a path template.

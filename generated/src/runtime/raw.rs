@@ -466,9 +466,16 @@ thread_local! {
 /// nested body would overflow the stack instead of failing.
 pub(crate) const UNION_DEPTH_LIMIT: u32 = 64;
 
-/// The message of a body whose unions nest deeper than [`UNION_DEPTH_LIMIT`].
-pub(crate) fn too_deep() -> String {
-    format!("recursion limit exceeded: unions nested more than {UNION_DEPTH_LIMIT} deep")
+/// The failure of a union, whose value is `text`, nested deeper than [`UNION_DEPTH_LIMIT`].
+pub(crate) fn too_deep(text: &str) -> Fault {
+    Fault {
+        path: String::new(),
+        depth: 0,
+        address: text.as_ptr().addr(),
+        message: format!(
+            "recursion limit exceeded: unions nested more than {UNION_DEPTH_LIMIT} deep"
+        ),
+    }
 }
 
 /// Runs `decode` one union deeper; `None`, without running it, past [`UNION_DEPTH_LIMIT`].

@@ -113,13 +113,9 @@ where
 {
     let text = RawJson::deserialize(deserializer)?;
     raw::deeper(|| untagged(&text, type_name, attempts)).unwrap_or_else(|| {
-        let fault = raw::Fault {
-            path: String::new(),
-            depth: 0,
-            address: text.get().as_ptr().addr(),
-            message: raw::too_deep(),
-        };
-        Err(serde::de::Error::custom(super::union::fail(fault)))
+        Err(serde::de::Error::custom(super::union::fail(raw::too_deep(
+            text.get(),
+        ))))
     })
 }
 

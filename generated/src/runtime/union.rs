@@ -274,43 +274,39 @@ impl<'de> TaggedObject<'de> {
     /// names the path inside the object, and the failure is noted, with that path and the byte
     /// reached, for the response's decoding to name the whole path and the offset in the body.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
-        raw::deeper(|| self.decode_variant())
-            .unwrap_or_else(|| Err(fail(fault(self.text.get(), "", 0, raw::too_deep()))))
-    }
-
-    fn decode_variant<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
-        let text = self.text.get();
-        let mut de = serde_json::Deserializer::from_str(text);
-        let repeated = Cell::new(false);
-        // Unions inside fail quietly here; when this one fails, it is decoded again to say where,
-        // and they say where then, once each.
-        let decoded = raw::quietly(|| {
-            T::deserialize(raw::WithoutKey::new(&mut de, self.tag_name, &repeated))
-        });
-        match decoded {
-            Ok(_) if repeated.get() => Err(self.repeated_tag()),
-            Ok(decoded) => Ok(decoded),
-            Err(error) if raw::trying() => Err(UnionError(error.to_string())),
-            Err(error) => Err(fail(raw::locate::<T>(text, Some(self.tag_name), error))),
-        }
+        self.decode_as(Some(self.tag_name))
     }
 
     /// Decodes the variant of a tagged union that is itself a union tagged by the same property
     /// (MongoDB maps some event types of one alert configuration kind on to schemas of their
     /// own) from the whole object, tag included, for the inner union to read.
     pub fn decode_retagged<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
-        raw::deeper(|| self.decode_whole())
-            .unwrap_or_else(|| Err(fail(fault(self.text.get(), "", 0, raw::too_deep()))))
+        self.decode_as(None)
     }
 
-    fn decode_whole<T: DeserializeOwned>(&self) -> Result<T, UnionError> {
+    /// Decodes `T` from the object, one union deeper, leaving out the key `without` if given.
+    fn decode_as<T: DeserializeOwned>(
+        &self,
+        without: Option<&'static str>,
+    ) -> Result<T, UnionError> {
         let text = self.text.get();
-        let mut de = serde_json::Deserializer::from_str(text);
-        match raw::quietly(|| T::deserialize(&mut de)) {
-            Ok(decoded) => Ok(decoded),
-            Err(error) if raw::trying() => Err(UnionError(error.to_string())),
-            Err(error) => Err(fail(raw::locate::<T>(text, None, error))),
-        }
+        let decode = || {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let repeated = Cell::new(false);
+            // Unions inside fail quietly here; when this one fails, it is decoded again to say
+            // where, and they say where then, once each.
+            let decoded = raw::quietly(|| match without {
+                Some(key) => T::deserialize(raw::WithoutKey::new(&mut de, key, &repeated)),
+                None => T::deserialize(&mut de),
+            });
+            match decoded {
+                Ok(_) if repeated.get() => Err(self.repeated_tag()),
+                Ok(decoded) => Ok(decoded),
+                Err(error) if raw::trying() => Err(UnionError(error.to_string())),
+                Err(error) => Err(fail(raw::locate::<T>(text, without, error))),
+            }
+        };
+        raw::deeper(decode).unwrap_or_else(|| Err(fail(raw::too_deep(text))))
     }
 
     /// The object whole, for a tag this version does not map. A repeated tag is refused.

@@ -144,7 +144,7 @@ impl Context<'_> {
         let version_init = versioned.then(|| quote!(api_version: ::std::option::Option::None));
         let version_api = versioned.then(|| {
             let versions = &op.versions;
-            let default = default_version(op);
+            let default = op.default_version();
             let doc = format!(
                 " Asks for one of the documented versions ([`Self::API_VERSIONS`]) instead of the newest stable one, `{default}`; `build()` refuses a version the document does not give."
             );
@@ -383,7 +383,7 @@ impl Context<'_> {
         // newest stable one, in `Accept` and, for a versioned body, `Content-Type`.
         let versioned = !op.versions.is_empty();
         let version = versioned.then(|| {
-            let default = default_version(op);
+            let default = op.default_version();
             quote! {
                 let version = match &self.api_version {
                     ::std::option::Option::Some(version) if !Self::API_VERSIONS.contains(&version.as_str()) => {
@@ -603,16 +603,4 @@ fn style_tokens(style: Style) -> TokenStream {
         Style::Label => quote!(crate::runtime::Style::Label),
         Style::Matrix => quote!(crate::runtime::Style::Matrix),
     }
-}
-
-/// The version an operation in dated versions asks for by default: the one of the media type it
-/// accepts (the newest stable one), else of its body.
-fn default_version(op: &Operation) -> String {
-    op.accept
-        .iter()
-        .chain(op.body.as_ref().map(|b| &b.media_type))
-        .find_map(|m| crate::lower::atlas_version(m))
-        .or_else(|| op.versions.last().map(String::as_str))
-        .unwrap_or_default()
-        .to_owned()
 }

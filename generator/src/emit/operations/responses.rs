@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::super::docs::{doc_attrs, with_paragraph};
-use super::{Context, default_version, rust_type};
+use super::{Context, rust_type};
 use crate::ir::{Api, Content, Location, Operation, Response, Status, TypeId, TypeKind, TypeRef};
 use crate::naming::ident;
 
@@ -132,7 +132,7 @@ impl Context<'_> {
             }
         };
         let gone = version_gone(op).then(|| {
-            let default = default_version(op);
+            let default = op.default_version();
             let sunset = match &op.sunset {
                 Some(date) => quote!(::std::option::Option::Some(#date)),
                 None => quote!(::std::option::Option::None),
