@@ -163,9 +163,9 @@ impl ListThirdPartyIntegrations {
         }
         let uri = crate::runtime::PathBuilder::new()
             .literal("/api/atlas/v1.0/groups/")
-            .segment(::std::string::String::as_str(&self.group_id))
+            .segment("groupId", ::std::string::String::as_str(&self.group_id))
             .literal("/integrations")
-            .finish(&query);
+            .finish(&query)?;
         let request = ::http::Request::builder()
             .method(::http::Method::GET)
             .uri(uri)
@@ -426,10 +426,13 @@ impl GetThirdPartyIntegration {
         }
         let uri = crate::runtime::PathBuilder::new()
             .literal("/api/atlas/v1.0/groups/")
-            .segment(::std::string::String::as_str(&self.group_id))
+            .segment("groupId", ::std::string::String::as_str(&self.group_id))
             .literal("/integrations/")
-            .segment(super::types::IntegrationType::as_str(&self.integration_type))
-            .finish(&query);
+            .segment(
+                "integrationType",
+                super::types::IntegrationType::as_str(&self.integration_type),
+            )
+            .finish(&query)?;
         let request = ::http::Request::builder()
             .method(::http::Method::GET)
             .uri(uri)
@@ -750,10 +753,10 @@ impl UpdateThirdPartyIntegration {
         }
         let uri = crate::runtime::PathBuilder::new()
             .literal("/api/atlas/v1.0/groups/")
-            .segment(::std::string::String::as_str(&self.group_id))
+            .segment("groupId", ::std::string::String::as_str(&self.group_id))
             .literal("/integrations/")
-            .segment(self.body.discriminator())
-            .finish(&query);
+            .segment("integrationType", self.body.discriminator())
+            .finish(&query)?;
         let request = ::http::Request::builder()
             .method(::http::Method::PUT)
             .uri(uri)
@@ -1075,10 +1078,10 @@ impl CreateThirdPartyIntegration {
         }
         let uri = crate::runtime::PathBuilder::new()
             .literal("/api/atlas/v1.0/groups/")
-            .segment(::std::string::String::as_str(&self.group_id))
+            .segment("groupId", ::std::string::String::as_str(&self.group_id))
             .literal("/integrations/")
-            .segment(self.body.discriminator())
-            .finish(&query);
+            .segment("integrationType", self.body.discriminator())
+            .finish(&query)?;
         let request = ::http::Request::builder()
             .method(::http::Method::POST)
             .uri(uri)
@@ -1354,10 +1357,13 @@ impl DeleteThirdPartyIntegration {
         }
         let uri = crate::runtime::PathBuilder::new()
             .literal("/api/atlas/v1.0/groups/")
-            .segment(::std::string::String::as_str(&self.group_id))
+            .segment("groupId", ::std::string::String::as_str(&self.group_id))
             .literal("/integrations/")
-            .segment(super::types::IntegrationType::as_str(&self.integration_type))
-            .finish(&query);
+            .segment(
+                "integrationType",
+                super::types::IntegrationType::as_str(&self.integration_type),
+            )
+            .finish(&query)?;
         let request = ::http::Request::builder()
             .method(::http::Method::DELETE)
             .uri(uri)

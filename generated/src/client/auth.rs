@@ -76,6 +76,10 @@ pub enum AuthError {
     /// A credential does not fit in a header.
     #[error("a credential contains characters that cannot be sent in a header")]
     InvalidHeader,
+    /// The token endpoint answered with a redirection (3xx), which is not followed: the client's
+    /// secret goes only to the token endpoint under the base URL.
+    #[error("the token endpoint: {0}")]
+    Redirect(Box<super::Redirect>),
 }
 
 /// The token endpoint's answer when it is not a token: status, headers and body, with the

@@ -28,7 +28,9 @@ use http::{HeaderValue, StatusCode};
 pub use crate::runtime::Validation;
 pub use auth::{AuthError, Credentials, TokenFailure};
 pub use retry::RetryPolicy;
-pub use transport::{BoxError, BoxFuture, Limits, ReqwestTransport, Transport, TransportError};
+pub use transport::{
+    BoxError, BoxFuture, Delivery, Limits, ReqwestTransport, Transport, TransportError,
+};
 
 use crate::runtime::{Operation, RawResponse, RequestError, Secret};
 use auth::AuthState;
@@ -69,7 +71,56 @@ pub enum Error<E: std::error::Error + 'static> {
     /// ([`ClientBuilder::max_pages`]).
     #[error("the listing goes on beyond {0} pages")]
     PageLimit(u32),
+    /// The server answered with a redirection (3xx). Redirects are never followed: neither the
+    /// body nor a credential is sent anywhere the caller did not name, and the answer is not
+    /// decoded as the operation's.
+    #[error(transparent)]
+    Redirect(Box<Redirect>),
 }
+
+/// A redirection (3xx) answer, returned as it came instead of followed.
+#[derive(Clone, Debug)]
+pub struct Redirect {
+    /// The status (301, 302, 303, 307, 308, ...).
+    pub status: StatusCode,
+    /// The `Location` header as sent, when there is one in visible ASCII: where the server
+    /// would send the request, relative or absolute.
+    pub location: Option<String>,
+    /// The whole answer.
+    pub response: RawResponse,
+}
+
+impl Redirect {
+    pub(crate) fn new(response: http::Response<Vec<u8>>) -> Redirect {
+        let (parts, body) = response.into_parts();
+        let location = parts
+            .headers
+            .get(http::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        Redirect {
+            status: parts.status,
+            location,
+            response: RawResponse {
+                status: parts.status,
+                headers: parts.headers,
+                body: body.into(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Redirect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the server redirects ({})", self.status)?;
+        if let Some(location) = &self.location {
+            write!(f, " to `{location}`")?;
+        }
+        f.write_str("; redirects are not followed")
+    }
+}
+
+impl std::error::Error for Redirect {}
 
 impl<E: std::error::Error + 'static> Error<E> {
     /// The operation's error, if Atlas answered with one.
@@ -329,6 +380,10 @@ impl ClientBuilder {
             "http" => return Err(BuildError::PlainHttp(base_url)),
             _ => return Err(BuildError::BaseUrl(base_url)),
         }
+        // Paths go after the base's path: a query or a fragment there would swallow them.
+        if base.query().is_some() || base.fragment().is_some() || base.cannot_be_a_base() {
+            return Err(BuildError::BaseUrl(base_url));
+        }
         let credentials = self.credentials.ok_or(BuildError::NoCredentials)?;
         let transport = match self.transport {
             Some(transport) => transport,
@@ -340,12 +395,17 @@ impl ClientBuilder {
                     .connect_timeout(self.connect_timeout)
                     .read_timeout(self.read_timeout)
                     .https_only(!self.allow_http)
+                    // A redirect is the caller's to follow or not (`Error::Redirect`): followed
+                    // here, it would resend the body and the credentials where no one chose.
+                    .redirect(reqwest::redirect::Policy::none())
                     .build()
                     .map_err(BuildError::Http)?;
                 Arc::new(ReqwestTransport::new(http))
             }
         };
-        let base = base_url.trim_end_matches('/').to_owned();
+        // The URL as parsed (dot segments resolved, the host lowercased): the form every request
+        // is joined to, signed in, and sent as.
+        let base = base.as_str().trim_end_matches('/').to_owned();
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
@@ -464,6 +524,9 @@ impl Client {
                 false => response.status(),
             };
             trace::answered(&method, &path, status, attempt);
+            if response.status().is_redirection() {
+                return Err(Error::Redirect(Box::new(Redirect::new(response))));
+            }
             if status == StatusCode::UNAUTHORIZED
                 && self
                     .reauthenticate(&response, reauthentications, started)
@@ -472,10 +535,15 @@ impl Client {
                 reauthentications += 1;
                 continue;
             }
-            if let Some(delay) =
-                self.inner
-                    .retry
-                    .delay(status, response.headers(), retries, started.elapsed())
+            // A 503 may come from a server that began the work: only an idempotent request is
+            // sent again after one. A 429 refused the request unread, whatever its method.
+            let resendable =
+                status != StatusCode::SERVICE_UNAVAILABLE || transport::is_idempotent(&method);
+            if let Some(delay) = self
+                .inner
+                .retry
+                .delay(status, response.headers(), retries, started.elapsed())
+                .filter(|_| resendable)
             {
                 trace::retrying(&method, &path, status, attempt, delay);
                 retries += 1;
@@ -501,30 +569,47 @@ impl Client {
         started: Instant,
     ) -> Result<http::Response<Vec<u8>>, ClientError> {
         let (mut parts, body) = request.into_parts();
-        let path_and_query = parts
-            .uri
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_owned();
+        let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        parts.uri = self.url(target)?;
+        // Digest signs the target as it goes on the wire: the base URL's path included.
+        let on_the_wire = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         if let Some(authorization) = self
-            .authorization(&parts.method, &path_and_query, started)
+            .authorization(&parts.method, on_the_wire, started)
             .await?
         {
             parts
                 .headers
                 .insert(http::header::AUTHORIZATION, authorization);
         }
-        parts.uri = self.url(&path_and_query)?;
         Ok(self
             .transmit(http::Request::from_parts(parts, body.into_vec()))
             .await?)
     }
 
-    /// `path_and_query` under the base URL.
+    /// `path_and_query` under the base URL, exactly as an HTTP stack sends it (URL parsing may
+    /// percent-encode a character the document's path template left bare). A target whose
+    /// segments URL parsing would change (a dot segment in the document's own path, say) is
+    /// refused rather than sent to another resource than the builder named.
     fn url(&self, path_and_query: &str) -> Result<http::Uri, ClientError> {
-        format!("{}{path_and_query}", self.inner.base)
+        let joined = format!("{}{path_and_query}", self.inner.base);
+        let refuse = |why: String| ClientError::Transport(TransportError::Request(why.into()));
+        let url = reqwest::Url::parse(&joined)
+            .map_err(|e| refuse(format!("`{path_and_query}` under the base URL: {e}")))?;
+        let path = joined
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+            .unwrap_or("/");
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        if url.path().split('/').count() != path.split('/').count() {
+            return Err(refuse(format!(
+                "the target `{path_and_query}` would reach the server as `{}`: URL parsing \
+                 changes its segments",
+                url.path()
+            )));
+        }
+        url.as_str()
             .parse()
-            .map_err(|_| ClientError::Auth(AuthError::InvalidHeader))
+            .map_err(|e: http::uri::InvalidUri| refuse(e.to_string()))
     }
 
     /// Hands a complete request to the transport, within the timeout and the body limit.
@@ -646,6 +731,9 @@ impl Client {
             trace::answered(&method, path, status, attempt);
             if status.is_success() {
                 return Ok(response.into_body());
+            }
+            if status.is_redirection() {
+                return Err(AuthError::Redirect(Box::new(Redirect::new(response))).into());
             }
             if let Some(delay) =
                 self.inner
@@ -779,6 +867,7 @@ mod trace {
                 TransportError::BodyTooLarge { .. } => "body too large",
                 TransportError::Interrupted(_) => "interrupted",
                 TransportError::Request(_) => "request",
+                TransportError::InvalidAnswer(_) => "invalid answer",
                 TransportError::Other(_) => "other",
             }
         }

@@ -76,10 +76,30 @@ pub trait Transport: Send + Sync + 'static {
 /// Like every error of this crate, its `Display` says what went wrong with the text of the
 /// immediate cause, and [`source`](std::error::Error::source) goes on from that cause's own
 /// source, so that printing the chain shows each cause once.
+///
+/// # Resending
+///
+/// A transport error does not say whether the server acted on the request; [`delivery`]
+/// says how far the request got, and [`is_safe_to_resend`] whether sending it again can do
+/// no harm:
+///
+/// | variant | [`Delivery`] |
+/// | --- | --- |
+/// | [`Connect`](Self::Connect), [`Request`](Self::Request) | [`NotSent`](Delivery::NotSent): no byte of the request reached the server |
+/// | [`BodyTooLarge`](Self::BodyTooLarge), [`InvalidAnswer`](Self::InvalidAnswer) | [`Sent`](Delivery::Sent): the server received it and answered, unusably |
+/// | [`ReadTimeout`](Self::ReadTimeout), [`Timeout`](Self::Timeout), [`Interrupted`](Self::Interrupted), [`Other`](Self::Other) | [`Unknown`](Delivery::Unknown): the server may have received it |
+///
+/// The client itself never resends a request after a transport error; a caller that does should
+/// resend a `POST` or `PATCH` (a create, an action) only when the error is
+/// [`Delivery::NotSent`], or it may act twice.
+///
+/// [`delivery`]: TransportError::delivery
+/// [`is_safe_to_resend`]: TransportError::is_safe_to_resend
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum TransportError {
     /// No connection could be made: refused, unreachable, name not resolved, or TLS failed.
+    /// Nothing was sent.
     Connect(BoxError),
     /// The server stayed silent longer than the read timeout, before the headers or mid-body.
     ReadTimeout(Duration),
@@ -93,10 +113,62 @@ pub enum TransportError {
     /// The connection broke before the answer was complete, as when the server closes it
     /// mid-body.
     Interrupted(BoxError),
-    /// The request could not be sent as given.
+    /// The request could not be sent as given (an invalid URI or header): nothing was sent.
     Request(BoxError),
+    /// The request went out, and what came back is not a usable HTTP answer: a response head
+    /// beyond the HTTP stack's size limit, or one that does not parse.
+    InvalidAnswer(BoxError),
     /// Anything else.
     Other(BoxError),
+}
+
+/// How far a request got before a [`TransportError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// The request never left: sending it again cannot act twice.
+    NotSent,
+    /// The server may or may not have received the request.
+    Unknown,
+    /// The server received the request and answered, but the answer could not be used.
+    Sent,
+}
+
+impl TransportError {
+    /// How far the request got: whether the server may have received it.
+    pub fn delivery(&self) -> Delivery {
+        match self {
+            TransportError::Connect(_) | TransportError::Request(_) => Delivery::NotSent,
+            TransportError::BodyTooLarge { .. } | TransportError::InvalidAnswer(_) => {
+                Delivery::Sent
+            }
+            TransportError::ReadTimeout(_)
+            | TransportError::Timeout(_)
+            | TransportError::Interrupted(_)
+            | TransportError::Other(_) => Delivery::Unknown,
+        }
+    }
+
+    /// Whether a request with `method` that failed with this error can be sent again without the
+    /// risk of acting twice: it never reached the server, or the method is idempotent (RFC 9110
+    /// section 9.2.2: `GET`, `HEAD`, `OPTIONS`, `TRACE`, `PUT`, `DELETE`).
+    pub fn is_safe_to_resend(&self, method: &http::Method) -> bool {
+        self.delivery() == Delivery::NotSent || is_idempotent(method)
+    }
+}
+
+/// Whether `method` is idempotent (RFC 9110 section 9.2.2): sending it twice has the effect of
+/// sending it once.
+pub(crate) fn is_idempotent(method: &http::Method) -> bool {
+    matches!(
+        *method,
+        http::Method::GET
+            | http::Method::HEAD
+            | http::Method::OPTIONS
+            | http::Method::TRACE
+            | http::Method::PUT
+            | http::Method::DELETE
+    )
 }
 
 impl fmt::Display for TransportError {
@@ -110,6 +182,12 @@ impl fmt::Display for TransportError {
             }
             TransportError::Interrupted(cause) => write!(f, "the answer was cut short: {cause}"),
             TransportError::Request(cause) => write!(f, "cannot send the request: {cause}"),
+            TransportError::InvalidAnswer(cause) => {
+                write!(
+                    f,
+                    "the request was sent, but the answer is unusable: {cause}"
+                )
+            }
             TransportError::Other(cause) => write!(f, "{cause}"),
         }
     }
@@ -121,6 +199,7 @@ impl std::error::Error for TransportError {
             TransportError::Connect(cause)
             | TransportError::Interrupted(cause)
             | TransportError::Request(cause)
+            | TransportError::InvalidAnswer(cause)
             | TransportError::Other(cause) => cause.source(),
             TransportError::ReadTimeout(_)
             | TransportError::Timeout(_)
@@ -138,6 +217,11 @@ pub struct ReqwestTransport {
 
 impl ReqwestTransport {
     /// A transport over a configured `reqwest` client (its TLS, proxy and pool settings stay).
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`, as the client's own is: a
+    /// redirected request goes out again, body and credentials included, before anyone can
+    /// decide. An answer from another URL than the request's is refused as
+    /// [`TransportError::InvalidAnswer`] all the same.
     pub fn new(client: reqwest::Client) -> ReqwestTransport {
         ReqwestTransport { client }
     }
@@ -149,11 +233,20 @@ impl ReqwestTransport {
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         let request = reqwest::Request::try_from(request)
             .map_err(|e| TransportError::Request(Box::new(e)))?;
+        let sent_to = request.url().clone();
         let mut response =
             match tokio::time::timeout(limits.read_timeout, self.client.execute(request)).await {
                 Ok(response) => response.map_err(|e| from_reqwest(e, limits))?,
                 Err(_) => return Err(TransportError::ReadTimeout(limits.read_timeout)),
             };
+        if response.url() != &sent_to {
+            // A `reqwest::Client` of the caller's that follows redirects: the answer is another
+            // resource's, and the request (body and credentials) may have gone elsewhere too.
+            return Err(TransportError::InvalidAnswer(
+                "the HTTP client followed a redirect; build it with `redirect(reqwest::redirect::Policy::none())`"
+                    .into(),
+            ));
+        }
         if response
             .content_length()
             .is_some_and(|length| length > limits.max_body as u64)
@@ -197,7 +290,7 @@ impl Transport for ReqwestTransport {
     }
 }
 
-/// Sorts a `reqwest` error into the kinds callers act on.
+/// Sorts a `reqwest` error into the kinds callers act on, and so by how far the request got.
 fn from_reqwest(error: reqwest::Error, limits: Limits) -> TransportError {
     if error.is_connect() {
         TransportError::Connect(Box::new(error))
@@ -205,23 +298,36 @@ fn from_reqwest(error: reqwest::Error, limits: Limits) -> TransportError {
         TransportError::ReadTimeout(limits.read_timeout)
     } else if error.is_body() || error.is_decode() {
         TransportError::Interrupted(Box::new(error))
-    } else if error.is_builder() || error.is_request() {
-        // hyper reports a connection closed before the headers as a request error.
-        match incomplete(&error) {
-            true => TransportError::Interrupted(Box::new(error)),
-            false => TransportError::Request(Box::new(error)),
+    } else if error.is_builder() {
+        TransportError::Request(Box::new(error))
+    } else if error.is_request() {
+        // Past the builder, hyper has begun to send: its request errors are either an answer that
+        // does not parse (the head too large, a bad status line) or a connection that broke.
+        if chain_says(&error, UNUSABLE_ANSWER) {
+            TransportError::InvalidAnswer(Box::new(error))
+        } else {
+            TransportError::Interrupted(Box::new(error))
         }
     } else {
         TransportError::Other(Box::new(error))
     }
 }
 
-/// Whether an error's chain says the message was incomplete.
-fn incomplete(error: &(dyn std::error::Error + 'static)) -> bool {
+/// How hyper words an answer that came back but cannot be read as HTTP.
+const UNUSABLE_ANSWER: &[&str] = &[
+    "message head is too large",
+    "invalid HTTP",
+    "invalid URI",
+    "URI too long",
+    "received unexpected message",
+];
+
+/// Whether any error of the chain starting at `error` says one of `phrases`.
+fn chain_says(error: &(dyn std::error::Error + 'static), phrases: &[&str]) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(cause) = source {
         let text = cause.to_string();
-        if text.contains("incomplete") || text.contains("closed before") {
+        if phrases.iter().any(|phrase| text.contains(phrase)) {
             return true;
         }
         source = cause.source();

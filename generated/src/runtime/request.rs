@@ -249,6 +249,19 @@ pub enum RequestError {
     /// The request could not be assembled (a header value that is not valid, for example).
     #[error("cannot assemble the request: {0}")]
     Http(http::Error),
+    /// A path parameter's value would make its segment of the path empty, `.` or `..`: sent, it
+    /// would name another resource (URL normalisation removes such segments, or goes up one),
+    /// so it is refused whatever the [`Validation`].
+    #[error(
+        "the path parameter `{parameter}` makes its segment `{segment}`, which would name another \
+         resource than the path's"
+    )]
+    PathSegment {
+        /// The parameter's name on the wire.
+        parameter: &'static str,
+        /// The segment it would make: empty, `.` or `..`.
+        segment: String,
+    },
     /// The version asked for with `api_version` is not one the document gives the operation.
     #[error("version `{requested}` is not documented for this operation (documented: {})", documented.join(", "))]
     UnknownVersion {
@@ -329,9 +342,20 @@ impl Query {
 /// A request's path being written, piece by piece: literal text as it is, values
 /// percent-encoded as one segment each, styled values as `path_value` wrote them; then the
 /// query.
+///
+/// Each value stays inside the segment the template gives it: `/` in a value is encoded, and a
+/// segment holding a value that would be empty, `.` or `..` (which URL normalisation removes or
+/// resolves, so that the request names another resource) makes [`finish`](Self::finish) fail
+/// with [`RequestError::PathSegment`].
 #[derive(Debug, Default)]
 pub struct PathBuilder {
     text: String,
+    /// Where the segment being written starts in `text`.
+    segment_start: usize,
+    /// The parameter whose value is in the segment being written, if any.
+    value_of: Option<&'static str>,
+    /// The first segment refused.
+    refused: Option<(&'static str, String)>,
 }
 
 impl PathBuilder {
@@ -342,26 +366,58 @@ impl PathBuilder {
 
     /// Adds text of the path template as it is.
     pub fn literal(mut self, text: &str) -> PathBuilder {
-        self.text.push_str(text);
+        let mut pieces = text.split('/');
+        if let Some(first) = pieces.next() {
+            self.text.push_str(first);
+        }
+        for piece in pieces {
+            self.end_segment();
+            self.text.push('/');
+            self.segment_start = self.text.len();
+            self.text.push_str(piece);
+        }
         self
     }
 
-    /// Adds a value as one path segment, percent-encoded (a `/` in it is encoded too).
-    pub fn segment(mut self, value: &str) -> PathBuilder {
+    /// Adds the value of path parameter `parameter` (its name on the wire) inside the current
+    /// segment, percent-encoded (a `/` in it is encoded too).
+    pub fn segment(mut self, parameter: &'static str, value: &str) -> PathBuilder {
+        self.value_of.get_or_insert(parameter);
         self.text.push_str(&encode_segment(value));
         self
     }
 
-    /// Adds text already encoded for the path (a styled value from `path_value`).
-    pub fn styled(mut self, encoded: &str) -> PathBuilder {
+    /// Adds the value of path parameter `parameter`, already encoded for the path (a styled
+    /// value from `path_value`).
+    pub fn styled(mut self, parameter: &'static str, encoded: &str) -> PathBuilder {
+        self.value_of.get_or_insert(parameter);
         self.text.push_str(encoded);
         self
     }
 
+    /// Checks the segment just written: a value may not leave it empty or a dot segment.
+    fn end_segment(&mut self) {
+        let Some(parameter) = self.value_of.take() else {
+            return;
+        };
+        let segment = &self.text[self.segment_start..];
+        if self.refused.is_none() && matches!(segment, "" | "." | "..") {
+            self.refused = Some((parameter, segment.to_owned()));
+        }
+    }
+
     /// The path and the query.
-    pub fn finish(mut self, query: &Query) -> String {
+    ///
+    /// # Errors
+    ///
+    /// [`RequestError::PathSegment`] when a value left its segment empty, `.` or `..`.
+    pub fn finish(mut self, query: &Query) -> Result<String, RequestError> {
+        self.end_segment();
+        if let Some((parameter, segment)) = self.refused {
+            return Err(RequestError::PathSegment { parameter, segment });
+        }
         self.text.push_str(query.as_str());
-        self.text
+        Ok(self.text)
     }
 }
 

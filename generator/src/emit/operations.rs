@@ -478,7 +478,7 @@ impl Context<'_> {
                 #version
                 let #query_mut query = crate::runtime::Query::new();
                 #(#query)*
-                let uri = #path.finish(&query);
+                let uri = #path.finish(&query)?;
                 #body_setup
                 let #request_mut request = ::http::Request::builder().method(::http::Method::#method).uri(uri) #accept #content_type;
                 #(#headers)*
@@ -503,17 +503,17 @@ impl Context<'_> {
             let style = style_tokens(parameter.style);
             let explode = parameter.explode;
             if parameter.from_body_tag && parameter.style != Style::Simple {
-                calls.push(quote!(.styled(&crate::runtime::path_value(
+                calls.push(quote!(.styled(#wire, &crate::runtime::path_value(
                     #wire,
                     &crate::runtime::Shape::Scalar(::std::borrow::ToOwned::to_owned(self.body.discriminator())),
                     #style,
                     #explode
                 ))));
             } else if parameter.from_body_tag {
-                calls.push(quote!(.segment(self.body.discriminator())));
+                calls.push(quote!(.segment(#wire, self.body.discriminator())));
             } else if parameter.style != Style::Simple || !self.is_scalar(&parameter.ty) {
                 let field = ident(&parameter.name.rust);
-                calls.push(quote!(.styled(&crate::runtime::path_value(
+                calls.push(quote!(.styled(#wire, &crate::runtime::path_value(
                     #wire,
                     &crate::runtime::Shape::of(&self.#field)?,
                     #style,
@@ -525,7 +525,7 @@ impl Context<'_> {
                     (text, true) => quote!(&#text),
                     (text, false) => text,
                 };
-                calls.push(quote!(.segment(#value)));
+                calls.push(quote!(.segment(#wire, #value)));
             }
         }
         quote!(crate::runtime::PathBuilder::new() #(#calls)*)
