@@ -119,3 +119,40 @@ fn headers_are_simple() {
     assert_eq!(header("X-Window"), "from=1,to=2");
     assert_eq!(header("X-Any"), "plain");
 }
+
+/// A styled value is one segment too: one that would leave it empty, `.` or `..` is refused,
+/// naming the parameter, whatever the validation.
+#[test]
+fn styled_path_values_cannot_make_dot_or_empty_segments() {
+    use codegen_tests::runtime::{RequestError, Validation};
+
+    let with = |ids: &[&str], label: &[&str]| {
+        operations::GetItem::new(strings(ids), strings(label), window(), 5, window())
+            .build_with(Validation::Unchecked)
+    };
+    for (ids, label, parameter, segment) in [
+        (&[".."][..], &["c"][..], "ids", ".."),
+        (&["."][..], &["c"][..], "ids", "."),
+        (&[][..], &["c"][..], "ids", ""),
+        (&["a"][..], &[][..], "label", "."),
+        (&["a"][..], &[""][..], "label", "."),
+    ] {
+        let error = with(ids, label).unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                RequestError::PathSegment { parameter: p, segment: s } if *p == parameter && s == segment
+            ),
+            "{ids:?} {label:?}: {error:?}"
+        );
+    }
+    // Values whose segments only look like dots, or hold more than dots, go out encoded.
+    for (ids, expected) in [
+        (&["%2e%2e"][..], "/items/%252e%252e/"),
+        (&[".", "."][..], "/items/.,./"),
+        (&["..."][..], "/items/.../"),
+    ] {
+        let request = with(ids, &["c"]).unwrap();
+        assert!(uri(&request).starts_with(expected), "{}", uri(&request));
+    }
+}
