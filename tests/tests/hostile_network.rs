@@ -602,3 +602,26 @@ async fn a_503_is_retried_only_for_idempotent_methods() {
         assert_eq!(server.received().len(), attempts, "{method}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upsert_answered_with_a_redirect_fails_without_another_request() {
+    use atlas_integrations::integrations::UpsertError;
+
+    for status in [302u16, 303, 307] {
+        let page = r#"{"results":[{"type":"DATADOG","id":"x","apiKey":"****","region":"US"}],"totalCount":1}"#;
+        let api = RawServer::start(Arc::new(move |request: &Received| {
+            match request.line.starts_with("GET ") {
+                true => reply(200, &[("content-type", "application/json")], page),
+                false => reply(status, &[("location", "/api/atlas/v1.0/groups")], ""),
+            }
+        }))
+        .await;
+        let client = client(&api.origin(), Kind::Bearer);
+        let outcome = client.upsert(GROUP, Datadog::new(BODY_SECRET)).await;
+        assert!(
+            matches!(&outcome, Err(UpsertError::Create(Error::Redirect(r))) if r.status.as_u16() == status),
+            "{status}: {outcome:?}"
+        );
+        assert_eq!(api.received().len(), 1, "{status}: the create alone");
+    }
+}
