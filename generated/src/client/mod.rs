@@ -26,7 +26,10 @@ use std::time::{Duration, Instant};
 use http::{HeaderValue, StatusCode};
 
 pub use crate::runtime::Validation;
-pub use auth::{AuthError, Credentials, TokenFailure};
+pub use auth::{
+    AuthError, Credentials, DEFAULT_TOKEN_LIFETIME, MAX_TOKEN_LEN, MAX_TOKEN_LIFETIME,
+    MIN_TOKEN_LIFETIME, TokenFailure, token_lifetime,
+};
 pub use retry::RetryPolicy;
 pub use transport::{BoxError, BoxFuture, Limits, ReqwestTransport, Transport, TransportError};
 
@@ -437,8 +440,13 @@ impl Client {
 
     /// Sends one operation and decodes its answer. Throttled (429) and unavailable (503) answers
     /// are retried as the [`RetryPolicy`] allows, honouring `Retry-After`; no other answer is
-    /// retried, except that a refused service-account token is refreshed once and a Digest
-    /// challenge is answered. A body that is not JSON is [`Error::ContentType`].
+    /// retried, except that a refused service-account token is refreshed and a Digest challenge
+    /// is answered. A body that is not JSON is [`Error::ContentType`].
+    ///
+    /// A refused token is refreshed once for all the calls that sent it: the first refusal
+    /// fetches a new token, and calls refused meanwhile take that one. A call refreshes again only
+    /// when the token refused is newer than the one it saw refused before (the server revoked
+    /// tokens again), at most [`MAX_TOKEN_REFRESHES`] times.
     pub async fn send<O>(&self, operation: &O) -> Result<O::Output, Error<O::Error>>
     where
         O: Operation,
@@ -447,6 +455,8 @@ impl Client {
         let started = Instant::now();
         let mut retries = 0u32;
         let mut reauthentications = 0;
+        // The newest token generation refused during this call.
+        let mut refused: Option<u64> = None;
         loop {
             let request = operation.build_with(self.inner.validation)?;
             // With an envelope, Atlas answers 200 and puts the real status in the body.
@@ -454,9 +464,10 @@ impl Client {
             let method = request.method().clone();
             let path = path_template(request.uri().path());
             let attempt = retries + reauthentications + 1;
-            let response = self.execute(request, started).await.inspect_err(|error| {
-                trace::failed(&method, &path, attempt, error);
-            })?;
+            let (response, generation) =
+                self.execute(request, started).await.inspect_err(|error| {
+                    trace::failed(&method, &path, attempt, error);
+                })?;
             let status = match envelope {
                 true => {
                     crate::runtime::envelope_status(response.body()).unwrap_or(response.status())
@@ -466,7 +477,13 @@ impl Client {
             trace::answered(&method, &path, status, attempt);
             if status == StatusCode::UNAUTHORIZED
                 && self
-                    .reauthenticate(&response, reauthentications, started)
+                    .reauthenticate(
+                        &response,
+                        generation,
+                        &mut refused,
+                        reauthentications,
+                        started,
+                    )
                     .await?
             {
                 reauthentications += 1;
@@ -494,30 +511,32 @@ impl Client {
         }
     }
 
-    /// Sends one built request with authentication and reads the whole answer.
+    /// Sends one built request with authentication and reads the whole answer. Returns the
+    /// generation of the service-account token sent, if one was.
     async fn execute(
         &self,
         request: http::Request<crate::runtime::Body>,
         started: Instant,
-    ) -> Result<http::Response<Vec<u8>>, ClientError> {
+    ) -> Result<(http::Response<Vec<u8>>, Option<u64>), ClientError> {
         let (mut parts, body) = request.into_parts();
         let path_and_query = parts
             .uri
             .path_and_query()
             .map_or("/", |p| p.as_str())
             .to_owned();
-        if let Some(authorization) = self
+        let (authorization, generation) = self
             .authorization(&parts.method, &path_and_query, started)
-            .await?
-        {
+            .await?;
+        if let Some(authorization) = authorization {
             parts
                 .headers
                 .insert(http::header::AUTHORIZATION, authorization);
         }
         parts.uri = self.url(&path_and_query)?;
-        Ok(self
+        let response = self
             .transmit(http::Request::from_parts(parts, body.into_vec()))
-            .await?)
+            .await?;
+        Ok((response, generation))
     }
 
     /// `path_and_query` under the base URL.
@@ -551,16 +570,17 @@ impl Client {
         Ok(response)
     }
 
-    /// The `Authorization` header for a request, fetching a token first where needed.
+    /// The `Authorization` header for a request, fetching a token first where needed, with the
+    /// generation of the service-account token it holds.
     async fn authorization(
         &self,
         method: &http::Method,
         uri: &str,
         started: Instant,
-    ) -> Result<Option<HeaderValue>, ClientError> {
+    ) -> Result<(Option<HeaderValue>, Option<u64>), ClientError> {
         let auth = &self.inner.auth;
         match &auth.credentials {
-            Credentials::Bearer(token) => bearer(token).map(Some),
+            Credentials::Bearer(token) => Ok((Some(bearer(token)?), None)),
             Credentials::ServiceAccount {
                 client_id,
                 client_secret,
@@ -568,22 +588,30 @@ impl Client {
                 let token = auth
                     .token(|| self.request_token(client_id, client_secret, started))
                     .await?;
-                bearer(&token).map(Some)
+                Ok((Some(bearer(&token.value)?), Some(token.generation)))
             }
             Credentials::ApiKey {
                 public_key,
                 private_key,
-            } => Ok(auth.digest_authorization(public_key, private_key, method, uri)?),
+            } => Ok((
+                auth.digest_authorization(public_key, private_key, method, uri)?,
+                None,
+            )),
         }
     }
 
     /// After a 401: refresh the token, or take up the Digest challenge. Returns whether sending
-    /// again may succeed: a token is refreshed once; a Digest challenge is answered once, and again
-    /// (up to three times) only while the server calls the refused nonce stale, as happens when
-    /// requests sharing a nonce reach it out of their nonce-count order.
+    /// again may succeed. The token of `generation` is refreshed when it is newer than the one
+    /// this call saw refused before (`refused`), at most [`MAX_TOKEN_REFRESHES`] times, and only
+    /// it is forgotten: a newer token fetched by another call is reused, not thrown away. A Digest
+    /// challenge is answered once, and again (up to three times) only while the server calls the
+    /// refused nonce stale, as happens when requests sharing a nonce reach it out of their
+    /// nonce-count order.
     async fn reauthenticate(
         &self,
         response: &http::Response<Vec<u8>>,
+        generation: Option<u64>,
+        refused: &mut Option<u64>,
         done: u32,
         started: Instant,
     ) -> Result<bool, ClientError> {
@@ -594,10 +622,14 @@ impl Client {
                 client_id,
                 client_secret,
             } => {
-                if done > 0 {
+                let Some(generation) = generation else {
+                    return Ok(false);
+                };
+                if done >= MAX_TOKEN_REFRESHES || refused.is_some_and(|r| r >= generation) {
                     return Ok(false);
                 }
-                auth.forget_token();
+                *refused = Some(generation);
+                auth.forget_token(generation);
                 auth.token(|| self.request_token(client_id, client_secret, started))
                     .await?;
                 Ok(true)
@@ -661,6 +693,10 @@ impl Client {
         }
     }
 }
+
+/// How many times one call refreshes a refused service-account token at most, each time only
+/// because a newer token than the one refused before was refused in turn.
+pub const MAX_TOKEN_REFRESHES: u32 = 3;
 
 /// The path of the OAuth 2.0 token endpoint, under the base URL.
 const TOKEN_PATH: &str = "/api/oauth/token";
