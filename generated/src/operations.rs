@@ -731,7 +731,7 @@ impl UpdateThirdPartyIntegration {
                 );
             }
         }
-        crate::runtime::ensure_supplied(&self.body)?;
+        let sent_secrets = crate::runtime::supplied_secrets(&self.body)?;
         let mut query = crate::runtime::Query::new();
         if let ::std::option::Option::Some(value) = &self.envelope {
             query.push("envelope", &::std::string::ToString::to_string(value));
@@ -759,6 +759,7 @@ impl UpdateThirdPartyIntegration {
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json")
             .header(::http::header::CONTENT_TYPE, "application/json");
+        let request = request.extension(sent_secrets);
         ::std::result::Result::Ok(
             request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
         )
@@ -1056,7 +1057,7 @@ impl CreateThirdPartyIntegration {
                 );
             }
         }
-        crate::runtime::ensure_supplied(&self.body)?;
+        let sent_secrets = crate::runtime::supplied_secrets(&self.body)?;
         let mut query = crate::runtime::Query::new();
         if let ::std::option::Option::Some(value) = &self.envelope {
             query.push("envelope", &::std::string::ToString::to_string(value));
@@ -1084,6 +1085,7 @@ impl CreateThirdPartyIntegration {
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json")
             .header(::http::header::CONTENT_TYPE, "application/json");
+        let request = request.extension(sent_secrets);
         ::std::result::Result::Ok(
             request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
         )

@@ -10,7 +10,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::runtime::{ErrorDetails, ResponseParts, Secret};
+use crate::runtime::{ErrorDetails, MaskedHeaders, ResponseParts, Secret, SentSecrets};
 
 /// How the client authenticates. Secrets are held in [`Secret`], so they never print.
 #[derive(Clone, Debug)]
@@ -35,6 +35,21 @@ pub enum Credentials {
 }
 
 impl Credentials {
+    /// The secrets these credentials hold, for scrubbing an answer that echoes them.
+    pub(crate) fn secrets(&self) -> SentSecrets {
+        let mut secrets = SentSecrets::new();
+        match self {
+            Credentials::ServiceAccount { client_secret, .. } => {
+                secrets.add(client_secret.expose().as_bytes());
+            }
+            Credentials::ApiKey { private_key, .. } => {
+                secrets.add(private_key.expose().as_bytes());
+            }
+            Credentials::Bearer(token) => secrets.add(token.expose().as_bytes()),
+        }
+        secrets
+    }
+
     /// Service-account credentials.
     pub fn service_account(
         client_id: impl Into<String>,
@@ -61,6 +76,11 @@ impl Credentials {
 }
 
 /// Authentication failed before the request itself could be answered.
+///
+/// No `Display` or `Debug` of it shows a credential: the token endpoint's answer is scrubbed of
+/// everything the token request sent (the client secret, the `Basic` value and its base64 part)
+/// before it is kept, header values print masked and the body as its length (see
+/// [`TokenFailure`]), and the other variants hold fixed messages.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// The token endpoint refused the service account's credentials or failed, after any
@@ -82,6 +102,11 @@ pub enum AuthError {
 /// error code and detail read from an Atlas error body (`errorCode`, `detail`) or an OAuth 2.0
 /// one (`error`, `error_description`). `Retry-After` and `RateLimit-*` are read through
 /// [`ResponseParts`].
+///
+/// Every secret the token request sent is replaced by [`SCRUB_MASK`](crate::runtime::SCRUB_MASK)
+/// in the headers and body kept here (see [`SentSecrets`](crate::runtime::SentSecrets)), so the
+/// detail `Display` shows cannot echo them; `Debug` prints header names with masked values and the
+/// body's length.
 #[derive(Clone)]
 pub struct TokenFailure {
     /// The status.
@@ -155,9 +180,9 @@ impl fmt::Debug for TokenFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenFailure")
             .field("status", &self.status)
-            .field("headers", &self.headers)
-            .field("body", &self.text())
-            .finish()
+            .field("headers", &MaskedHeaders(&self.headers))
+            .field("body", &format_args!("Body({} bytes)", self.body.len()))
+            .finish_non_exhaustive()
     }
 }
 
@@ -379,9 +404,7 @@ impl AuthState {
             Option::<&[u8]>::None,
             digest_auth::HttpMethod::from(method.as_str()),
         );
-        let answer = prompt
-            .respond(&context)
-            .map_err(|e| AuthError::Digest(e.to_string()))?;
+        let answer = prompt.respond(&context).map_err(digest_error)?;
         let mut value = HeaderValue::from_str(&answer.to_header_string())
             .map_err(|_| AuthError::InvalidHeader)?;
         // The response digest is derived from the private key: never printed.
@@ -404,11 +427,19 @@ impl AuthState {
         else {
             return Ok(None);
         };
-        let prompt = digest_auth::parse(value).map_err(|e| AuthError::Digest(e.to_string()))?;
+        let prompt = digest_auth::parse(value).map_err(digest_error)?;
         let stale = prompt.stale;
         *lock(&self.challenge) = Some(prompt);
         Ok(Some(stale))
     }
+}
+
+/// A Digest error without the header text `digest_auth` quotes after its colon: that text is the
+/// server's, and may echo what the request sent.
+fn digest_error(error: digest_auth::Error) -> AuthError {
+    let message = error.to_string();
+    let kind = message.split(':').next().unwrap_or_default();
+    AuthError::Digest(kind.trim().to_owned())
 }
 
 /// Locks a mutex, recovering the value if another thread panicked while holding it: the values

@@ -33,7 +33,7 @@ pub use auth::{
 pub use retry::RetryPolicy;
 pub use transport::{BoxError, BoxFuture, Limits, ReqwestTransport, Transport, TransportError};
 
-use crate::runtime::{Operation, RawResponse, RequestError, Secret};
+use crate::runtime::{Operation, RawResponse, RequestError, Secret, SentSecrets};
 use auth::AuthState;
 
 /// Where the document says its operations are served, if it names an absolute server: the base
@@ -48,6 +48,15 @@ pub const DEFAULT_MAX_BODY: usize = 32 << 20;
 pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
 /// What went wrong with one call of [`Client::send`].
+///
+/// No `Display` or `Debug` of it shows a secret the request sent, even when the server echoes the
+/// request in its answer: before an answer becomes an error, the client replaces every occurrence
+/// of each secret the request sent (the credentials, the `Authorization` value, every header
+/// marked sensitive, and the secret fields of the body), as sent and JSON-escaped, with
+/// [`SCRUB_MASK`](crate::runtime::SCRUB_MASK) in the answer's header values and body (see
+/// [`SentSecrets`]; secrets shorter than [`MIN_SCRUBBED_LEN`](crate::runtime::MIN_SCRUBBED_LEN)
+/// bytes are left alone). Header values print masked and bodies as their length; status, error
+/// code, detail and `Retry-After` stay readable through the error's fields and methods.
 #[derive(Debug, thiserror::Error)]
 pub enum Error<E: std::error::Error + 'static> {
     /// The request could not be built: a value broke the document's constraints, or the body
@@ -464,10 +473,12 @@ impl Client {
             let method = request.method().clone();
             let path = path_template(request.uri().path());
             let attempt = retries + reauthentications + 1;
-            let (response, generation) =
+            let (mut response, generation, secrets) =
                 self.execute(request, started).await.inspect_err(|error| {
                     trace::failed(&method, &path, attempt, error);
                 })?;
+            // No header value kept from an answer, even a successful one, repeats a secret sent.
+            secrets.scrub_headers(response.headers_mut());
             let status = match envelope {
                 true => {
                     crate::runtime::envelope_status(response.body()).unwrap_or(response.status())
@@ -499,6 +510,10 @@ impl Client {
                 tokio::time::sleep(delay).await;
                 continue;
             }
+            // An answer that becomes an error keeps no secret the request sent, in its body either.
+            if !status.is_success() || !is_json(&response) {
+                secrets.scrub_response(&mut response, true);
+            }
             if !is_json(&response) {
                 let (parts, body) = response.into_parts();
                 return Err(Error::ContentType(RawResponse {
@@ -512,12 +527,14 @@ impl Client {
     }
 
     /// Sends one built request with authentication and reads the whole answer. Returns the
-    /// generation of the service-account token sent, if one was.
+    /// generation of the service-account token sent, if one was, and every secret the request
+    /// sent: the credentials, each sensitive header value (`Authorization` included), and the
+    /// body's secrets its builder attached as [`SentSecrets`].
     async fn execute(
         &self,
         request: http::Request<crate::runtime::Body>,
         started: Instant,
-    ) -> Result<(http::Response<Vec<u8>>, Option<u64>), ClientError> {
+    ) -> Result<(http::Response<Vec<u8>>, Option<u64>, SentSecrets), ClientError> {
         let (mut parts, body) = request.into_parts();
         let path_and_query = parts
             .uri
@@ -532,11 +549,24 @@ impl Client {
                 .headers
                 .insert(http::header::AUTHORIZATION, authorization);
         }
+        let mut secrets = self.inner.auth.credentials.secrets();
+        if let Some(body_secrets) = parts.extensions.remove::<SentSecrets>() {
+            secrets.extend(&body_secrets);
+        }
+        for value in parts.headers.values().filter(|v| v.is_sensitive()) {
+            secrets.add(value.as_bytes());
+            if let Some(digest) = digest_response(value.as_bytes()) {
+                secrets.add(digest);
+            }
+            if let Some(token) = value.as_bytes().strip_prefix(b"Bearer ") {
+                secrets.add(token);
+            }
+        }
         parts.uri = self.url(&path_and_query)?;
         let response = self
             .transmit(http::Request::from_parts(parts, body.into_vec()))
             .await?;
-        Ok((response, generation))
+        Ok((response, generation, secrets))
     }
 
     /// `path_and_query` under the base URL.
@@ -657,11 +687,16 @@ impl Client {
             let mut request = http::Request::new(b"grant_type=client_credentials".to_vec());
             *request.method_mut() = method.clone();
             *request.uri_mut() = self.url(path)?;
+            let authorization = basic(client_id, client_secret)?;
+            // What an answer echoing the request could repeat: the secret, the whole `Basic`
+            // value, and its base64 part.
+            let mut secrets = self.inner.auth.credentials.secrets();
+            secrets.add(authorization.as_bytes());
+            if let Some(encoded) = authorization.as_bytes().strip_prefix(b"Basic ") {
+                secrets.add(encoded);
+            }
             let headers = request.headers_mut();
-            headers.insert(
-                http::header::AUTHORIZATION,
-                basic(client_id, client_secret)?,
-            );
+            headers.insert(http::header::AUTHORIZATION, authorization);
             headers.insert(
                 http::header::CONTENT_TYPE,
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -671,7 +706,7 @@ impl Client {
                 HeaderValue::from_static("application/json"),
             );
             let attempt = retries + 1;
-            let response = self.transmit(request).await.inspect_err(|error| {
+            let mut response = self.transmit(request).await.inspect_err(|error| {
                 trace::failed(&method, path, attempt, error);
             })?;
             let status = response.status();
@@ -689,6 +724,7 @@ impl Client {
                 tokio::time::sleep(delay).await;
                 continue;
             }
+            secrets.scrub_response(&mut response, true);
             return Err(AuthError::TokenRefused(Box::new(TokenFailure::new(response))).into());
         }
     }
@@ -706,6 +742,13 @@ fn bearer(token: &Secret) -> Result<HeaderValue, ClientError> {
         .map_err(|_| AuthError::InvalidHeader)?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The `response="…"` digest of a Digest `Authorization` value, if it is one.
+fn digest_response(value: &[u8]) -> Option<&[u8]> {
+    let start = memchr::memmem::find(value, b"response=\"")? + b"response=\"".len();
+    let length = memchr::memchr(b'"', &value[start..])?;
+    Some(&value[start..start + length])
 }
 
 /// HTTP Basic credentials (RFC 7617), as the token endpoint takes the client id and secret.

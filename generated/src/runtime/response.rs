@@ -19,14 +19,52 @@ pub trait ResponseBody: AsRef<[u8]> + Into<Vec<u8>> {}
 
 impl<T: AsRef<[u8]> + Into<Vec<u8>>> ResponseBody for T {}
 
+/// Header names with their values masked, for `Debug`: any header value may be a server's echo
+/// of a credential sent, so each prints as its length only (`"<12 bytes>"`), or `Sensitive` for
+/// one marked so.
+pub struct MaskedHeaders<'a>(pub &'a HeaderMap);
+
+impl fmt::Debug for MaskedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Masked(Option<usize>);
+        impl fmt::Debug for Masked {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0 {
+                    Some(length) => write!(f, "<{length} bytes>"),
+                    None => f.write_str("Sensitive"),
+                }
+            }
+        }
+        f.debug_map()
+            .entries(self.0.iter().map(|(name, value)| {
+                let length = (!value.is_sensitive()).then(|| value.len());
+                (name.as_str(), Masked(length))
+            }))
+            .finish()
+    }
+}
+
 /// A response as received, with an `envelope=true` wrapper already taken off.
-#[derive(Debug)]
 pub struct Received<B = Vec<u8>> {
     status: StatusCode,
     headers: HeaderMap,
     body: B,
     /// The `content` of an envelope, when there was one.
     content: Option<Value>,
+}
+
+/// Status, masked headers and the body's length.
+impl<B: ResponseBody> fmt::Debug for Received<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Received")
+            .field("status", &self.status)
+            .field("headers", &MaskedHeaders(&self.headers))
+            .field(
+                "body",
+                &format_args!("Body({} bytes)", self.body.as_ref().len()),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 impl<B: ResponseBody> Received<B> {
@@ -328,8 +366,9 @@ impl ErrorDetails for Body {
     }
 }
 
-/// A documented error response with its decoded body.
-#[derive(Clone, Debug)]
+/// A documented error response with its decoded body. `Debug` masks header values
+/// ([`MaskedHeaders`]).
+#[derive(Clone)]
 pub struct ErrorResponse<T> {
     /// The status.
     pub status: StatusCode,
@@ -337,6 +376,16 @@ pub struct ErrorResponse<T> {
     pub headers: HeaderMap,
     /// The decoded body.
     pub body: T,
+}
+
+impl<T: fmt::Debug> fmt::Debug for ErrorResponse<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ErrorResponse")
+            .field("status", &self.status)
+            .field("headers", &MaskedHeaders(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl<T> ResponseParts for ErrorResponse<T> {
@@ -361,8 +410,9 @@ impl<T: ErrorDetails> fmt::Display for ErrorResponse<T> {
     }
 }
 
-/// A response with a status the document does not describe, kept whole.
-#[derive(Clone, Debug)]
+/// A response with a status the document does not describe, kept whole. `Debug` prints header
+/// names with masked values ([`MaskedHeaders`]) and the body's length.
+#[derive(Clone)]
 pub struct RawResponse {
     /// The status.
     pub status: StatusCode,
@@ -370,6 +420,16 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The body, as received.
     pub body: Body,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &MaskedHeaders(&self.headers))
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl ResponseParts for RawResponse {
@@ -439,8 +499,9 @@ impl fmt::Display for VersionGone {
     }
 }
 
-/// A body that did not decode as the document says it should.
-#[derive(Clone, Debug)]
+/// A body that did not decode as the document says it should. `Debug` masks header values
+/// ([`MaskedHeaders`]) and prints the body's length.
+#[derive(Clone)]
 pub struct DecodeError {
     /// The status.
     pub status: StatusCode,
@@ -454,6 +515,19 @@ pub struct DecodeError {
     pub message: String,
     /// The body, as received.
     pub body: Body,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("headers", &MaskedHeaders(&self.headers))
+            .field("path", &self.path)
+            .field("offset", &self.offset)
+            .field("message", &self.message)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl ResponseParts for DecodeError {
