@@ -10,7 +10,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::runtime::{ErrorDetails, MaskedHeaders, ResponseParts, Secret, SentSecrets};
+use crate::runtime::{ErrorDetails, ResponseParts, Secret, SentSecrets};
 
 /// How the client authenticates. Secrets are held in [`Secret`], so they never print.
 #[derive(Clone, Debug)]
@@ -178,11 +178,8 @@ impl fmt::Display for TokenFailure {
 
 impl fmt::Debug for TokenFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenFailure")
-            .field("status", &self.status)
-            .field("headers", &MaskedHeaders(&self.headers))
-            .field("body", &format_args!("Body({} bytes)", self.body.len()))
-            .finish_non_exhaustive()
+        let body = format_args!("Body({} bytes)", self.body.len());
+        crate::runtime::debug_response(f, "TokenFailure", self.status, &self.headers, &body)
     }
 }
 

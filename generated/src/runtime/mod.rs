@@ -21,6 +21,9 @@ mod secret;
 pub(crate) mod trial;
 pub(crate) mod union;
 
+#[cfg(feature = "client")]
+pub(crate) use response::debug_response;
+
 // What users of the crate meet: secrets, bodies, errors, the trait every builder implements.
 pub use body::{Binary, Body, sensitive_header};
 pub use enums::UndocumentedValue;

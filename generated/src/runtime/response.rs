@@ -56,15 +56,25 @@ pub struct Received<B = Vec<u8>> {
 /// Status, masked headers and the body's length.
 impl<B: ResponseBody> fmt::Debug for Received<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Received")
-            .field("status", &self.status)
-            .field("headers", &MaskedHeaders(&self.headers))
-            .field(
-                "body",
-                &format_args!("Body({} bytes)", self.body.as_ref().len()),
-            )
-            .finish_non_exhaustive()
+        let body = format_args!("Body({} bytes)", self.body.as_ref().len());
+        debug_response(f, "Received", self.status, &self.headers, &body)
     }
+}
+
+/// `name { status, headers, body }`, header values masked ([`MaskedHeaders`]): the `Debug` of every
+/// kept response. `body` prints as given (a [`Body`] prints its length).
+pub(crate) fn debug_response(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &dyn fmt::Debug,
+) -> fmt::Result {
+    f.debug_struct(name)
+        .field("status", &status)
+        .field("headers", &MaskedHeaders(headers))
+        .field("body", body)
+        .finish()
 }
 
 impl<B: ResponseBody> Received<B> {
@@ -380,11 +390,7 @@ pub struct ErrorResponse<T> {
 
 impl<T: fmt::Debug> fmt::Debug for ErrorResponse<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ErrorResponse")
-            .field("status", &self.status)
-            .field("headers", &MaskedHeaders(&self.headers))
-            .field("body", &self.body)
-            .finish()
+        debug_response(f, "ErrorResponse", self.status, &self.headers, &self.body)
     }
 }
 
@@ -424,11 +430,7 @@ pub struct RawResponse {
 
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RawResponse")
-            .field("status", &self.status)
-            .field("headers", &MaskedHeaders(&self.headers))
-            .field("body", &self.body)
-            .finish()
+        debug_response(f, "RawResponse", self.status, &self.headers, &self.body)
     }
 }
 
