@@ -620,4 +620,23 @@ mod tests {
         );
         assert_eq!(retry_after(&headers), None);
     }
+
+    #[test]
+    fn kept_responses_print_header_names_and_body_lengths_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-echo", http::HeaderValue::from_static("Basic c2VjcmV0"));
+        let mut sensitive = http::HeaderValue::from_static("Bearer t0ken");
+        sensitive.set_sensitive(true);
+        headers.insert("x-token", sensitive);
+        let raw = RawResponse {
+            status: StatusCode::BAD_REQUEST,
+            headers,
+            body: Body::from(b"echo: Basic c2VjcmV0".to_vec()),
+        };
+        let printed = format!("{raw:?}");
+        assert_eq!(
+            printed,
+            r#"RawResponse { status: 400, headers: {"x-echo": <14 bytes>, "x-token": Sensitive}, body: Body(20 bytes) }"#
+        );
+    }
 }
