@@ -734,7 +734,7 @@ impl UpdateThirdPartyIntegration {
                 );
             }
         }
-        crate::runtime::ensure_supplied(&self.body)?;
+        let sent_secrets = crate::runtime::supplied_secrets(&self.body)?;
         let mut query = crate::runtime::Query::new();
         if let ::std::option::Option::Some(value) = &self.envelope {
             query.push("envelope", &::std::string::ToString::to_string(value));
@@ -762,6 +762,7 @@ impl UpdateThirdPartyIntegration {
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json")
             .header(::http::header::CONTENT_TYPE, "application/json");
+        let request = request.extension(sent_secrets);
         ::std::result::Result::Ok(
             request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
         )
@@ -1059,7 +1060,7 @@ impl CreateThirdPartyIntegration {
                 );
             }
         }
-        crate::runtime::ensure_supplied(&self.body)?;
+        let sent_secrets = crate::runtime::supplied_secrets(&self.body)?;
         let mut query = crate::runtime::Query::new();
         if let ::std::option::Option::Some(value) = &self.envelope {
             query.push("envelope", &::std::string::ToString::to_string(value));
@@ -1087,6 +1088,7 @@ impl CreateThirdPartyIntegration {
             .uri(uri)
             .header(::http::header::ACCEPT, "application/json")
             .header(::http::header::CONTENT_TYPE, "application/json");
+        let request = request.extension(sent_secrets);
         ::std::result::Result::Ok(
             request.body(crate::runtime::Body::from(::serde_json::to_vec(&self.body)?))?,
         )

@@ -103,6 +103,7 @@ common-multipart-rfc7578 = "0.7"
 mime = "0.3"
 futures-util = { version = "0.3", default-features = false, features = ["std"] }
 regex = "1"
+memchr = "2"
 thiserror = "2"
 
 # The ready client: everything above is the sans-IO core, usable with any HTTP stack.

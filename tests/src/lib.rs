@@ -6,6 +6,7 @@
 pub mod fixture;
 pub mod node;
 pub mod prism;
+pub mod raw_server;
 
 /// The runtime the generated code of the fixtures refers to as `crate::runtime`.
 pub use atlas_integrations::runtime;

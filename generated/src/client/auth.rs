@@ -10,7 +10,7 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::runtime::{ErrorDetails, ResponseParts, Secret};
+use crate::runtime::{ErrorDetails, ResponseParts, Secret, SentSecrets};
 
 /// How the client authenticates. Secrets are held in [`Secret`], so they never print.
 #[derive(Clone, Debug)]
@@ -35,6 +35,21 @@ pub enum Credentials {
 }
 
 impl Credentials {
+    /// The secrets these credentials hold, for scrubbing an answer that echoes them.
+    pub(crate) fn secrets(&self) -> SentSecrets {
+        let mut secrets = SentSecrets::new();
+        match self {
+            Credentials::ServiceAccount { client_secret, .. } => {
+                secrets.add(client_secret.expose().as_bytes());
+            }
+            Credentials::ApiKey { private_key, .. } => {
+                secrets.add(private_key.expose().as_bytes());
+            }
+            Credentials::Bearer(token) => secrets.add(token.expose().as_bytes()),
+        }
+        secrets
+    }
+
     /// Service-account credentials.
     pub fn service_account(
         client_id: impl Into<String>,
@@ -61,6 +76,11 @@ impl Credentials {
 }
 
 /// Authentication failed before the request itself could be answered.
+///
+/// No `Display` or `Debug` of it shows a credential: the token endpoint's answer is scrubbed of
+/// everything the token request sent (the client secret, the `Basic` value and its base64 part)
+/// before it is kept, header values print masked and the body as its length (see
+/// [`TokenFailure`]), and the other variants hold fixed messages.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// The token endpoint refused the service account's credentials or failed, after any
@@ -86,6 +106,11 @@ pub enum AuthError {
 /// error code and detail read from an Atlas error body (`errorCode`, `detail`) or an OAuth 2.0
 /// one (`error`, `error_description`). `Retry-After` and `RateLimit-*` are read through
 /// [`ResponseParts`].
+///
+/// Every secret the token request sent is replaced by [`SCRUB_MASK`](crate::runtime::SCRUB_MASK)
+/// in the headers and body kept here (see [`SentSecrets`](crate::runtime::SentSecrets)), so the
+/// detail `Display` shows cannot echo them; `Debug` prints header names with masked values and the
+/// body's length.
 #[derive(Clone)]
 pub struct TokenFailure {
     /// The status.
@@ -157,24 +182,105 @@ impl fmt::Display for TokenFailure {
 
 impl fmt::Debug for TokenFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenFailure")
-            .field("status", &self.status)
-            .field("headers", &self.headers)
-            .field("body", &self.text())
-            .finish()
+        let body = format_args!("Body({} bytes)", self.body.len());
+        crate::runtime::debug_response(f, "TokenFailure", self.status, &self.headers, &body)
     }
+}
+
+/// The shortest time a service-account token is reused, whatever `expires_in` says: an endpoint
+/// answering `0`, a negative or a tiny lifetime costs one token request per 30 s, not one per call.
+pub const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(30);
+
+/// The longest time a service-account token is reused, whatever `expires_in` says (24 hours).
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The lifetime assumed when the token endpoint sends no `expires_in` (or `null`): one hour.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// The longest access token accepted, in bytes (8 KiB): a longer one is refused with
+/// [`AuthError::TokenMalformed`] before it is cached, instead of being sent on every request.
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// How long a token is reused, given the token endpoint's `expires_in`: until a minute before it
+/// expires, or nine tenths of its life when that is shorter than ten minutes, and always within
+/// [`MIN_TOKEN_LIFETIME`]..=[`MAX_TOKEN_LIFETIME`].
+///
+/// `expires_in` may be absent or `null` ([`DEFAULT_TOKEN_LIFETIME`]), any JSON number (negative,
+/// fractional or huge ones are clamped into the range) or a string holding one (`"3600"`).
+/// Anything else (another string, a boolean, an array, an object) is
+/// [`AuthError::TokenMalformed`].
+pub fn token_lifetime(expires_in: Option<&Value>) -> Result<Duration, AuthError> {
+    let seconds = match expires_in {
+        None | Some(Value::Null) => DEFAULT_TOKEN_LIFETIME.as_secs_f64(),
+        Some(Value::Number(number)) => number.as_f64().unwrap_or(f64::MAX),
+        Some(Value::String(text)) => text
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| malformed("`expires_in` is a string that is not a number of seconds"))?,
+        Some(_) => return Err(malformed("`expires_in` is not a number of seconds")),
+    };
+    // NaN (from a string such as "NaN") counts as no lifetime at all: the shortest.
+    let seconds = if seconds.is_nan() { 0.0 } else { seconds };
+    let margin = if seconds >= 600.0 {
+        60.0
+    } else {
+        seconds / 10.0
+    };
+    let reuse = (seconds - margin).clamp(
+        MIN_TOKEN_LIFETIME.as_secs_f64(),
+        MAX_TOKEN_LIFETIME.as_secs_f64(),
+    );
+    Ok(Duration::from_secs_f64(reuse))
+}
+
+/// Checks that an access token can be sent as `Authorization: Bearer {token}`: not empty, at most
+/// [`MAX_TOKEN_LEN`] bytes, and only visible ASCII (no space, control character such as CR or LF,
+/// or non-ASCII byte).
+fn check_token(token: &str) -> Result<(), AuthError> {
+    if token.is_empty() {
+        return Err(malformed("the access token is empty"));
+    }
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(AuthError::TokenMalformed(format!(
+            "the access token is {} bytes long, more than the {MAX_TOKEN_LEN} accepted",
+            token.len()
+        )));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(malformed(
+            "the access token holds a space, a control character (such as CR or LF) or a non-ASCII \
+             byte, and cannot be sent in a header",
+        ));
+    }
+    Ok(())
+}
+
+fn malformed(reason: &str) -> AuthError {
+    AuthError::TokenMalformed(reason.to_owned())
 }
 
 /// A cached access token.
 struct Token {
     value: Secret,
     refresh_at: Instant,
+    /// Which token this is: each token fetched has a higher number than the one before.
+    generation: u64,
+}
+
+/// A token to send, with its generation: a refusal names the generation it refused, so that it
+/// invalidates that token only, never a newer one fetched meanwhile.
+#[derive(Clone)]
+pub(crate) struct IssuedToken {
+    pub(crate) value: Secret,
+    pub(crate) generation: u64,
 }
 
 /// What the client remembers between requests.
 pub(crate) struct AuthState {
     pub(crate) credentials: Credentials,
     token: Mutex<Option<Token>>,
+    /// The generation of the last token fetched.
+    generation: std::sync::atomic::AtomicU64,
     /// Held while a token is fetched, so that requests arriving meanwhile wait for that token
     /// instead of each fetching their own.
     refreshing: tokio::sync::Mutex<()>,
@@ -194,7 +300,8 @@ impl fmt::Debug for AuthState {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: Secret,
-    expires_in: Option<u64>,
+    #[serde(default)]
+    expires_in: Option<Value>,
 }
 
 impl AuthState {
@@ -202,28 +309,36 @@ impl AuthState {
         AuthState {
             credentials,
             token: Mutex::new(None),
+            generation: std::sync::atomic::AtomicU64::new(0),
             refreshing: tokio::sync::Mutex::new(()),
             challenge: Mutex::new(None),
         }
     }
 
     /// The cached token, if it is still fresh.
-    pub(crate) fn cached_token(&self) -> Option<Secret> {
+    fn cached_token(&self) -> Option<IssuedToken> {
         let token = lock(&self.token);
         token
             .as_ref()
             .filter(|t| Instant::now() < t.refresh_at)
-            .map(|t| t.value.clone())
+            .map(|t| IssuedToken {
+                value: t.value.clone(),
+                generation: t.generation,
+            })
     }
 
-    /// Forgets the cached token, after the server refused it.
-    pub(crate) fn forget_token(&self) {
-        *lock(&self.token) = None;
+    /// Forgets the cached token after the server refused it, if it is still the one of
+    /// `generation`: a newer token, fetched by a request running alongside, stays.
+    pub(crate) fn forget_token(&self, generation: u64) {
+        let mut token = lock(&self.token);
+        if token.as_ref().is_some_and(|t| t.generation == generation) {
+            *token = None;
+        }
     }
 
     /// The cached token, or a new one fetched by this request or one running alongside it.
     /// `fetch` asks the token endpoint and returns the body of its successful answer.
-    pub(crate) async fn token<F, Fut>(&self, fetch: F) -> Result<Secret, super::ClientError>
+    pub(crate) async fn token<F, Fut>(&self, fetch: F) -> Result<IssuedToken, super::ClientError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Vec<u8>, super::ClientError>>,
@@ -239,23 +354,36 @@ impl AuthState {
         Ok(self.store_token(&body)?)
     }
 
-    /// Reads the token endpoint's answer and caches the token. It is refreshed a minute before
-    /// it expires, or at nine tenths of its life when that is shorter than ten minutes.
-    fn store_token(&self, body: &[u8]) -> Result<Secret, AuthError> {
+    /// Reads the token endpoint's answer and caches the token for [`token_lifetime`]. A token
+    /// that cannot be sent in a header, or is longer than [`MAX_TOKEN_LEN`], is refused and not
+    /// cached.
+    fn store_token(&self, body: &[u8]) -> Result<IssuedToken, AuthError> {
+        // serde's messages may quote the values they could not read: only the kind is kept.
         let token: TokenResponse =
-            serde_json::from_slice(body).map_err(|e| AuthError::TokenMalformed(e.to_string()))?;
-        let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3600));
-        let margin = if lifetime >= Duration::from_secs(600) {
-            Duration::from_secs(60)
-        } else {
-            lifetime / 10
-        };
+            serde_json::from_slice(body).map_err(|e| match e.classify() {
+                serde_json::error::Category::Data => {
+                    malformed("the answer has no `access_token` string")
+                }
+                _ => malformed("the answer is not JSON"),
+            })?;
+        let lifetime = token_lifetime(token.expires_in.as_ref())?;
         let value = token.access_token.resend_read_value();
+        check_token(value.expose())?;
+        let now = Instant::now();
+        let refresh_at = now
+            .checked_add(lifetime)
+            .or_else(|| now.checked_add(MIN_TOKEN_LIFETIME))
+            .unwrap_or(now);
+        let generation = self
+            .generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
         *lock(&self.token) = Some(Token {
             value: value.clone(),
-            refresh_at: Instant::now() + (lifetime - margin),
+            refresh_at,
+            generation,
         });
-        Ok(value)
+        Ok(IssuedToken { value, generation })
     }
 
     /// An `Authorization` value answering the remembered Digest challenge, if there is one.
@@ -277,9 +405,7 @@ impl AuthState {
             Option::<&[u8]>::None,
             digest_auth::HttpMethod::from(method.as_str()),
         );
-        let answer = prompt
-            .respond(&context)
-            .map_err(|e| AuthError::Digest(e.to_string()))?;
+        let answer = prompt.respond(&context).map_err(digest_error)?;
         let mut value = HeaderValue::from_str(&answer.to_header_string())
             .map_err(|_| AuthError::InvalidHeader)?;
         // The response digest is derived from the private key: never printed.
@@ -302,11 +428,19 @@ impl AuthState {
         else {
             return Ok(None);
         };
-        let prompt = digest_auth::parse(value).map_err(|e| AuthError::Digest(e.to_string()))?;
+        let prompt = digest_auth::parse(value).map_err(digest_error)?;
         let stale = prompt.stale;
         *lock(&self.challenge) = Some(prompt);
         Ok(Some(stale))
     }
+}
+
+/// A Digest error without the header text `digest_auth` quotes after its colon: that text is the
+/// server's, and may echo what the request sent.
+fn digest_error(error: digest_auth::Error) -> AuthError {
+    let message = error.to_string();
+    let kind = message.split(':').next().unwrap_or_default();
+    AuthError::Digest(kind.trim().to_owned())
 }
 
 /// Locks a mutex, recovering the value if another thread panicked while holding it: the values

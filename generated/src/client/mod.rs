@@ -26,13 +26,16 @@ use std::time::{Duration, Instant};
 use http::{HeaderValue, StatusCode};
 
 pub use crate::runtime::Validation;
-pub use auth::{AuthError, Credentials, TokenFailure};
+pub use auth::{
+    AuthError, Credentials, DEFAULT_TOKEN_LIFETIME, MAX_TOKEN_LEN, MAX_TOKEN_LIFETIME,
+    MIN_TOKEN_LIFETIME, TokenFailure, token_lifetime,
+};
 pub use retry::RetryPolicy;
 pub use transport::{
     BoxError, BoxFuture, Delivery, Limits, ReqwestTransport, Transport, TransportError,
 };
 
-use crate::runtime::{Operation, RawResponse, RequestError, Secret};
+use crate::runtime::{Operation, RawResponse, RequestError, Secret, SentSecrets};
 use auth::AuthState;
 
 /// Where the document says its operations are served, if it names an absolute server: the base
@@ -47,6 +50,15 @@ pub const DEFAULT_MAX_BODY: usize = 32 << 20;
 pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
 /// What went wrong with one call of [`Client::send`].
+///
+/// No `Display` or `Debug` of it shows a secret the request sent, even when the server echoes the
+/// request in its answer: before an answer becomes an error, the client replaces every occurrence
+/// of each secret the request sent (the credentials, the `Authorization` value, every header
+/// marked sensitive, and the secret fields of the body), as sent and JSON-escaped, with
+/// [`SCRUB_MASK`](crate::runtime::SCRUB_MASK) in the answer's header values and body (see
+/// [`SentSecrets`]; secrets shorter than [`MIN_SCRUBBED_LEN`](crate::runtime::MIN_SCRUBBED_LEN)
+/// bytes are left alone). Header values print masked and bodies as their length; status, error
+/// code, detail and `Retry-After` stay readable through the error's fields and methods.
 #[derive(Debug, thiserror::Error)]
 pub enum Error<E: std::error::Error + 'static> {
     /// The request could not be built: a value broke the document's constraints, or the body
@@ -497,8 +509,13 @@ impl Client {
 
     /// Sends one operation and decodes its answer. Throttled (429) and unavailable (503) answers
     /// are retried as the [`RetryPolicy`] allows, honouring `Retry-After`; no other answer is
-    /// retried, except that a refused service-account token is refreshed once and a Digest
-    /// challenge is answered. A body that is not JSON is [`Error::ContentType`].
+    /// retried, except that a refused service-account token is refreshed and a Digest challenge
+    /// is answered. A body that is not JSON is [`Error::ContentType`].
+    ///
+    /// A refused token is refreshed once for all the calls that sent it: the first refusal
+    /// fetches a new token, and calls refused meanwhile take that one. A call refreshes again only
+    /// when the token refused is newer than the one it saw refused before (the server revoked
+    /// tokens again), at most [`MAX_TOKEN_REFRESHES`] times.
     pub async fn send<O>(&self, operation: &O) -> Result<O::Output, Error<O::Error>>
     where
         O: Operation,
@@ -507,6 +524,8 @@ impl Client {
         let started = Instant::now();
         let mut retries = 0u32;
         let mut reauthentications = 0;
+        // The newest token generation refused during this call.
+        let mut refused: Option<u64> = None;
         loop {
             let request = operation.build_with(self.inner.validation)?;
             // With an envelope, Atlas answers 200 and puts the real status in the body.
@@ -514,9 +533,12 @@ impl Client {
             let method = request.method().clone();
             let path = path_template(request.uri().path());
             let attempt = retries + reauthentications + 1;
-            let response = self.execute(request, started).await.inspect_err(|error| {
-                trace::failed(&method, &path, attempt, error);
-            })?;
+            let (mut response, generation, secrets) =
+                self.execute(request, started).await.inspect_err(|error| {
+                    trace::failed(&method, &path, attempt, error);
+                })?;
+            // No header value kept from an answer, even a successful one, repeats a secret sent.
+            secrets.scrub_headers(response.headers_mut());
             let status = match envelope {
                 true => {
                     crate::runtime::envelope_status(response.body()).unwrap_or(response.status())
@@ -525,11 +547,18 @@ impl Client {
             };
             trace::answered(&method, &path, status, attempt);
             if response.status().is_redirection() {
+                secrets.scrub_response(&mut response, true);
                 return Err(Error::Redirect(Box::new(Redirect::new(response))));
             }
             if status == StatusCode::UNAUTHORIZED
                 && self
-                    .reauthenticate(&response, reauthentications, started)
+                    .reauthenticate(
+                        &response,
+                        generation,
+                        &mut refused,
+                        reauthentications,
+                        started,
+                    )
                     .await?
             {
                 reauthentications += 1;
@@ -550,6 +579,10 @@ impl Client {
                 tokio::time::sleep(delay).await;
                 continue;
             }
+            // An answer that becomes an error keeps no secret the request sent, in its body either.
+            if !status.is_success() || !is_json(&response) {
+                secrets.scrub_response(&mut response, true);
+            }
             if !is_json(&response) {
                 let (parts, body) = response.into_parts();
                 return Err(Error::ContentType(RawResponse {
@@ -562,28 +595,45 @@ impl Client {
         }
     }
 
-    /// Sends one built request with authentication and reads the whole answer.
+    /// Sends one built request with authentication and reads the whole answer. Returns the
+    /// generation of the service-account token sent, if one was, and every secret the request
+    /// sent: the credentials, each sensitive header value (`Authorization` included), and the
+    /// body's secrets its builder attached as [`SentSecrets`].
     async fn execute(
         &self,
         request: http::Request<crate::runtime::Body>,
         started: Instant,
-    ) -> Result<http::Response<Vec<u8>>, ClientError> {
+    ) -> Result<(http::Response<Vec<u8>>, Option<u64>, SentSecrets), ClientError> {
         let (mut parts, body) = request.into_parts();
         let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         parts.uri = self.url(target)?;
         // Digest signs the target as it goes on the wire: the base URL's path included.
         let on_the_wire = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-        if let Some(authorization) = self
+        let (authorization, generation) = self
             .authorization(&parts.method, on_the_wire, started)
-            .await?
-        {
+            .await?;
+        if let Some(authorization) = authorization {
             parts
                 .headers
                 .insert(http::header::AUTHORIZATION, authorization);
         }
-        Ok(self
+        let mut secrets = self.inner.auth.credentials.secrets();
+        if let Some(body_secrets) = parts.extensions.remove::<SentSecrets>() {
+            secrets.extend(&body_secrets);
+        }
+        for value in parts.headers.values().filter(|v| v.is_sensitive()) {
+            secrets.add(value.as_bytes());
+            if let Some(digest) = digest_response(value.as_bytes()) {
+                secrets.add(digest);
+            }
+            if let Some(token) = value.as_bytes().strip_prefix(b"Bearer ") {
+                secrets.add(token);
+            }
+        }
+        let response = self
             .transmit(http::Request::from_parts(parts, body.into_vec()))
-            .await?)
+            .await?;
+        Ok((response, generation, secrets))
     }
 
     /// `path_and_query` under the base URL, exactly as an HTTP stack sends it (URL parsing may
@@ -636,16 +686,17 @@ impl Client {
         Ok(response)
     }
 
-    /// The `Authorization` header for a request, fetching a token first where needed.
+    /// The `Authorization` header for a request, fetching a token first where needed, with the
+    /// generation of the service-account token it holds.
     async fn authorization(
         &self,
         method: &http::Method,
         uri: &str,
         started: Instant,
-    ) -> Result<Option<HeaderValue>, ClientError> {
+    ) -> Result<(Option<HeaderValue>, Option<u64>), ClientError> {
         let auth = &self.inner.auth;
         match &auth.credentials {
-            Credentials::Bearer(token) => bearer(token).map(Some),
+            Credentials::Bearer(token) => Ok((Some(bearer(token)?), None)),
             Credentials::ServiceAccount {
                 client_id,
                 client_secret,
@@ -653,22 +704,30 @@ impl Client {
                 let token = auth
                     .token(|| self.request_token(client_id, client_secret, started))
                     .await?;
-                bearer(&token).map(Some)
+                Ok((Some(bearer(&token.value)?), Some(token.generation)))
             }
             Credentials::ApiKey {
                 public_key,
                 private_key,
-            } => Ok(auth.digest_authorization(public_key, private_key, method, uri)?),
+            } => Ok((
+                auth.digest_authorization(public_key, private_key, method, uri)?,
+                None,
+            )),
         }
     }
 
     /// After a 401: refresh the token, or take up the Digest challenge. Returns whether sending
-    /// again may succeed: a token is refreshed once; a Digest challenge is answered once, and again
-    /// (up to three times) only while the server calls the refused nonce stale, as happens when
-    /// requests sharing a nonce reach it out of their nonce-count order.
+    /// again may succeed. The token of `generation` is refreshed when it is newer than the one
+    /// this call saw refused before (`refused`), at most [`MAX_TOKEN_REFRESHES`] times, and only
+    /// it is forgotten: a newer token fetched by another call is reused, not thrown away. A Digest
+    /// challenge is answered once, and again (up to three times) only while the server calls the
+    /// refused nonce stale, as happens when requests sharing a nonce reach it out of their
+    /// nonce-count order.
     async fn reauthenticate(
         &self,
         response: &http::Response<Vec<u8>>,
+        generation: Option<u64>,
+        refused: &mut Option<u64>,
         done: u32,
         started: Instant,
     ) -> Result<bool, ClientError> {
@@ -679,10 +738,14 @@ impl Client {
                 client_id,
                 client_secret,
             } => {
-                if done > 0 {
+                let Some(generation) = generation else {
+                    return Ok(false);
+                };
+                if done >= MAX_TOKEN_REFRESHES || refused.is_some_and(|r| r >= generation) {
                     return Ok(false);
                 }
-                auth.forget_token();
+                *refused = Some(generation);
+                auth.forget_token(generation);
                 auth.token(|| self.request_token(client_id, client_secret, started))
                     .await?;
                 Ok(true)
@@ -710,11 +773,16 @@ impl Client {
             let mut request = http::Request::new(b"grant_type=client_credentials".to_vec());
             *request.method_mut() = method.clone();
             *request.uri_mut() = self.url(path)?;
+            let authorization = basic(client_id, client_secret)?;
+            // What an answer echoing the request could repeat: the secret, the whole `Basic`
+            // value, and its base64 part.
+            let mut secrets = self.inner.auth.credentials.secrets();
+            secrets.add(authorization.as_bytes());
+            if let Some(encoded) = authorization.as_bytes().strip_prefix(b"Basic ") {
+                secrets.add(encoded);
+            }
             let headers = request.headers_mut();
-            headers.insert(
-                http::header::AUTHORIZATION,
-                basic(client_id, client_secret)?,
-            );
+            headers.insert(http::header::AUTHORIZATION, authorization);
             headers.insert(
                 http::header::CONTENT_TYPE,
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -724,7 +792,7 @@ impl Client {
                 HeaderValue::from_static("application/json"),
             );
             let attempt = retries + 1;
-            let response = self.transmit(request).await.inspect_err(|error| {
+            let mut response = self.transmit(request).await.inspect_err(|error| {
                 trace::failed(&method, path, attempt, error);
             })?;
             let status = response.status();
@@ -733,6 +801,7 @@ impl Client {
                 return Ok(response.into_body());
             }
             if status.is_redirection() {
+                secrets.scrub_response(&mut response, true);
                 return Err(AuthError::Redirect(Box::new(Redirect::new(response))).into());
             }
             if let Some(delay) =
@@ -745,10 +814,15 @@ impl Client {
                 tokio::time::sleep(delay).await;
                 continue;
             }
+            secrets.scrub_response(&mut response, true);
             return Err(AuthError::TokenRefused(Box::new(TokenFailure::new(response))).into());
         }
     }
 }
+
+/// How many times one call refreshes a refused service-account token at most, each time only
+/// because a newer token than the one refused before was refused in turn.
+pub const MAX_TOKEN_REFRESHES: u32 = 3;
 
 /// The path of the OAuth 2.0 token endpoint, under the base URL.
 const TOKEN_PATH: &str = "/api/oauth/token";
@@ -758,6 +832,13 @@ fn bearer(token: &Secret) -> Result<HeaderValue, ClientError> {
         .map_err(|_| AuthError::InvalidHeader)?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The `response="…"` digest of a Digest `Authorization` value, if it is one.
+fn digest_response(value: &[u8]) -> Option<&[u8]> {
+    let start = memchr::memmem::find(value, b"response=\"")? + b"response=\"".len();
+    let length = memchr::memchr(b'"', &value[start..])?;
+    Some(&value[start..start + length])
 }
 
 /// HTTP Basic credentials (RFC 7617), as the token endpoint takes the client id and secret.

@@ -21,16 +21,21 @@ mod secret;
 pub(crate) mod trial;
 pub(crate) mod union;
 
+#[cfg(feature = "client")]
+pub(crate) use response::debug_response;
+
 // What users of the crate meet: secrets, bodies, errors, the trait every builder implements.
 pub use body::{Binary, Body, sensitive_header};
 pub use enums::UndocumentedValue;
 pub use object::UnknownFields;
 pub use request::{Constraint, Operation, RequestError, Validation, Violation, absolute};
 pub use response::{
-    DecodeError, ErrorDetails, ErrorResponse, RateLimit, RawResponse, ResponseBody, ResponseParts,
-    VersionGone, retry_after,
+    DecodeError, ErrorDetails, ErrorResponse, MaskedHeaders, RateLimit, RawResponse, ResponseBody,
+    ResponseParts, VersionGone, retry_after,
 };
-pub use secret::{MASK, ReadBackSecrets, Secret, SecretFields};
+pub use secret::{
+    MASK, MIN_SCRUBBED_LEN, ReadBackSecrets, SCRUB_MASK, Secret, SecretFields, SentSecrets,
+};
 pub use union::UnknownVariant;
 
 // What only the generated modules call: public so that they can, hidden from the docs.
@@ -48,7 +53,7 @@ pub use request::{Check, PathBuilder, Query, Rules, Validate, encode_segment};
 #[doc(hidden)]
 pub use response::{Failure, Received, asks_for_envelope, envelope_status};
 #[doc(hidden)]
-pub use secret::ensure_supplied;
+pub use secret::{ensure_supplied, supplied_secrets};
 #[doc(hidden)]
 pub use trial::{Trial, decode_untagged, lenient};
 #[doc(hidden)]

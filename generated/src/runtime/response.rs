@@ -19,14 +19,62 @@ pub trait ResponseBody: AsRef<[u8]> + Into<Vec<u8>> {}
 
 impl<T: AsRef<[u8]> + Into<Vec<u8>>> ResponseBody for T {}
 
+/// Header names with their values masked, for `Debug`: any header value may be a server's echo
+/// of a credential sent, so each prints as its length only (`"<12 bytes>"`), or `Sensitive` for
+/// one marked so.
+pub struct MaskedHeaders<'a>(pub &'a HeaderMap);
+
+impl fmt::Debug for MaskedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Masked(Option<usize>);
+        impl fmt::Debug for Masked {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.0 {
+                    Some(length) => write!(f, "<{length} bytes>"),
+                    None => f.write_str("Sensitive"),
+                }
+            }
+        }
+        f.debug_map()
+            .entries(self.0.iter().map(|(name, value)| {
+                let length = (!value.is_sensitive()).then(|| value.len());
+                (name.as_str(), Masked(length))
+            }))
+            .finish()
+    }
+}
+
 /// A response as received, with an `envelope=true` wrapper already taken off.
-#[derive(Debug)]
 pub struct Received<B = Vec<u8>> {
     status: StatusCode,
     headers: HeaderMap,
     body: B,
     /// The `content` of an envelope, when there was one.
     content: Option<Value>,
+}
+
+/// Status, masked headers and the body's length.
+impl<B: ResponseBody> fmt::Debug for Received<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = format_args!("Body({} bytes)", self.body.as_ref().len());
+        debug_response(f, "Received", self.status, &self.headers, &body)
+    }
+}
+
+/// `name { status, headers, body }`, header values masked ([`MaskedHeaders`]): the `Debug` of every
+/// kept response. `body` prints as given (a [`Body`] prints its length).
+pub(crate) fn debug_response(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &dyn fmt::Debug,
+) -> fmt::Result {
+    f.debug_struct(name)
+        .field("status", &status)
+        .field("headers", &MaskedHeaders(headers))
+        .field("body", body)
+        .finish()
 }
 
 impl<B: ResponseBody> Received<B> {
@@ -328,8 +376,9 @@ impl ErrorDetails for Body {
     }
 }
 
-/// A documented error response with its decoded body.
-#[derive(Clone, Debug)]
+/// A documented error response with its decoded body. `Debug` masks header values
+/// ([`MaskedHeaders`]).
+#[derive(Clone)]
 pub struct ErrorResponse<T> {
     /// The status.
     pub status: StatusCode,
@@ -337,6 +386,12 @@ pub struct ErrorResponse<T> {
     pub headers: HeaderMap,
     /// The decoded body.
     pub body: T,
+}
+
+impl<T: fmt::Debug> fmt::Debug for ErrorResponse<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_response(f, "ErrorResponse", self.status, &self.headers, &self.body)
+    }
 }
 
 impl<T> ResponseParts for ErrorResponse<T> {
@@ -361,8 +416,9 @@ impl<T: ErrorDetails> fmt::Display for ErrorResponse<T> {
     }
 }
 
-/// A response with a status the document does not describe, kept whole.
-#[derive(Clone, Debug)]
+/// A response with a status the document does not describe, kept whole. `Debug` prints header
+/// names with masked values ([`MaskedHeaders`]) and the body's length.
+#[derive(Clone)]
 pub struct RawResponse {
     /// The status.
     pub status: StatusCode,
@@ -370,6 +426,12 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The body, as received.
     pub body: Body,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_response(f, "RawResponse", self.status, &self.headers, &self.body)
+    }
 }
 
 impl ResponseParts for RawResponse {
@@ -439,8 +501,9 @@ impl fmt::Display for VersionGone {
     }
 }
 
-/// A body that did not decode as the document says it should.
-#[derive(Clone, Debug)]
+/// A body that did not decode as the document says it should. `Debug` masks header values
+/// ([`MaskedHeaders`]) and prints the body's length.
+#[derive(Clone)]
 pub struct DecodeError {
     /// The status.
     pub status: StatusCode,
@@ -454,6 +517,19 @@ pub struct DecodeError {
     pub message: String,
     /// The body, as received.
     pub body: Body,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("headers", &MaskedHeaders(&self.headers))
+            .field("path", &self.path)
+            .field("offset", &self.offset)
+            .field("message", &self.message)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl ResponseParts for DecodeError {
@@ -543,5 +619,24 @@ mod tests {
             http::HeaderValue::from_static("soon"),
         );
         assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn kept_responses_print_header_names_and_body_lengths_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-echo", http::HeaderValue::from_static("Basic c2VjcmV0"));
+        let mut sensitive = http::HeaderValue::from_static("Bearer t0ken");
+        sensitive.set_sensitive(true);
+        headers.insert("x-token", sensitive);
+        let raw = RawResponse {
+            status: StatusCode::BAD_REQUEST,
+            headers,
+            body: Body::from(b"echo: Basic c2VjcmV0".to_vec()),
+        };
+        let printed = format!("{raw:?}");
+        assert_eq!(
+            printed,
+            r#"RawResponse { status: 400, headers: {"x-echo": <14 bytes>, "x-token": Sensitive}, body: Body(20 bytes) }"#
+        );
     }
 }

@@ -204,16 +204,150 @@ impl std::error::Error for ReadBackSecrets {}
 
 /// Succeeds when no secret in `value` is still the one read from a response.
 pub fn ensure_supplied<T: SecretFields + ?Sized>(value: &T) -> Result<(), ReadBackSecrets> {
+    supplied_secrets(value).map(drop)
+}
+
+/// As [`ensure_supplied`], returning every secret `value` holds: what a request built from it
+/// sends, for [`SentSecrets::scrub`] to take out of an answer that echoes it. Request builders
+/// attach them to the request as an extension.
+pub fn supplied_secrets<T: SecretFields + ?Sized>(
+    value: &T,
+) -> Result<SentSecrets, ReadBackSecrets> {
     let mut fields = Vec::new();
+    let mut sent = SentSecrets::default();
     value.visit_secrets("", &mut |path, secret| {
         if secret.is_read_back() {
             fields.push(path.to_owned());
         }
+        sent.add(secret.expose().as_bytes());
     });
     if fields.is_empty() {
-        Ok(())
+        Ok(sent)
     } else {
         Err(ReadBackSecrets { fields })
+    }
+}
+
+/// What replaces each sent secret that an answer echoes, in its headers or body.
+pub const SCRUB_MASK: &str = "****";
+
+/// Secrets shorter than this many bytes are not scrubbed: so short a value says nothing of a
+/// credential, and masking it would mangle unrelated text.
+pub const MIN_SCRUBBED_LEN: usize = 4;
+
+/// The secrets a request sends: credentials in its headers and the secret fields of its body.
+///
+/// A server may echo a request back in an error answer (a `detail` quoting the body, a header
+/// repeating `Authorization`). [`scrub_response`](Self::scrub_response) replaces every occurrence
+/// of each secret, as sent and in its JSON-escaped form, with [`SCRUB_MASK`] before the answer
+/// becomes an error, so that printing the error cannot print them. Secrets shorter than
+/// [`MIN_SCRUBBED_LEN`] bytes, and the JSON words `true`, `false` and `null`, are left alone.
+///
+/// `Debug` prints how many secrets there are, never one.
+#[derive(Clone, Default)]
+pub struct SentSecrets {
+    /// The patterns to replace, longest first, each once.
+    patterns: Vec<Zeroizing<Vec<u8>>>,
+}
+
+impl fmt::Debug for SentSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SentSecrets({} patterns)", self.patterns.len())
+    }
+}
+
+impl SentSecrets {
+    /// No secrets.
+    pub fn new() -> SentSecrets {
+        SentSecrets::default()
+    }
+
+    /// Adds a secret, as sent and in its JSON-escaped form.
+    pub fn add(&mut self, secret: &[u8]) {
+        if secret.len() < MIN_SCRUBBED_LEN || matches!(secret, b"true" | b"false" | b"null") {
+            return;
+        }
+        if let Ok(text) = std::str::from_utf8(secret)
+            && let Ok(quoted) = serde_json::to_string(text)
+        {
+            let escaped = &quoted.as_bytes()[1..quoted.len() - 1];
+            if escaped != secret {
+                self.insert(escaped);
+            }
+        }
+        self.insert(secret);
+    }
+
+    fn insert(&mut self, pattern: &[u8]) {
+        if self.patterns.iter().any(|p| p.as_slice() == pattern) {
+            return;
+        }
+        // Longest first: a secret that contains another is replaced whole.
+        let at = self.patterns.partition_point(|p| p.len() >= pattern.len());
+        self.patterns.insert(at, Zeroizing::new(pattern.to_vec()));
+    }
+
+    /// Adds every secret of `other`.
+    pub fn extend(&mut self, other: &SentSecrets) {
+        for pattern in &other.patterns {
+            self.insert(pattern);
+        }
+    }
+
+    /// Whether there is no secret to scrub.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// `bytes` with every occurrence of each secret replaced by [`SCRUB_MASK`], or `None` when
+    /// none occurs. Each secret costs one linear search.
+    pub fn scrub(&self, bytes: &[u8]) -> Option<Vec<u8>> {
+        let mut scrubbed: Option<Vec<u8>> = None;
+        for pattern in &self.patterns {
+            let text = scrubbed.as_deref().unwrap_or(bytes);
+            let finder = memchr::memmem::Finder::new(pattern.as_slice());
+            let mut found = finder.find_iter(text).peekable();
+            if found.peek().is_none() {
+                continue;
+            }
+            let mut out = Vec::with_capacity(text.len());
+            let mut from = 0;
+            for at in found {
+                // Overlapping occurrences are covered by the mask already written.
+                if at < from {
+                    continue;
+                }
+                out.extend_from_slice(&text[from..at]);
+                out.extend_from_slice(SCRUB_MASK.as_bytes());
+                from = at + pattern.len();
+            }
+            out.extend_from_slice(&text[from..]);
+            scrubbed = Some(out);
+        }
+        scrubbed
+    }
+
+    /// Scrubs every header value (a scrubbed value stays sensitive if it was).
+    pub fn scrub_headers(&self, headers: &mut http::HeaderMap) {
+        if self.is_empty() {
+            return;
+        }
+        for value in headers.values_mut() {
+            if let Some(bytes) = self.scrub(value.as_bytes())
+                && let Ok(mut scrubbed) = http::HeaderValue::from_bytes(&bytes)
+            {
+                scrubbed.set_sensitive(value.is_sensitive());
+                *value = scrubbed;
+            }
+        }
+    }
+
+    /// Scrubs an answer's header values and, with `body`, its body.
+    pub fn scrub_response(&self, response: &mut http::Response<Vec<u8>>, body: bool) {
+        self.scrub_headers(response.headers_mut());
+        if body && let Some(scrubbed) = self.scrub(response.body()) {
+            *response.body_mut() = scrubbed;
+        }
     }
 }
 
@@ -237,15 +371,36 @@ mod tests {
         let read: Secret = serde_json::from_str("\"****7890\"").unwrap_or_else(|_| Secret::new(""));
         assert!(read.is_read_back());
         assert_eq!(
-            ensure_supplied(&read).map_err(|e| e.fields),
-            Err(vec![String::new()])
+            ensure_supplied(&read).err().map(|e| e.fields),
+            Some(vec![String::new()])
         );
         assert!(!read.clone().resend_read_value().is_read_back());
         assert!(ensure_supplied(&Some(Secret::new("k"))).is_ok());
         let list = vec![Secret::new("a"), read];
         assert_eq!(
-            ensure_supplied(&list).map_err(|e| e.fields),
-            Err(vec!["/1".to_owned()])
+            ensure_supplied(&list).err().map(|e| e.fields),
+            Some(vec!["/1".to_owned()])
         );
+    }
+
+    #[test]
+    fn sent_secrets_are_scrubbed_raw_and_json_escaped() {
+        let body = Some(vec![Secret::new("k\"ey-1234"), Secret::new("abc")]);
+        let sent = supplied_secrets(&body).unwrap_or_default();
+        let echoed = br#"{"detail": "bad key k\"ey-1234 or k"ey-1234, abc"}"#;
+        let scrubbed = sent.scrub(echoed).unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&scrubbed),
+            r#"{"detail": "bad key **** or ****, abc"}"#
+        );
+        assert_eq!(sent.scrub(b"nothing here"), None);
+        let mut nested = SentSecrets::new();
+        nested.add(b"Basic dXNlcjpwYXNz");
+        nested.add(b"dXNlcjpwYXNz");
+        let scrubbed = nested
+            .scrub(b"Basic dXNlcjpwYXNz; dXNlcjpwYXNz")
+            .unwrap_or_default();
+        assert_eq!(scrubbed, b"****; ****");
+        assert_eq!(format!("{nested:?}"), "SentSecrets(2 patterns)");
     }
 }

@@ -299,11 +299,16 @@ impl Context<'_> {
                 quote! { crate::runtime::Validate::validate(&self.body, "body", &mut violations); }
             });
             let secrets = self.api.analysis.secret_in(&b.ty).then(|| {
-                quote! { crate::runtime::ensure_supplied(&self.body)?; }
+                quote! { let sent_secrets = crate::runtime::supplied_secrets(&self.body)?; }
             });
             (validate, secrets)
         });
         let (body_validate, body_secrets) = body_checks.unwrap_or_default();
+        // The body's secrets go with the request, so that a client can take them out of an answer
+        // that echoes them.
+        let attach_secrets = body_secrets
+            .is_some()
+            .then(|| quote! { let request = request.extension(sent_secrets); });
 
         let path = self.path(op);
         let query = op
@@ -482,6 +487,7 @@ impl Context<'_> {
                 #body_setup
                 let #request_mut request = ::http::Request::builder().method(::http::Method::#method).uri(uri) #accept #content_type;
                 #(#headers)*
+                #attach_secrets
                 ::std::result::Result::Ok(request.body(crate::runtime::Body::from(#body))?)
             }
         }
