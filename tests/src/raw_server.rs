@@ -1,9 +1,12 @@
 //! A small HTTP/1.1 server on `127.0.0.1` answering each request with whatever a test's handler
 //! returns, byte for byte: for answers no well-behaved server gives (odd token answers, headers
-//! and bodies echoing the request). One request per connection; it stops when dropped.
+//! and bodies echoing the request, redirects, heads beyond any limit). It keeps every request it
+//! read and counts connections, so a test can assert what reached it. One request per
+//! connection; it stops when dropped.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -24,6 +27,22 @@ pub struct RawRequest {
 }
 
 impl RawRequest {
+    /// The request line: `GET /path HTTP/1.1`.
+    pub fn line(&self) -> String {
+        format!("{} {} HTTP/1.1", self.method, self.target)
+    }
+
+    /// The head and the body as text (lossily): everything the request carried.
+    pub fn text(&self) -> String {
+        let mut text = self.line();
+        for (name, value) in &self.headers {
+            text.push_str(&format!("\n{name}: {}", String::from_utf8_lossy(value)));
+        }
+        text.push('\n');
+        text.push_str(&String::from_utf8_lossy(&self.body));
+        text
+    }
+
     /// The first value of header `name` (lowercase), as text.
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers
@@ -45,6 +64,38 @@ pub struct RawReply {
 }
 
 impl RawReply {
+    /// An answer with `headers` (names and values as text) and a text body.
+    pub fn new(status: u16, headers: &[(&str, &str)], body: &str) -> RawReply {
+        RawReply {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), v.as_bytes().to_vec()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    /// The answer on the wire, `Content-Length` and `Connection: close` added.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = format!("HTTP/1.1 {} X\r\n", self.status).into_bytes();
+        for (name, value) in &self.headers {
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(
+            format!(
+                "content-length: {}\r\nconnection: close\r\n\r\n",
+                self.body.len()
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(&self.body);
+        out
+    }
+
     /// A JSON answer.
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> RawReply {
         RawReply {
@@ -55,11 +106,13 @@ impl RawReply {
     }
 }
 
-type Handler = Arc<dyn Fn(&RawRequest) -> RawReply + Send + Sync>;
+type Handler = Arc<dyn Fn(&RawRequest) -> Vec<u8> + Send + Sync>;
 
 /// A running server; dropping it stops it.
 pub struct RawServer {
     addr: SocketAddr,
+    received: Arc<Mutex<Vec<RawRequest>>>,
+    connections: Arc<AtomicUsize>,
     task: JoinHandle<()>,
 }
 
@@ -74,23 +127,59 @@ impl RawServer {
     pub async fn start(
         handler: impl Fn(&RawRequest) -> RawReply + Send + Sync + 'static,
     ) -> std::io::Result<RawServer> {
+        RawServer::start_raw(move |request| handler(request).to_bytes()).await
+    }
+
+    /// Serves answers written byte for byte by `handler` (nothing is added; an empty answer
+    /// closes the connection without one).
+    pub async fn start_raw(
+        handler: impl Fn(&RawRequest) -> Vec<u8> + Send + Sync + 'static,
+    ) -> std::io::Result<RawServer> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let handler: Handler = Arc::new(handler);
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (kept, counted) = (Arc::clone(&received), Arc::clone(&connections));
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                counted.fetch_add(1, Ordering::SeqCst);
                 let handler = Arc::clone(&handler);
+                let kept = Arc::clone(&kept);
                 tokio::spawn(async move {
-                    let _ = tokio::time::timeout(READ_LIMIT, serve(stream, handler)).await;
+                    let _ = tokio::time::timeout(READ_LIMIT, serve(stream, handler, kept)).await;
                 });
             }
         });
-        Ok(RawServer { addr, task })
+        Ok(RawServer {
+            addr,
+            received,
+            connections,
+            task,
+        })
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Every request read so far, in the order they were read.
+    pub fn received(&self) -> Vec<RawRequest> {
+        self.received
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The request lines of [`received`](Self::received).
+    pub fn lines(&self) -> Vec<String> {
+        self.received().iter().map(RawRequest::line).collect()
+    }
+
+    /// How many connections were accepted, whether or not a request came over them.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 }
 
@@ -100,7 +189,11 @@ impl Drop for RawServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, handler: Handler) -> std::io::Result<()> {
+async fn serve(
+    mut stream: TcpStream,
+    handler: Handler,
+    kept: Arc<Mutex<Vec<RawRequest>>>,
+) -> std::io::Result<()> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -144,22 +237,10 @@ async fn serve(mut stream: TcpStream, handler: Handler) -> std::io::Result<()> {
         body,
     };
     let reply = handler(&request);
-    let mut out = format!("HTTP/1.1 {} X\r\n", reply.status).into_bytes();
-    for (name, value) in &reply.headers {
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b": ");
-        out.extend_from_slice(value);
-        out.extend_from_slice(b"\r\n");
-    }
-    out.extend_from_slice(
-        format!(
-            "content-length: {}\r\nconnection: close\r\n\r\n",
-            reply.body.len()
-        )
-        .as_bytes(),
-    );
-    out.extend_from_slice(&reply.body);
-    stream.write_all(&out).await?;
+    kept.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(request);
+    stream.write_all(&reply).await?;
     stream.shutdown().await
 }
 

@@ -5,7 +5,6 @@
 //! caller did not name; a path parameter's value reaches the server as exactly the one segment the
 //! builder wrote, and Digest signs that very target.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use atlas_integrations::client::{AuthError, Client, Credentials, Error, RetryPolicy, Validation};
@@ -15,7 +14,7 @@ use atlas_integrations::operations::{
 };
 use atlas_integrations::runtime::{Body, Operation, RequestError, ResponseBody};
 use atlas_integrations::types::{Datadog, IntegrationType};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use codegen_tests::raw_server::{RawReply, RawRequest, RawServer};
 
 const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 const TOKEN: &str = "token-4f1d2c9e8b7a";
@@ -23,143 +22,15 @@ const CLIENT_SECRET: &str = "mdb_sa_sk_secret-0c1d2e";
 const PRIVATE_KEY: &str = "8f1c6a2e-4b7d-4e0f-9a3c-2d5e6f708192";
 const BODY_SECRET: &str = "datadog-key-5e6f7a8b9c";
 
-/// One request as a server received it: its request line, its headers, and the whole of what
-/// came over the connection.
-#[derive(Clone, Debug)]
-struct Received {
-    line: String,
-    headers: Vec<(String, String)>,
-    bytes: Vec<u8>,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn target(&self) -> &str {
-        self.line.split(' ').nth(1).unwrap_or("")
-    }
-}
-
-type Answer = dyn Fn(&Received) -> String + Send + Sync;
-
-/// A raw HTTP/1.1 server on 127.0.0.1: reads each request whole (head and `Content-Length`
-/// body), keeps it, and answers with what `answer` writes, closing the connection after.
-struct RawServer {
-    port: u16,
-    received: Arc<Mutex<Vec<Received>>>,
-    connections: Arc<Mutex<usize>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl RawServer {
-    async fn start(answer: Arc<Answer>) -> RawServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(Mutex::new(0));
-        let (kept, counted) = (received.clone(), connections.clone());
-        let task = tokio::spawn(async move {
-            while let Ok((mut tcp, _)) = listener.accept().await {
-                *counted.lock().unwrap() += 1;
-                let kept = kept.clone();
-                let answer = answer.clone();
-                tokio::spawn(async move {
-                    let Some(request) = read_request(&mut tcp).await else {
-                        return;
-                    };
-                    let reply = answer(&request);
-                    kept.lock().unwrap().push(request);
-                    let _ = tcp.write_all(reply.as_bytes()).await;
-                    let _ = tcp.shutdown().await;
-                });
-            }
-        });
-        RawServer {
-            port,
-            received,
-            connections,
-            task,
-        }
-    }
-
-    fn origin(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.received.lock().unwrap().clone()
-    }
-
-    fn lines(&self) -> Vec<String> {
-        self.received().into_iter().map(|r| r.line).collect()
-    }
-
-    fn connections(&self) -> usize {
-        *self.connections.lock().unwrap()
-    }
-}
-
-impl Drop for RawServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// Reads one request: the head up to the blank line, then `Content-Length` bytes of body.
-async fn read_request(tcp: &mut tokio::net::TcpStream) -> Option<Received> {
-    let mut bytes = Vec::new();
-    let mut buffer = [0u8; 4096];
-    let head_end = loop {
-        if let Some(at) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        let n = tcp.read(&mut buffer).await.ok()?;
-        if n == 0 || bytes.len() > 1 << 20 {
-            return None;
-        }
-        bytes.extend_from_slice(&buffer[..n]);
-    };
-    let head = String::from_utf8_lossy(&bytes[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let line = lines.next()?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    while bytes.len() < head_end + length {
-        let n = tcp.read(&mut buffer).await.ok()?;
-        if n == 0 {
-            break;
-        }
-        bytes.extend_from_slice(&buffer[..n]);
-    }
-    Some(Received {
-        line,
-        headers,
-        bytes,
-    })
+/// A server answering every request with `answer`.
+async fn serve(answer: impl Fn(&RawRequest) -> String + Send + Sync + 'static) -> RawServer {
+    RawServer::start_raw(move |request| answer(request).into_bytes())
+        .await
+        .unwrap()
 }
 
 fn reply(status: u16, headers: &[(&str, &str)], body: &str) -> String {
-    let mut text = format!("HTTP/1.1 {status} Whatever\r\n");
-    for (name, value) in headers {
-        text.push_str(&format!("{name}: {value}\r\n"));
-    }
-    text.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    ));
-    text
+    String::from_utf8(RawReply::new(status, headers, body).to_bytes()).unwrap()
 }
 
 /// A Digest challenge, as Atlas sends one to a request without credentials.
@@ -263,16 +134,16 @@ impl Operation for AnyMethod {
 
 /// What the API server answers: a token to the token endpoint, a Digest challenge to a request
 /// without credentials, and `status` with `Location: location` to everything else.
-fn redirecting(status: u16, location: String) -> Arc<Answer> {
-    Arc::new(move |request: &Received| {
-        if request.target() == "/api/oauth/token" {
+fn redirecting(status: u16, location: String) -> impl Fn(&RawRequest) -> String + Send + Sync {
+    move |request: &RawRequest| {
+        if request.target == "/api/oauth/token" {
             token_answer()
         } else if request.header("authorization").is_none() {
             challenge()
         } else {
             reply(status, &[("location", &location)], "moved")
         }
-    })
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -290,16 +161,16 @@ async fn no_redirect_is_followed_and_nothing_reaches_another_server() {
         for method in &methods {
             for same_origin in [true, false] {
                 for kind in Kind::ALL {
-                    let elsewhere = RawServer::start(Arc::new(|_: &Received| {
+                    let elsewhere = serve(|_: &RawRequest| {
                         reply(200, &[("content-type", "application/json")], "{}")
-                    }))
+                    })
                     .await;
                     let location = match same_origin {
                         true => "/api/moved/here".to_owned(),
-                        false => format!("{}/api/moved/here", elsewhere.origin()),
+                        false => format!("{}/api/moved/here", elsewhere.base_url()),
                     };
-                    let api = RawServer::start(redirecting(status, location.clone())).await;
-                    let client = client(&api.origin(), kind);
+                    let api = serve(redirecting(status, location.clone())).await;
+                    let client = client(&api.base_url(), kind);
                     let case = format!("{status} {method} same origin: {same_origin}, {kind:?}");
 
                     let outcome = client.send(&AnyMethod(method.clone())).await;
@@ -329,7 +200,7 @@ async fn no_redirect_is_followed_and_nothing_reaches_another_server() {
                     // The other server never saw a connection, so no byte of body or credential.
                     assert_eq!(elsewhere.connections(), 0, "{case}");
                     for request in api.received() {
-                        let text = String::from_utf8_lossy(&request.bytes);
+                        let text = request.text();
                         assert!(!text.contains("/api/moved/here"), "{case}: {text}");
                     }
                     // The secret in the body went out once at most per request, to the API only.
@@ -337,7 +208,7 @@ async fn no_redirect_is_followed_and_nothing_reaches_another_server() {
                         let sent = api
                             .received()
                             .iter()
-                            .filter(|r| String::from_utf8_lossy(&r.bytes).contains(secret))
+                            .filter(|r| r.text().contains(secret))
                             .count();
                         assert!(sent <= 2, "{case}: `{secret}` sent {sent} times");
                     }
@@ -352,13 +223,10 @@ async fn no_redirect_is_followed_and_nothing_reaches_another_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redirected_token_request_is_refused_and_the_api_is_not_called() {
     for status in [301u16, 302, 303, 307, 308] {
-        let elsewhere = RawServer::start(Arc::new(|_: &Received| token_answer())).await;
-        let location = format!("{}/api/oauth/token", elsewhere.origin());
-        let api = RawServer::start(Arc::new(move |_: &Received| {
-            reply(status, &[("location", &location)], "")
-        }))
-        .await;
-        let client = client(&api.origin(), Kind::ServiceAccount);
+        let elsewhere = serve(|_: &RawRequest| token_answer()).await;
+        let location = format!("{}/api/oauth/token", elsewhere.base_url());
+        let api = serve(move |_: &RawRequest| reply(status, &[("location", &location)], "")).await;
+        let client = client(&api.base_url(), Kind::ServiceAccount);
         let outcome = client.send(&ListThirdPartyIntegrations::new(GROUP)).await;
         let Err(Error::Auth(AuthError::Redirect(redirect))) = outcome else {
             panic!("{status}: expected AuthError::Redirect, got {outcome:?}");
@@ -389,15 +257,15 @@ where
     O::Output: std::fmt::Debug,
     O::Error: 'static,
 {
-    let server = RawServer::start(Arc::new(|request: &Received| {
+    let server = serve(|request: &RawRequest| {
         if request.header("authorization").is_none() {
             challenge()
         } else {
             reply(404, &[("content-type", "application/json")], "{}")
         }
-    }))
+    })
     .await;
-    let base = format!("{}/atlas", server.origin());
+    let base = format!("{}/atlas", server.base_url());
     let client = client(&base, Kind::ApiKey);
     let built = operation.build_with(Validation::Unchecked);
     let outcome = client.send(operation).await;
@@ -422,7 +290,7 @@ where
     let received = server.received();
     assert_eq!(received.len(), 2, "{case}: {received:?}");
     for request in &received {
-        assert_eq!(request.target(), expected, "{case}");
+        assert_eq!(request.target, expected, "{case}");
     }
     // The value is inside one segment of what was sent: encoded, it holds no `/`.
     let encoded = atlas_integrations::runtime::encode_segment(hostile);
@@ -515,16 +383,16 @@ async fn transport_errors_say_whether_the_request_may_have_arrived() {
     use atlas_integrations::client::{Delivery, TransportError};
 
     // A response head beyond hyper's limit: the request arrived, the answer is unusable.
-    let huge = RawServer::start(Arc::new(|_: &Received| {
+    let huge = serve(|_: &RawRequest| {
         let mut text = "HTTP/1.1 200 OK\r\n".to_owned();
         for i in 0..4000 {
             text.push_str(&format!("x-filler-{i}: {}\r\n", "y".repeat(64)));
         }
         text.push_str("content-length: 0\r\n\r\n");
         text
-    }))
+    })
     .await;
-    let hostile = client(&huge.origin(), Kind::Bearer);
+    let hostile = client(&huge.base_url(), Kind::Bearer);
     let create = CreateThirdPartyIntegration::new(GROUP, Datadog::new(BODY_SECRET));
     let outcome = hostile.send(&create).await;
     let Err(Error::Transport(error)) = outcome else {
@@ -557,8 +425,8 @@ async fn transport_errors_say_whether_the_request_may_have_arrived() {
     assert!(error.is_safe_to_resend(&http::Method::POST));
 
     // A connection closed before any answer: the server may have acted.
-    let closing = RawServer::start(Arc::new(|_: &Received| String::new())).await;
-    let closer = client(&closing.origin(), Kind::Bearer);
+    let closing = serve(|_: &RawRequest| String::new()).await;
+    let closer = client(&closing.base_url(), Kind::Bearer);
     let outcome = closer.send(&create).await;
     let Err(Error::Transport(error)) = outcome else {
         panic!("expected a transport error, got {outcome:?}");
@@ -569,13 +437,15 @@ async fn transport_errors_say_whether_the_request_may_have_arrived() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_503_is_retried_only_for_idempotent_methods() {
-    let unavailable = Arc::new(|_: &Received| {
-        reply(
-            503,
-            &[("retry-after", "0"), ("content-type", "application/json")],
-            r#"{"error":503,"errorCode":"SERVICE_UNAVAILABLE"}"#,
-        )
-    });
+    let unavailable = || {
+        |_: &RawRequest| {
+            reply(
+                503,
+                &[("retry-after", "0"), ("content-type", "application/json")],
+                r#"{"error":503,"errorCode":"SERVICE_UNAVAILABLE"}"#,
+            )
+        }
+    };
     for (method, attempts) in [
         (http::Method::POST, 1),
         (http::Method::PATCH, 1),
@@ -583,9 +453,9 @@ async fn a_503_is_retried_only_for_idempotent_methods() {
         (http::Method::PUT, 3),
         (http::Method::DELETE, 3),
     ] {
-        let server = RawServer::start(unavailable.clone()).await;
+        let server = serve(unavailable()).await;
         let client = Client::builder()
-            .base_url(server.origin())
+            .base_url(server.base_url())
             .allow_plain_http(true)
             .credentials(Kind::Bearer.credentials())
             .retry(RetryPolicy {
@@ -609,14 +479,12 @@ async fn an_upsert_answered_with_a_redirect_fails_without_another_request() {
 
     for status in [302u16, 303, 307] {
         let page = r#"{"results":[{"type":"DATADOG","id":"x","apiKey":"****","region":"US"}],"totalCount":1}"#;
-        let api = RawServer::start(Arc::new(move |request: &Received| {
-            match request.line.starts_with("GET ") {
-                true => reply(200, &[("content-type", "application/json")], page),
-                false => reply(status, &[("location", "/api/atlas/v1.0/groups")], ""),
-            }
-        }))
+        let api = serve(move |request: &RawRequest| match request.method == "GET" {
+            true => reply(200, &[("content-type", "application/json")], page),
+            false => reply(status, &[("location", "/api/atlas/v1.0/groups")], ""),
+        })
         .await;
-        let client = client(&api.origin(), Kind::Bearer);
+        let client = client(&api.base_url(), Kind::Bearer);
         let outcome = client.upsert(GROUP, Datadog::new(BODY_SECRET)).await;
         assert!(
             matches!(&outcome, Err(UpsertError::Create(Error::Redirect(r))) if r.status.as_u16() == status),
