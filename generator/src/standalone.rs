@@ -66,6 +66,10 @@ const SHARED: &[(&str, &str)] = &[
         include_str!("../../generated/src/client/retry.rs"),
     ),
     (
+        "src/client/tls.rs",
+        include_str!("../../generated/src/client/tls.rs"),
+    ),
+    (
         "src/client/transport.rs",
         include_str!("../../generated/src/client/transport.rs"),
     ),
@@ -107,8 +111,11 @@ thiserror = "2"
 
 # The ready client: everything above is the sans-IO core, usable with any HTTP stack.
 reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }
-rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
+rustls = { version = "0.23", default-features = false, features = ["std", "tls12"], optional = true }
 rustls-platform-verifier = { version = "0.7", optional = true }
+# The `ring` crypto provider, assembled from its parts (see `client::tls`).
+rustls-webpki = { version = "0.103", default-features = false, features = ["ring"], optional = true }
+ring = { version = "0.17", optional = true }
 tokio = { version = "1", default-features = false, features = ["time", "sync"], optional = true }
 digest_auth = { version = "0.3", optional = true }
 fastrand = { version = "2", optional = true }
@@ -116,8 +123,12 @@ fastrand = { version = "2", optional = true }
 tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
 
 [features]
-default = ["client"]
+default = ["client", "aws-lc-rs"]
 client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:digest_auth", "dep:fastrand"]
+# TLS on aws-lc-rs, with post-quantum key exchange (X25519MLKEM768) preferred: rustls's default.
+aws-lc-rs = ["client", "rustls/aws_lc_rs", "rustls/prefer-post-quantum"]
+# TLS on ring, for builds where aws-lc-rs does not build (no CMake); no post-quantum key exchange.
+ring = ["client", "rustls/ring", "dep:rustls-webpki", "dep:ring"]
 tracing = ["client", "dep:tracing"]
 "#;
 
@@ -209,12 +220,21 @@ not overwrite a file that lost that line.
 
 # Features
 
-- `client` (on by default): `client::Client`, a ready client on reqwest with rustls (`ring`,
-  the system's root certificates; no OpenSSL) that authenticates, retries throttled and
+- `client` (on by default): `client::Client`, a ready client on reqwest with rustls (the
+  system's root certificates; no OpenSSL) that authenticates, retries throttled and
   unavailable answers within a policy, and bounds every exchange in time and size. **It needs a
   Tokio runtime**: call it from within `#[tokio::main]` or a runtime you started; outside one,
   sending panics with "there is no reactor running". Without the feature
   (`default-features = false`) the crate is its sans-IO core, for any HTTP stack.
+- `aws-lc-rs` (on by default, with `client`): TLS on the aws-lc-rs crypto provider, rustls's
+  default, with post-quantum key exchange (X25519MLKEM768) preferred. Building it takes a C
+  compiler, and CMake on some targets.
+- `ring` (with `client`): TLS on the *ring* crypto provider instead, for builds where aws-lc-rs does
+  not build, as without CMake (`default-features = false, features = ["ring"]`). *ring* has no
+  post-quantum key exchange: connections settle on a classical group (SECP384R1, X25519, SECP256R1),
+  which a future quantum computer could break to read recorded traffic. With both features,
+  aws-lc-rs is used; with neither, give the client a provider with `ClientBuilder::tls_provider`. A
+  provider is given to each client alone; nothing is installed process-wide.
 - `tracing`: an event for each answer, retry and transport failure of the client, never a
   header, body or query.
 
@@ -272,7 +292,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {{
 
 #[cfg(test)]
 mod tests {
-    use super::RUST_VERSION;
+    use super::{DEPENDENCIES, RUST_VERSION};
 
     #[test]
     fn generated_crates_claim_the_workspace_rust_version() {
@@ -282,5 +302,33 @@ mod tests {
             .find_map(|line| line.strip_prefix("rust-version = "))
             .map(|value| value.trim_matches('"'));
         assert_eq!(declared, Some(RUST_VERSION));
+    }
+
+    /// The generated crate's dependencies and features are the workspace crate's: each line of
+    /// the workspace crate's features, and each crate it depends on, is in the copy.
+    #[test]
+    fn generated_crates_have_the_workspace_crate_features_and_dependencies() {
+        let manifest = include_str!("../../generated/Cargo.toml");
+        let features = manifest
+            .split("[features]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n\n").next())
+            .unwrap_or("");
+        assert!(features.contains("aws-lc-rs"), "{features}");
+        for line in features.lines() {
+            assert!(DEPENDENCIES.contains(line), "{line}");
+        }
+        let dependencies = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|rest| rest.split("[features]").next())
+            .unwrap_or("");
+        for name in dependencies
+            .lines()
+            .filter_map(|line| line.split_once(" = ").map(|(name, _)| name))
+            .map(|name| name.trim_end_matches(".workspace"))
+        {
+            assert!(DEPENDENCIES.contains(&format!("\n{name} = ")), "{name}");
+        }
     }
 }
