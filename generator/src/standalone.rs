@@ -164,7 +164,7 @@ pub fn crate_files(
         ""
     };
     let lib = format!(
-        "{header}\n\n{}#![deny(missing_docs)]\n\n\
+        "{header}\n\n{}#![warn(missing_docs)]\n\n\
          #[cfg(feature = \"client\")]\npub mod client;\n{helpers}pub mod runtime;\n\n\
          #[rustfmt::skip]\npub mod operations;\n#[rustfmt::skip]\npub mod types;\n",
         crate_docs(name, title)
@@ -329,6 +329,29 @@ mod tests {
             .map(|name| name.trim_end_matches(".workspace"))
         {
             assert!(DEPENDENCIES.contains(&format!("\n{name} = ")), "{name}");
+        }
+    }
+
+    /// A generated crate denies no lint to the crates that build it: a newer compiler or
+    /// dependency that warns about something must not break its users' builds.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn generated_crates_deny_no_warnings() {
+        use crate::workspace::membership::Membership;
+        use crate::workspace::{Paths, Selection, generate_crate};
+
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let paths = Paths {
+            out: "target/deny-no-warnings".into(),
+            ..Paths::defaults(&root)
+        };
+        let output = generate_crate(&paths, &Selection::default(), Some(Membership::Own)).unwrap();
+        assert!(output.files.iter().any(|f| f.path.ends_with("lib.rs")));
+        for file in &output.files {
+            let text = file.contents.replace(' ', "");
+            for denial in ["deny(warnings)", "#![deny(", "#![forbid("] {
+                assert!(!text.contains(denial), "{}: {denial}", file.path.display());
+            }
         }
     }
 }
