@@ -95,32 +95,32 @@ const INTEGRATIONS_NEEDS: &[&str] = &[
 /// The dependencies of a generated crate: the same crates, at the same versions, as
 /// `atlas-integrations` takes from the workspace.
 const DEPENDENCIES: &str = r#"[dependencies]
-serde = { version = "1", features = ["derive"] }
-serde_json = { version = "1", features = ["raw_value"] }
+serde = { version = "1.0.194", features = ["derive"] }
+serde_json = { version = "1.0.134", features = ["raw_value"] }
 serde_path_to_error = "0.1"
 zeroize = "1.8"
-http = "1"
+http = "1.1"
 httpdate = "1"
-percent-encoding = "2"
-form_urlencoded = "1"
+percent-encoding = "2.3"
+form_urlencoded = "1.2"
 common-multipart-rfc7578 = "0.7"
-mime = "0.3"
-futures-util = { version = "0.3", default-features = false, features = ["std"] }
+mime = "0.3.12"
+futures-util = { version = "0.3.31", default-features = false, features = ["std"] }
 regex = "1"
 thiserror = "2"
 
 # The ready client: everything above is the sans-IO core, usable with any HTTP stack.
 reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }
-rustls = { version = "0.23", default-features = false, features = ["std", "tls12"], optional = true }
+rustls = { version = "0.23.27", default-features = false, features = ["std", "tls12"], optional = true }
 rustls-platform-verifier = { version = "0.7", optional = true }
 # The `ring` crypto provider, assembled from its parts (see `client::tls`).
-rustls-webpki = { version = "0.103", default-features = false, features = ["ring"], optional = true }
+rustls-webpki = { version = "0.103.3", default-features = false, features = ["ring"], optional = true }
 ring = { version = "0.17", optional = true }
-tokio = { version = "1", default-features = false, features = ["time", "sync"], optional = true }
+tokio = { version = "1.20", default-features = false, features = ["time", "sync"], optional = true }
 digest_auth = { version = "0.3", optional = true }
 fastrand = { version = "2", optional = true }
 # Events of requests and retries, for the ready client.
-tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
+tracing = { version = "0.1.30", default-features = false, features = ["std"], optional = true }
 
 [features]
 default = ["client", "aws-lc-rs"]
@@ -329,6 +329,31 @@ mod tests {
             .map(|name| name.trim_end_matches(".workspace"))
         {
             assert!(DEPENDENCIES.contains(&format!("\n{name} = ")), "{name}");
+        }
+    }
+
+    /// Each dependency of a generated crate allows the versions the workspace allows: the same
+    /// lower bounds, which `.ci/run` checks at the lowest versions they allow.
+    #[test]
+    fn generated_crates_take_the_workspace_version_requirements() {
+        let workspace = include_str!("../../Cargo.toml");
+        let requirement = |manifest: &str, name: &str| {
+            manifest.lines().find_map(|line| {
+                let rest = line.strip_prefix(name)?.strip_prefix(" = ")?;
+                let rest = rest.strip_prefix("{ version = ").unwrap_or(rest);
+                rest.split('"').nth(1).map(str::to_owned)
+            })
+        };
+        let names: Vec<&str> = DEPENDENCIES
+            .lines()
+            .take_while(|line| !line.starts_with("[features]"))
+            .filter_map(|line| line.split_once(" = ").map(|(name, _)| name))
+            .collect();
+        assert!(names.contains(&"rustls"), "{names:?}");
+        for name in names {
+            let ours = requirement(DEPENDENCIES, name);
+            assert!(ours.is_some(), "{name}");
+            assert_eq!(ours, requirement(workspace, name), "{name}");
         }
     }
 
