@@ -31,12 +31,22 @@
 //! # Features
 //!
 //! - `client` (on by default): `client::Client`, a ready client on reqwest with rustls
-//!   (`ring`, the system's root certificates; no OpenSSL) that authenticates with a service
+//!   (the system's root certificates; no OpenSSL) that authenticates with a service
 //!   account, an API key pair (HTTP Digest) or a bearer token, retries throttled and unavailable
 //!   answers, and pages through listings. **It needs a Tokio runtime**: call it from within
 //!   `#[tokio::main]` or a runtime you started; outside one, sending panics with "there is no
 //!   reactor running". Without the feature (`default-features = false`) the crate is the sans-IO
 //!   core below, for any HTTP stack and no async runtime.
+//! - `aws-lc-rs` (on by default, with `client`): TLS on the aws-lc-rs crypto provider, rustls's
+//!   default, with post-quantum key exchange (X25519MLKEM768) preferred. Building it takes a C
+//!   compiler, and CMake on some targets.
+//! - `ring` (with `client`): TLS on the *ring* crypto provider instead, for builds where aws-lc-rs
+//!   does not build, as without CMake (`default-features = false, features = ["ring"]`). *ring* has
+//!   no post-quantum key exchange: connections settle on a classical group (SECP384R1, X25519,
+//!   SECP256R1), which a future quantum computer could break to read recorded traffic. With both
+//!   features, aws-lc-rs is used; with neither, give the client a provider with
+//!   `ClientBuilder::tls_provider`. A provider is given to each client alone; nothing is installed
+//!   process-wide.
 //! - `tracing`: an event for each answer, retry and transport failure of the client (method, path
 //!   with ids as `{id}`, status, attempt), never a header, body or query.
 //!

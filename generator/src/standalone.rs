@@ -66,6 +66,10 @@ const SHARED: &[(&str, &str)] = &[
         include_str!("../../generated/src/client/retry.rs"),
     ),
     (
+        "src/client/tls.rs",
+        include_str!("../../generated/src/client/tls.rs"),
+    ),
+    (
         "src/client/transport.rs",
         include_str!("../../generated/src/client/transport.rs"),
     ),
@@ -91,34 +95,41 @@ const INTEGRATIONS_NEEDS: &[&str] = &[
 /// The dependencies of a generated crate: the same crates, at the same versions, as
 /// `atlas-integrations` takes from the workspace.
 const DEPENDENCIES: &str = r#"[dependencies]
-serde = { version = "1", features = ["derive"] }
-serde_json = { version = "1", features = ["raw_value"] }
+serde = { version = "1.0.194", features = ["derive"] }
+serde_json = { version = "1.0.134", features = ["raw_value"] }
 serde_path_to_error = "0.1"
 zeroize = "1.8"
-http = "1"
+http = "1.1"
 httpdate = "1"
-percent-encoding = "2"
-form_urlencoded = "1"
+percent-encoding = "2.3"
+form_urlencoded = "1.2"
 common-multipart-rfc7578 = "0.7"
-mime = "0.3"
-futures-util = { version = "0.3", default-features = false, features = ["std"] }
+mime = "0.3.12"
+futures-util = { version = "0.3.31", default-features = false, features = ["std"] }
 regex = "1"
-memchr = "2"
+memchr = "2.4"
 thiserror = "2"
 
 # The ready client: everything above is the sans-IO core, usable with any HTTP stack.
 reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider"], optional = true }
-rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
+rustls = { version = "0.23.27", default-features = false, features = ["std", "tls12"], optional = true }
 rustls-platform-verifier = { version = "0.7", optional = true }
-tokio = { version = "1", default-features = false, features = ["time", "sync"], optional = true }
+# The `ring` crypto provider, assembled from its parts (see `client::tls`).
+rustls-webpki = { version = "0.103.3", default-features = false, features = ["ring"], optional = true }
+ring = { version = "0.17", optional = true }
+tokio = { version = "1.20", default-features = false, features = ["time", "sync"], optional = true }
 digest_auth = { version = "0.3", optional = true }
 fastrand = { version = "2", optional = true }
 # Events of requests and retries, for the ready client.
-tracing = { version = "0.1", default-features = false, features = ["std"], optional = true }
+tracing = { version = "0.1.30", default-features = false, features = ["std"], optional = true }
 
 [features]
-default = ["client"]
+default = ["client", "aws-lc-rs"]
 client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:digest_auth", "dep:fastrand"]
+# TLS on aws-lc-rs, with post-quantum key exchange (X25519MLKEM768) preferred: rustls's default.
+aws-lc-rs = ["client", "rustls/aws_lc_rs", "rustls/prefer-post-quantum"]
+# TLS on ring, for builds where aws-lc-rs does not build (no CMake); no post-quantum key exchange.
+ring = ["client", "rustls/ring", "dep:rustls-webpki", "dep:ring"]
 tracing = ["client", "dep:tracing"]
 "#;
 
@@ -154,7 +165,7 @@ pub fn crate_files(
         ""
     };
     let lib = format!(
-        "{header}\n\n{}#![deny(missing_docs)]\n\n\
+        "{header}\n\n{}#![warn(missing_docs)]\n\n\
          #[cfg(feature = \"client\")]\npub mod client;\n{helpers}pub mod runtime;\n\n\
          #[rustfmt::skip]\npub mod operations;\n#[rustfmt::skip]\npub mod types;\n",
         crate_docs(name, title)
@@ -210,12 +221,21 @@ not overwrite a file that lost that line.
 
 # Features
 
-- `client` (on by default): `client::Client`, a ready client on reqwest with rustls (`ring`,
-  the system's root certificates; no OpenSSL) that authenticates, retries throttled and
+- `client` (on by default): `client::Client`, a ready client on reqwest with rustls (the
+  system's root certificates; no OpenSSL) that authenticates, retries throttled and
   unavailable answers within a policy, and bounds every exchange in time and size. **It needs a
   Tokio runtime**: call it from within `#[tokio::main]` or a runtime you started; outside one,
   sending panics with "there is no reactor running". Without the feature
   (`default-features = false`) the crate is its sans-IO core, for any HTTP stack.
+- `aws-lc-rs` (on by default, with `client`): TLS on the aws-lc-rs crypto provider, rustls's
+  default, with post-quantum key exchange (X25519MLKEM768) preferred. Building it takes a C
+  compiler, and CMake on some targets.
+- `ring` (with `client`): TLS on the *ring* crypto provider instead, for builds where aws-lc-rs does
+  not build, as without CMake (`default-features = false, features = ["ring"]`). *ring* has no
+  post-quantum key exchange: connections settle on a classical group (SECP384R1, X25519, SECP256R1),
+  which a future quantum computer could break to read recorded traffic. With both features,
+  aws-lc-rs is used; with neither, give the client a provider with `ClientBuilder::tls_provider`. A
+  provider is given to each client alone; nothing is installed process-wide.
 - `tracing`: an event for each answer, retry and transport failure of the client, never a
   header, body or query.
 
@@ -273,7 +293,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {{
 
 #[cfg(test)]
 mod tests {
-    use super::RUST_VERSION;
+    use super::{DEPENDENCIES, RUST_VERSION};
 
     #[test]
     fn generated_crates_claim_the_workspace_rust_version() {
@@ -283,5 +303,81 @@ mod tests {
             .find_map(|line| line.strip_prefix("rust-version = "))
             .map(|value| value.trim_matches('"'));
         assert_eq!(declared, Some(RUST_VERSION));
+    }
+
+    /// The generated crate's dependencies and features are the workspace crate's: each line of
+    /// the workspace crate's features, and each crate it depends on, is in the copy.
+    #[test]
+    fn generated_crates_have_the_workspace_crate_features_and_dependencies() {
+        let manifest = include_str!("../../generated/Cargo.toml");
+        let features = manifest
+            .split("[features]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n\n").next())
+            .unwrap_or("");
+        assert!(features.contains("aws-lc-rs"), "{features}");
+        for line in features.lines() {
+            assert!(DEPENDENCIES.contains(line), "{line}");
+        }
+        let dependencies = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .and_then(|rest| rest.split("[features]").next())
+            .unwrap_or("");
+        for name in dependencies
+            .lines()
+            .filter_map(|line| line.split_once(" = ").map(|(name, _)| name))
+            .map(|name| name.trim_end_matches(".workspace"))
+        {
+            assert!(DEPENDENCIES.contains(&format!("\n{name} = ")), "{name}");
+        }
+    }
+
+    /// Each dependency of a generated crate allows the versions the workspace allows: the same
+    /// lower bounds, which `.ci/run` checks at the lowest versions they allow.
+    #[test]
+    fn generated_crates_take_the_workspace_version_requirements() {
+        let workspace = include_str!("../../Cargo.toml");
+        let requirement = |manifest: &str, name: &str| {
+            manifest.lines().find_map(|line| {
+                let rest = line.strip_prefix(name)?.strip_prefix(" = ")?;
+                let rest = rest.strip_prefix("{ version = ").unwrap_or(rest);
+                rest.split('"').nth(1).map(str::to_owned)
+            })
+        };
+        let names: Vec<&str> = DEPENDENCIES
+            .lines()
+            .take_while(|line| !line.starts_with("[features]"))
+            .filter_map(|line| line.split_once(" = ").map(|(name, _)| name))
+            .collect();
+        assert!(names.contains(&"rustls"), "{names:?}");
+        for name in names {
+            let ours = requirement(DEPENDENCIES, name);
+            assert!(ours.is_some(), "{name}");
+            assert_eq!(ours, requirement(workspace, name), "{name}");
+        }
+    }
+
+    /// A generated crate denies no lint to the crates that build it: a newer compiler or
+    /// dependency that warns about something must not break its users' builds.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn generated_crates_deny_no_warnings() {
+        use crate::workspace::membership::Membership;
+        use crate::workspace::{Paths, Selection, generate_crate};
+
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let paths = Paths {
+            out: "target/deny-no-warnings".into(),
+            ..Paths::defaults(&root)
+        };
+        let output = generate_crate(&paths, &Selection::default(), Some(Membership::Own)).unwrap();
+        assert!(output.files.iter().any(|f| f.path.ends_with("lib.rs")));
+        for file in &output.files {
+            let text = file.contents.replace(' ', "");
+            for denial in ["deny(warnings)", "#![deny(", "#![forbid("] {
+                assert!(!text.contains(denial), "{}: {denial}", file.path.display());
+            }
+        }
     }
 }

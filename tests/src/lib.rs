@@ -20,7 +20,7 @@ pub mod fixtures {
 
 use std::path::PathBuf;
 
-/// Makes `ring` the TLS crypto provider of this test process, once, before any plain
+/// Makes aws-lc-rs the TLS crypto provider of this test process, once, before any plain
 /// `reqwest::Client` is built. The workspace builds reqwest without a provider of its own (the
 /// generated client brings its own TLS configuration), and reqwest refuses to build a client
 /// with none, even for the plain HTTP the tests speak on loopback.
@@ -28,7 +28,7 @@ pub fn install_crypto_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // Fails only when a provider is already installed, which is as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     });
 }
 

@@ -17,6 +17,7 @@
 
 mod auth;
 mod retry;
+pub mod tls;
 mod transport;
 
 use std::fmt;
@@ -215,6 +216,9 @@ pub enum BuildError {
     Http(reqwest::Error),
     /// TLS could not be set up, as when the system has no root certificates.
     Tls(rustls::Error),
+    /// No TLS crypto provider: the crate was built with neither feature `aws-lc-rs` nor `ring`,
+    /// and none was given with [`ClientBuilder::tls_provider`].
+    NoTlsProvider,
 }
 
 /// The cause's text is part of the message; `source` goes on from the cause's own source.
@@ -232,6 +236,9 @@ impl fmt::Display for BuildError {
             }
             BuildError::Http(cause) => write!(f, "cannot build the HTTP client: {cause}"),
             BuildError::Tls(cause) => write!(f, "cannot set up TLS: {cause}"),
+            BuildError::NoTlsProvider => f.write_str(
+                "no TLS crypto provider: enable feature `aws-lc-rs` or `ring`, or give one with `tls_provider`",
+            ),
         }
     }
 }
@@ -269,6 +276,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     retry: RetryPolicy,
     roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    tls_provider: Option<Arc<rustls::crypto::CryptoProvider>>,
     transport: Option<Arc<dyn Transport>>,
     validation: Validation,
 }
@@ -286,6 +294,7 @@ impl Default for ClientBuilder {
             allow_http: false,
             retry: RetryPolicy::default(),
             roots: Vec::new(),
+            tls_provider: None,
             transport: None,
             validation: Validation::Checked,
         }
@@ -358,6 +367,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The rustls crypto provider of this client's TLS, instead of the one the crate's features
+    /// choose ([`tls::default_provider`]: aws-lc-rs, with post-quantum key exchange, or *ring*),
+    /// as for a FIPS-validated build, or `tls::ring_provider` (feature `ring`) beside aws-lc-rs. It is given to
+    /// this client alone: nothing is installed process-wide. Required when the crate is built
+    /// with neither feature `aws-lc-rs` nor `ring` ([`build`](Self::build) fails with
+    /// [`BuildError::NoTlsProvider`] without it). Ignored with a [`transport`](Self::transport) of
+    /// one's own.
+    pub fn tls_provider(mut self, provider: Arc<rustls::crypto::CryptoProvider>) -> ClientBuilder {
+        self.tls_provider = Some(provider);
+        self
+    }
+
     /// How throttled and unavailable answers are retried, token requests included.
     pub fn retry(mut self, policy: RetryPolicy) -> ClientBuilder {
         self.retry = policy;
@@ -402,7 +423,7 @@ impl ClientBuilder {
             None => {
                 // The whole exchange is bounded by the client itself, for any transport.
                 let http = reqwest::Client::builder()
-                    .tls_backend_preconfigured(tls_config(self.roots)?)
+                    .tls_backend_preconfigured(tls::client_config(self.roots, self.tls_provider)?)
                     .user_agent(USER_AGENT)
                     .connect_timeout(self.connect_timeout)
                     .read_timeout(self.read_timeout)
@@ -431,48 +452,6 @@ impl ClientBuilder {
             }),
         })
     }
-}
-
-/// TLS as reqwest sets it up by default, with the system's root certificates (and `extra`), but on
-/// the `ring` crypto provider, given to this client alone: nothing is installed process-wide.
-fn tls_config(
-    extra: Vec<rustls::pki_types::CertificateDer<'static>>,
-) -> Result<rustls::ClientConfig, BuildError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = platform_verifier(extra, provider.clone())?;
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(BuildError::Tls)?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    // reqwest leaves a preconfigured client's ALPN alone; it speaks HTTP/1.1 here.
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
-}
-
-/// The platform's certificate verifier, trusting `extra` as well as the system's roots.
-#[cfg(not(target_os = "android"))]
-fn platform_verifier(
-    extra: Vec<rustls::pki_types::CertificateDer<'static>>,
-    provider: Arc<rustls::crypto::CryptoProvider>,
-) -> Result<rustls_platform_verifier::Verifier, BuildError> {
-    rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
-        .map_err(BuildError::Tls)
-}
-
-/// The platform's certificate verifier; Android's cannot take extra roots.
-#[cfg(target_os = "android")]
-fn platform_verifier(
-    extra: Vec<rustls::pki_types::CertificateDer<'static>>,
-    provider: Arc<rustls::crypto::CryptoProvider>,
-) -> Result<rustls_platform_verifier::Verifier, BuildError> {
-    if !extra.is_empty() {
-        return Err(BuildError::Tls(rustls::Error::General(
-            "extra root certificates are not supported on Android".to_owned(),
-        )));
-    }
-    rustls_platform_verifier::Verifier::new(provider).map_err(BuildError::Tls)
 }
 
 /// The `User-Agent` of every request: this crate and its version.

@@ -45,7 +45,7 @@ impl Answer {
 fn client() -> Client {
     // reqwest is built without a TLS provider of its own in this workspace, and refuses to build
     // a client with none, even for plain HTTP on loopback. Failing means one is installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     Client::builder().no_proxy().build().unwrap()
 }
 
