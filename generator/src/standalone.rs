@@ -119,13 +119,14 @@ rustls-webpki = { version = "0.103.3", default-features = false, features = ["ri
 ring = { version = "0.17", optional = true }
 tokio = { version = "1.20", default-features = false, features = ["time", "sync"], optional = true }
 digest_auth = { version = "0.3", optional = true }
+base64 = { version = "0.23", optional = true }
 fastrand = { version = "2", optional = true }
 # Events of requests and retries, for the ready client.
 tracing = { version = "0.1.30", default-features = false, features = ["std"], optional = true }
 
 [features]
 default = ["client", "aws-lc-rs"]
-client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:digest_auth", "dep:fastrand"]
+client = ["dep:reqwest", "dep:rustls", "dep:rustls-platform-verifier", "dep:tokio", "dep:digest_auth", "dep:base64", "dep:fastrand"]
 # TLS on aws-lc-rs, with post-quantum key exchange (X25519MLKEM768) preferred: rustls's default.
 aws-lc-rs = ["client", "rustls/aws_lc_rs", "rustls/prefer-post-quantum"]
 # TLS on ring, for builds where aws-lc-rs does not build (no CMake); no post-quantum key exchange.
