@@ -210,6 +210,55 @@ fn failed_generation_changes_nothing() {
     std::fs::remove_dir_all(&root).unwrap();
 }
 
+/// A write that fails part way (the last file cannot be put in place: a directory with a file
+/// in it stands where it goes) puts back every file already replaced and leaves no temporary
+/// file behind: the tree is byte for byte what it was.
+#[test]
+fn a_write_that_fails_part_way_changes_nothing() {
+    let paths = Paths::defaults(&workspace_root());
+    let output = workspace::generate(&paths).unwrap();
+    let (last, before_it) = output.files.split_last().unwrap();
+    assert!(!before_it.is_empty(), "files are put in place before the last");
+
+    let root = std::env::temp_dir().join(format!("codegen-write-failed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for file in before_it {
+        let target = root.join(&file.path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, "// the previous output\n").unwrap();
+    }
+    let blocked = root.join(&last.path);
+    std::fs::create_dir_all(&blocked).unwrap();
+    std::fs::write(blocked.join("keep"), "in the way\n").unwrap();
+    let before = listing(&root);
+
+    let error = output.write(&root).unwrap_err();
+
+    let name = last.path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(error.to_string().contains(&name), "{error}");
+    assert_eq!(listing(&root), before, "the tree changed");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// Every file under `dir` (hidden ones included) with its contents, sorted by path.
+fn listing(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                files.push((path.display().to_string(), text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 /// Each warning fixture generates, and reports the warning its file is named after.
 #[test]
 fn warning_fixtures() {
