@@ -218,7 +218,10 @@ fn a_write_that_fails_part_way_changes_nothing() {
     let paths = Paths::defaults(&workspace_root());
     let output = workspace::generate(&paths).unwrap();
     let (last, before_it) = output.files.split_last().unwrap();
-    assert!(!before_it.is_empty(), "files are put in place before the last");
+    assert!(
+        !before_it.is_empty(),
+        "files are put in place before the last"
+    );
 
     let root = std::env::temp_dir().join(format!("codegen-write-failed-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
@@ -234,7 +237,12 @@ fn a_write_that_fails_part_way_changes_nothing() {
 
     let error = output.write(&root).unwrap_err();
 
-    let name = last.path.file_name().unwrap().to_string_lossy().into_owned();
+    let name = last
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert!(error.to_string().contains(&name), "{error}");
     assert_eq!(listing(&root), before, "the tree changed");
     std::fs::remove_dir_all(&root).unwrap();

@@ -182,7 +182,7 @@ impl fmt::Display for TokenFailure {
 
 impl fmt::Debug for TokenFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body = format_args!("Body({} bytes)", self.body.len());
+        let body = crate::runtime::BodyLength(self.body.len());
         crate::runtime::debug_response(f, "TokenFailure", self.status, &self.headers, &body)
     }
 }
@@ -219,8 +219,13 @@ pub fn token_lifetime(expires_in: Option<&Value>) -> Result<Duration, AuthError>
             .map_err(|_| malformed("`expires_in` is a string that is not a number of seconds"))?,
         Some(_) => return Err(malformed("`expires_in` is not a number of seconds")),
     };
-    // NaN (from a string such as "NaN") counts as no lifetime at all: the shortest.
-    let seconds = if seconds.is_nan() { 0.0 } else { seconds };
+    // Finite first, so that the arithmetic below stays finite: NaN (from "NaN") and anything
+    // below zero (down to "-inf") count as no lifetime at all, "inf" as the largest number.
+    let seconds = if seconds.is_nan() {
+        0.0
+    } else {
+        seconds.clamp(0.0, f64::MAX)
+    };
     let margin = if seconds >= 600.0 {
         60.0
     } else {
@@ -230,7 +235,7 @@ pub fn token_lifetime(expires_in: Option<&Value>) -> Result<Duration, AuthError>
         MIN_TOKEN_LIFETIME.as_secs_f64(),
         MAX_TOKEN_LIFETIME.as_secs_f64(),
     );
-    Ok(Duration::from_secs_f64(reuse))
+    Ok(Duration::try_from_secs_f64(reuse).unwrap_or(MIN_TOKEN_LIFETIME))
 }
 
 /// Checks that an access token can be sent as `Authorization: Bearer {token}`: not empty, at most

@@ -545,8 +545,10 @@ impl Client {
             }
             // A 503 may come from a server that began the work: only an idempotent request is
             // sent again after one. A 429 refused the request unread, whatever its method.
-            let resendable =
-                status != StatusCode::SERVICE_UNAVAILABLE || transport::is_idempotent(&method);
+            // The HTTP status counts as much as an envelope's: a 503 of either kind.
+            let resendable = transport::is_idempotent(&method)
+                || (status != StatusCode::SERVICE_UNAVAILABLE
+                    && response.status() != StatusCode::SERVICE_UNAVAILABLE);
             if let Some(delay) = self
                 .inner
                 .retry

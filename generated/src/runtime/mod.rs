@@ -22,7 +22,7 @@ pub(crate) mod trial;
 pub(crate) mod union;
 
 #[cfg(feature = "client")]
-pub(crate) use response::debug_response;
+pub(crate) use response::{BodyLength, debug_response};
 
 // What users of the crate meet: secrets, bodies, errors, the trait every builder implements.
 pub use body::{Binary, Body, sensitive_header};

@@ -56,13 +56,22 @@ pub struct Received<B = Vec<u8>> {
 /// Status, masked headers and the body's length.
 impl<B: ResponseBody> fmt::Debug for Received<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let body = format_args!("Body({} bytes)", self.body.as_ref().len());
+        let body = BodyLength(self.body.as_ref().len());
         debug_response(f, "Received", self.status, &self.headers, &body)
     }
 }
 
 /// `name { status, headers, body }`, header values masked ([`MaskedHeaders`]): the `Debug` of every
 /// kept response. `body` prints as given (a [`Body`] prints its length).
+/// A body as `Debug` prints it: its length, never its bytes (as [`Body`](super::Body) prints).
+pub(crate) struct BodyLength(pub(crate) usize);
+
+impl fmt::Debug for BodyLength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Body({} bytes)", self.0)
+    }
+}
+
 pub(crate) fn debug_response(
     f: &mut fmt::Formatter<'_>,
     name: &str,
@@ -223,22 +232,35 @@ impl<B: ResponseBody> Received<B> {
 }
 
 /// A decoder's message with the values it quotes taken out: serde writes the string it could not
-/// read (`invalid type: string "…", expected u32`), and that string may be a credential. Names
-/// in backticks (fields, variants) stay.
+/// read (`invalid type: string "…", expected u32`) and the number (``invalid type: integer `…`,
+/// expected a string``), and either may be a credential. Names in backticks (fields, variants)
+/// stay.
 fn without_values(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut quoted = false;
     let mut escaped = false;
+    let mut number = false;
     for c in message.chars() {
-        match (quoted, c) {
-            (false, '"') => {
+        match (quoted, number, c) {
+            (false, false, '"') => {
                 quoted = true;
                 out.push_str("\"…\"");
             }
-            (true, '\\') if !escaped => escaped = true,
-            (true, '"') if !escaped => quoted = false,
-            (true, _) => escaped = false,
-            (false, c) => out.push(c),
+            (true, _, '\\') if !escaped => escaped = true,
+            (true, _, '"') if !escaped => quoted = false,
+            (true, _, _) => escaped = false,
+            (false, true, '`') => {
+                number = false;
+                out.push_str("…`");
+            }
+            (false, true, _) => {}
+            (false, false, '`')
+                if out.ends_with("integer ") || out.ends_with("floating point ") =>
+            {
+                number = true;
+                out.push('`');
+            }
+            (false, false, c) => out.push(c),
         }
     }
     out

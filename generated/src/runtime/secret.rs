@@ -327,15 +327,24 @@ impl SentSecrets {
         scrubbed
     }
 
-    /// Scrubs every header value (a scrubbed value stays sensitive if it was).
+    /// Scrubs every header value (a scrubbed value stays sensitive if it was). A value that holds
+    /// a secret only once percent-decoded (a `Location` carrying it in its query, say) is
+    /// replaced whole by [`SCRUB_MASK`].
     pub fn scrub_headers(&self, headers: &mut http::HeaderMap) {
         if self.is_empty() {
             return;
         }
         for value in headers.values_mut() {
-            if let Some(bytes) = self.scrub(value.as_bytes())
-                && let Ok(mut scrubbed) = http::HeaderValue::from_bytes(&bytes)
-            {
+            let scrubbed = match self.scrub(value.as_bytes()) {
+                Some(bytes) => http::HeaderValue::from_bytes(&bytes).ok(),
+                None => {
+                    let decoded: Vec<u8> =
+                        percent_encoding::percent_decode(value.as_bytes()).collect();
+                    self.scrub(&decoded)
+                        .map(|_| http::HeaderValue::from_static(SCRUB_MASK))
+                }
+            };
+            if let Some(mut scrubbed) = scrubbed {
                 scrubbed.set_sensitive(value.is_sensitive());
                 *value = scrubbed;
             }
@@ -343,9 +352,23 @@ impl SentSecrets {
     }
 
     /// Scrubs an answer's header values and, with `body`, its body.
+    ///
+    /// A JSON body may spell a secret with escapes of its own choosing (`\u0074oken`, `\/`),
+    /// which decoding undoes: when the body's canonical form (decoded and written again, every
+    /// escape as `serde_json` writes it) still holds a secret, the body becomes that canonical
+    /// form, scrubbed.
     pub fn scrub_response(&self, response: &mut http::Response<Vec<u8>>, body: bool) {
         self.scrub_headers(response.headers_mut());
-        if body && let Some(scrubbed) = self.scrub(response.body()) {
+        if !body || self.is_empty() {
+            return;
+        }
+        if let Some(scrubbed) = self.scrub(response.body()) {
+            *response.body_mut() = scrubbed;
+        }
+        let canonical = serde_json::from_slice::<serde_json::Value>(response.body())
+            .ok()
+            .and_then(|value| serde_json::to_vec(&value).ok());
+        if let Some(scrubbed) = canonical.and_then(|canonical| self.scrub(&canonical)) {
             *response.body_mut() = scrubbed;
         }
     }
