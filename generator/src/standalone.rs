@@ -107,7 +107,7 @@ common-multipart-rfc7578 = "0.7"
 mime = "0.3.12"
 futures-util = { version = "0.3.31", default-features = false, features = ["std"] }
 regex = "1"
-memchr = "2.4"
+memchr = "2.7"
 thiserror = "2"
 
 # The ready client: everything above is the sans-IO core, usable with any HTTP stack.

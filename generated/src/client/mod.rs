@@ -37,7 +37,14 @@ pub use transport::{
 };
 
 use crate::runtime::{Operation, RawResponse, RequestError, Secret, SentSecrets};
+
 use auth::AuthState;
+/// The HTTP client the default transport uses, re-exported so that a `reqwest::Client` of your
+/// own (for [`ReqwestTransport::new`]) is of the very version this crate uses.
+pub use reqwest;
+/// The TLS library, re-exported so that a provider for [`ClientBuilder::tls_provider`] is of the
+/// very version this crate uses.
+pub use rustls;
 
 /// Where the document says its operations are served, if it names an absolute server: the base
 /// URL a client uses unless [`ClientBuilder::base_url`] says otherwise.
