@@ -85,10 +85,9 @@ fn whole_crate_from_spec() {
         "{}",
         output.warnings
     );
-    for file in &output.files {
-        let name = file.path.to_string_lossy().replace(['/', '\\'], "__");
-        insta::assert_snapshot!(name, &file.contents);
-    }
+    // The files themselves are `generated/src`, held to the generator by
+    // `generated_crate_is_fresh`: a change shows in their own diff, not in a copy.
+    assert_eq!(output.files.len(), 2, "types.rs and operations.rs");
 }
 
 #[test]
