@@ -60,7 +60,7 @@ fn a_bad_field_inside_a_variant_is_named_by_its_whole_path_and_byte() {
         error.to_string(),
         format!(
             "cannot decode the 200 OK response at `results[1].region` (byte {offset}): invalid \
-             type: integer `7`, expected a string at line 1 column {offset}"
+             type: integer `…`, expected a string at line 1 column {offset}"
         )
     );
 
@@ -225,7 +225,7 @@ fn an_untagged_union_that_matches_no_variant_names_the_closest_variants_failure(
     assert!(
         error.message.starts_with(
             "the value matches no variant of `Threshold`; as `MetricThreshold`: invalid type: \
-             integer `3`, expected a string"
+             integer `…`, expected a string"
         ),
         "{}",
         error.message
@@ -433,7 +433,7 @@ fn an_enveloped_body_names_the_whole_path_without_a_byte() {
     assert_eq!(path_and_offset(&error), ("results[1].region", None));
     assert_eq!(
         error.message,
-        "invalid type: integer `7`, expected a string"
+        "invalid type: integer `…`, expected a string"
     );
 }
 
