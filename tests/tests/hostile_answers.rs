@@ -8,7 +8,9 @@
 use std::time::Duration;
 
 use atlas_integrations::client::{Client, Credentials, Error, RetryPolicy, Validation};
-use atlas_integrations::operations::{CreateThirdPartyIntegration, ListThirdPartyIntegrations};
+use atlas_integrations::operations::{
+    CreateThirdPartyIntegration, CreateThirdPartyIntegrationError, ListThirdPartyIntegrations,
+};
 use atlas_integrations::types::Datadog;
 use codegen_tests::raw_server::{RawReply, RawRequest, RawServer};
 
@@ -31,6 +33,19 @@ fn client(base: &str, credentials: Credentials, retry: RetryPolicy) -> Client {
         .validation(Validation::Unchecked)
         .build()
         .unwrap()
+}
+
+/// Sends a create of Datadog with `key` as a bearer client to `server`; returns its error.
+async fn create_error(server: &RawServer, key: &str) -> Error<CreateThirdPartyIntegrationError> {
+    let client = client(
+        &server.base_url(),
+        Credentials::bearer(TOKEN),
+        RetryPolicy::none(),
+    );
+    client
+        .send(&CreateThirdPartyIntegration::new(GROUP, Datadog::new(key)))
+        .await
+        .expect_err("an error")
 }
 
 /// `text` with its first character written as a JSON `\u00XX` escape: the same JSON string.
@@ -61,18 +76,7 @@ async fn a_u_escaped_echo_in_detail_prints_no_secret() {
         RawReply::json(400, body)
     })
     .await;
-    let client = client(
-        &server.base_url(),
-        Credentials::bearer(TOKEN),
-        RetryPolicy::none(),
-    );
-    let error = client
-        .send(&CreateThirdPartyIntegration::new(
-            GROUP,
-            Datadog::new(BODY_SECRET),
-        ))
-        .await
-        .expect_err("a 400");
+    let error = create_error(&server, BODY_SECRET).await;
     let display = error.to_string();
     let debug = format!("{error:?}");
     assert_hidden("Display", &display, BODY_SECRET);
@@ -125,18 +129,7 @@ async fn a_200_echoing_a_numeric_secret_as_a_number_prints_no_secret() {
         )
     })
     .await;
-    let client = client(
-        &server.base_url(),
-        Credentials::bearer(TOKEN),
-        RetryPolicy::none(),
-    );
-    let error = client
-        .send(&CreateThirdPartyIntegration::new(
-            GROUP,
-            Datadog::new(DIGITS),
-        ))
-        .await
-        .expect_err("a decode error");
+    let error = create_error(&server, DIGITS).await;
     assert_hidden("Display", &error.to_string(), DIGITS);
     assert_hidden("Debug", &format!("{error:?}"), DIGITS);
 }
