@@ -264,12 +264,10 @@ fn malformed(reason: &str) -> AuthError {
     AuthError::TokenMalformed(reason.to_owned())
 }
 
-/// A cached access token.
+/// A cached access token, and when to fetch the next.
 struct Token {
-    value: Secret,
+    issued: IssuedToken,
     refresh_at: Instant,
-    /// Which token this is: each token fetched has a higher number than the one before.
-    generation: u64,
 }
 
 /// A token to send, with its generation: a refusal names the generation it refused, so that it
@@ -277,6 +275,7 @@ struct Token {
 #[derive(Clone)]
 pub(crate) struct IssuedToken {
     pub(crate) value: Secret,
+    /// Which token this is: each token fetched has a higher number than the one before.
     pub(crate) generation: u64,
 }
 
@@ -326,17 +325,17 @@ impl AuthState {
         token
             .as_ref()
             .filter(|t| Instant::now() < t.refresh_at)
-            .map(|t| IssuedToken {
-                value: t.value.clone(),
-                generation: t.generation,
-            })
+            .map(|t| t.issued.clone())
     }
 
     /// Forgets the cached token after the server refused it, if it is still the one of
     /// `generation`: a newer token, fetched by a request running alongside, stays.
     pub(crate) fn forget_token(&self, generation: u64) {
         let mut token = lock(&self.token);
-        if token.as_ref().is_some_and(|t| t.generation == generation) {
+        if token
+            .as_ref()
+            .is_some_and(|t| t.issued.generation == generation)
+        {
             *token = None;
         }
     }
@@ -383,12 +382,12 @@ impl AuthState {
             .generation
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             + 1;
+        let issued = IssuedToken { value, generation };
         *lock(&self.token) = Some(Token {
-            value: value.clone(),
+            issued: issued.clone(),
             refresh_at,
-            generation,
         });
-        Ok(IssuedToken { value, generation })
+        Ok(issued)
     }
 
     /// An `Authorization` value answering the remembered Digest challenge, if there is one.

@@ -568,10 +568,11 @@ impl Client {
                 continue;
             }
             // An answer that becomes an error keeps no secret the request sent, in its body either.
-            if !status.is_success() || !is_json(&response) {
+            let json = is_json(&response);
+            if !status.is_success() || !json {
                 secrets.scrub_response(&mut response, true);
             }
-            if !is_json(&response) {
+            if !json {
                 let (parts, body) = response.into_parts();
                 return Err(Error::ContentType(RawResponse {
                     status,
@@ -610,13 +611,7 @@ impl Client {
             secrets.extend(&body_secrets);
         }
         for value in parts.headers.values().filter(|v| v.is_sensitive()) {
-            secrets.add(value.as_bytes());
-            if let Some(digest) = digest_response(value.as_bytes()) {
-                secrets.add(digest);
-            }
-            if let Some(token) = value.as_bytes().strip_prefix(b"Bearer ") {
-                secrets.add(token);
-            }
+            add_header_secrets(&mut secrets, value.as_bytes());
         }
         let response = self
             .transmit(http::Request::from_parts(parts, body.into_vec()))
@@ -765,10 +760,7 @@ impl Client {
             // What an answer echoing the request could repeat: the secret, the whole `Basic`
             // value, and its base64 part.
             let mut secrets = self.inner.auth.credentials.secrets();
-            secrets.add(authorization.as_bytes());
-            if let Some(encoded) = authorization.as_bytes().strip_prefix(b"Basic ") {
-                secrets.add(encoded);
-            }
+            add_header_secrets(&mut secrets, authorization.as_bytes());
             let headers = request.headers_mut();
             headers.insert(http::header::AUTHORIZATION, authorization);
             headers.insert(
@@ -820,6 +812,20 @@ fn bearer(token: &Secret) -> Result<HeaderValue, ClientError> {
         .map_err(|_| AuthError::InvalidHeader)?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// Adds what a server could echo of a sensitive header `value`: the whole value and, for an
+/// `Authorization` value, its credential part (a `Bearer` token, the base64 of a `Basic` pair, a
+/// Digest `response="…"`).
+fn add_header_secrets(secrets: &mut SentSecrets, value: &[u8]) {
+    secrets.add(value);
+    if let Some(credential) = value
+        .strip_prefix(b"Bearer ")
+        .or_else(|| value.strip_prefix(b"Basic "))
+        .or_else(|| digest_response(value))
+    {
+        secrets.add(credential);
+    }
 }
 
 /// The `response="…"` digest of a Digest `Authorization` value, if it is one.
